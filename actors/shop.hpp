@@ -1,0 +1,88 @@
+// The in-process API of actorshop: a small facade over the actor system that the HTTP front-end
+// and the actor-level benchmark both call. Every call returns at once; the callback runs exactly
+// once, later, on an actor or writer thread (never the caller's stack for commands), so callers
+// must post the answer to their own executor. No call blocks on an actor.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/model.hpp"
+#include "domain/result.hpp"
+#include "storage/writer.hpp"
+
+namespace actorshop::actors {
+
+template <class T>
+using callback = std::function<void(domain::result<T>)>;
+
+struct shop_options {
+  std::string db_path = "actorshop.db";
+  storage::sync_mode sync = storage::sync_mode::full;
+  int actor_threads = 2;                       ///< CAF scheduler.max-threads
+  std::chrono::milliseconds order_ttl{15 * 60 * 1000}; ///< unpaid orders expire after this
+  domain::money max_charge = 100'000'000;      ///< per PATCH /balances/charge
+  std::chrono::seconds passivate_after{60};    ///< idle customer actors are stopped after this
+  std::size_t max_pending_writes = 65'536;     ///< writer queue bound (503 beyond)
+  std::string event_sink;                      ///< "" (none), "file:PATH" or "http://HOST:PORT/PATH"
+};
+
+struct shop_stats {
+  std::uint64_t live_customer_actors = 0;
+  std::uint64_t live_order_sagas = 0;
+  std::uint64_t writes_committed = 0;
+  std::uint64_t writes_failed = 0;
+  std::uint64_t write_batches = 0;
+  std::uint64_t write_queue_depth = 0;
+  std::uint64_t events_pending = 0;
+  std::uint64_t events_delivered = 0;
+};
+
+class shop {
+public:
+  /// Opens (and migrates) the database, starts the actor system and recovers open orders.
+  /// Returns once recovery has finished. Throws std::runtime_error on failure.
+  explicit shop(shop_options options);
+  ~shop(); ///< shutdown() if not done yet
+  shop(const shop&) = delete;
+  shop& operator=(const shop&) = delete;
+
+  // --- commands: answered after the effect is durable ---
+  void issue_coupon(domain::id_t coupon_id, domain::id_t customer_id,
+                    callback<domain::issued_coupon> cb);
+  void create_order(domain::id_t customer_id, std::vector<domain::order_line_request> lines,
+                    callback<domain::order> cb);
+  void pay(domain::id_t order_id, std::optional<domain::id_t> coupon_id,
+           callback<domain::payment> cb);
+  void charge(domain::id_t customer_id, domain::money amount, callback<domain::balance_view> cb);
+  void create_coupon(domain::coupon_spec spec, callback<domain::coupon> cb);
+
+  // --- queries: committed state, read on the caller's thread from a thread-local connection ---
+  domain::result<domain::balance_view> balance(domain::id_t customer_id);
+  domain::result<std::vector<domain::balance_change>> balance_history(domain::id_t customer_id);
+  std::vector<domain::product_summary> products();
+  domain::result<domain::product_detail> product(domain::id_t product_id);
+  domain::result<std::vector<domain::popular_product>> popular(int days);
+  domain::result<std::vector<domain::wallet_coupon>> customer_coupons(domain::id_t customer_id);
+  domain::result<domain::order> order(domain::id_t order_id);
+
+  /// Stops taking commands (they get SERVICE_UNAVAILABLE), waits for in-flight ones, flushes the
+  /// writer and stops the actor system. Idempotent.
+  void shutdown();
+
+  shop_stats stats() const;
+  const shop_options& options() const;
+  /// The writer, for tests that inject storage failures.
+  storage::writer& writer_for_tests();
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace actorshop::actors

@@ -1,0 +1,83 @@
+// The single writer with group commit. Producers on any thread submit units of work (one business
+// transaction each); one writer thread commits whatever is queued when the previous commit
+// finishes as ONE SQLite transaction, each unit inside its own SAVEPOINT so a failing unit fails
+// alone. A producer learns its unit's outcome only after the COMMIT returned: a success is durable.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "domain/result.hpp"
+
+struct sqlite3;
+
+namespace actorshop::storage {
+
+class statement; // storage/sqlite.hpp
+
+enum class sync_mode : std::uint8_t { full, normal };
+
+/// What a unit sees on the writer thread: the write connection and a prepared-statement cache.
+class write_context {
+public:
+  virtual ~write_context() = default;
+  /// Returns the cached prepared statement for `sql`, reset and with bindings cleared.
+  virtual statement& prepare(std::string_view sql) = 0;
+  virtual sqlite3* handle() = 0;
+};
+
+/// A unit of work: runs on the writer thread inside its own SAVEPOINT. Return an error (or throw
+/// storage::error) to roll back just this unit; its producer then gets that error.
+using unit_fn = std::function<domain::status(write_context&)>;
+
+/// Completion: called exactly once, on the writer thread, after COMMIT (or the rollback). Must not
+/// block; post the answer elsewhere. Errors: the unit's own error, STORAGE_FAILURE if the commit
+/// failed, SERVICE_UNAVAILABLE if the queue was full or the writer is stopping.
+using done_fn = std::function<void(domain::status)>;
+
+struct writer_options {
+  std::string path;                    ///< database file (created and migrated if missing)
+  sync_mode sync = sync_mode::full;    ///< FULL: a success survives power loss
+  std::size_t max_queue = 65'536;      ///< units waiting beyond this are refused (backpressure)
+  std::size_t max_batch = 8'192;       ///< at most this many units in one transaction
+};
+
+struct writer_stats {
+  std::uint64_t units_committed = 0;
+  std::uint64_t units_failed = 0;
+  std::uint64_t batches = 0;
+  std::uint64_t queue_depth = 0;
+};
+
+class writer {
+public:
+  explicit writer(writer_options options); ///< opens, migrates, starts the thread; throws on error
+  ~writer();                               ///< drains what is queued, commits it, joins
+  writer(const writer&) = delete;
+  writer& operator=(const writer&) = delete;
+
+  /// Queues `unit`; `done` gets its outcome. `label` names the kind of unit (metrics, fault
+  /// injection). Never blocks: a full queue or a stopped writer calls `done(unavailable)` at once.
+  void submit(std::string_view label, unit_fn unit, done_fn done);
+
+  /// Blocks the caller until every unit submitted before the call has completed.
+  void flush();
+
+  /// Stops accepting units, commits what is queued and joins the thread. Idempotent.
+  void stop();
+
+  writer_stats stats() const;
+
+  /// Test hook: the next `count` units labelled `label` fail with STORAGE_FAILURE after running
+  /// (their SAVEPOINT is rolled back), as if the disk had refused them.
+  void inject_failure(std::string_view label, int count);
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace actorshop::storage
