@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The two set-up commands of README.md, and their parts:
+#   config/setup.sh run    install what is missing, build, seed the default database, start the daemon
+#   config/setup.sh test   install what is missing, build, run the whole test suite through ctest
+#   config/setup.sh deps | build
+# Idempotent: installs only missing Debian packages; re-running rebuilds incrementally.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${ACTORSHOP_BUILD_DIR:-$root/build}"
+
+# Debian packages only: the libraries we link, and the real tools that tests and benchmarks drive.
+packages=(g++ cmake make pkg-config
+  libcaf-dev libboost1.81-dev libsimdjson-dev libsqlite3-dev sqlite3 catch2
+  libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
+  wrk nginx-light curl procps)
+
+deps() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "setup: installing ${missing[*]}"
+    local sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+build() {
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-Release}" ${ACTORSHOP_CMAKE_ARGS:-}
+  cmake --build "$build" -j"${ACTORSHOP_JOBS:-2}"
+}
+
+run() {
+  local db="${ACTORSHOP_DB:-$root/var/actorshop.db}"
+  mkdir -p "$(dirname "$db")"
+  "$build/http/actorshop" --config "$root/config/actorshop.toml" --db "$db" --seed "$@"
+}
+
+test_all() {
+  ctest --test-dir "$build" --output-on-failure -j"${ACTORSHOP_TEST_JOBS:-2}" --timeout 600
+}
+
+cmd="${1:-}"; shift || true
+case "$cmd" in
+  deps) deps ;;
+  build) deps; build ;;
+  run) deps; build; run "$@" ;;
+  test) deps; build; test_all ;;
+  *) echo "usage: config/setup.sh run|test|deps|build" >&2; exit 2 ;;
+esac
