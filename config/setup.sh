@@ -11,7 +11,7 @@ build="${ACTORSHOP_BUILD_DIR:-$root/build}"
 # Debian packages only: the libraries we link, and the real tools that tests and benchmarks drive.
 packages=(g++ cmake make pkg-config
   libcaf-dev libboost1.81-dev libsimdjson-dev libsqlite3-dev sqlite3 catch2
-  libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
+  libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev prometheus-cpp-dev
   wrk nginx-light curl procps)
 
 deps() {
