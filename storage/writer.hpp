@@ -43,6 +43,7 @@ struct writer_options {
   sync_mode sync = sync_mode::full;    ///< FULL: a success survives power loss
   std::size_t max_queue = 65'536;      ///< units waiting beyond this are refused (backpressure)
   std::size_t max_batch = 8'192;       ///< at most this many units in one transaction
+  int busy_timeout_ms = 5'000;         ///< a database locked longer than this fails to open
 };
 
 struct writer_stats {

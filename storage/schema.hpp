@@ -1,0 +1,17 @@
+// The database schema as a list of versioned migrations (PRAGMA user_version), and the pragmas
+// every write connection runs with.
+#pragma once
+
+#include "storage/sqlite.hpp"
+
+namespace actorshop::storage {
+
+/// The schema version this build migrates to.
+int latest_schema_version();
+
+/// Puts the database in WAL mode and applies every migration above its user_version, each in its
+/// own IMMEDIATE transaction. Re-opening a migrated database changes nothing. Returns the version.
+/// Throws error (e.g. a database newer than this build, a read-only file, a lock held too long).
+int migrate(connection& db);
+
+} // namespace actorshop::storage

@@ -1,0 +1,294 @@
+// The group-commit writer: producers append to a bounded queue under a mutex; the writer thread
+// swaps the whole queue out and commits it as one transaction (one fsync for the lot), each unit in
+// its own SAVEPOINT. The hot loop reuses prepared statements and the swapped vectors' capacity, so
+// a unit costs its std::functions and its SQL, nothing more.
+#include "storage/writer.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "storage/schema.hpp"
+#include "storage/sqlite.hpp"
+
+namespace actorshop::storage {
+namespace {
+
+struct string_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+
+template <class V>
+using string_map = std::unordered_map<std::string, V, string_hash, std::equal_to<>>;
+
+/// The write_context units see: a statement cache keyed by SQL text. Statements a unit used are
+/// reset when it ends, so none stays mid-step across a SAVEPOINT release or the COMMIT.
+class context final : public write_context {
+public:
+  explicit context(connection& db) : db_(db) { used_.reserve(64); }
+
+  statement& prepare(std::string_view sql) override {
+    auto it = cache_.find(sql);
+    if (it == cache_.end())
+      it = cache_.emplace(std::string(sql), std::make_unique<statement>(db_.handle(), sql)).first;
+    statement& s = *it->second;
+    s.reset();
+    s.clear_bindings();
+    used_.push_back(&s);
+    return s;
+  }
+
+  sqlite3* handle() override { return db_.handle(); }
+
+  void end_unit() {
+    for (statement* s : used_)
+      s->reset();
+    used_.clear();
+  }
+
+private:
+  connection& db_;
+  string_map<std::unique_ptr<statement>> cache_;
+  std::vector<statement*> used_;
+};
+
+struct item {
+  std::string label; // short labels stay in the small-string buffer: no allocation
+  unit_fn unit;
+  done_fn done;
+};
+
+connection open_database(const writer_options& options) {
+  connection db(options.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  // SQLite silently falls back to read-only when the file is not writable: refuse it here, or
+  // every commit would fail later with a less helpful message.
+  if (db.read_only())
+    throw error(SQLITE_READONLY, "open " + options.path + ": database file is read-only");
+  db.busy_timeout(options.busy_timeout_ms);
+  migrate(db);
+  db.exec(options.sync == sync_mode::full ? "PRAGMA synchronous = FULL"
+                                          : "PRAGMA synchronous = NORMAL");
+  // Savepoint journals and sorts stay in memory; a 64 MiB page cache keeps hot rows resident.
+  db.exec("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536; PRAGMA foreign_keys = OFF");
+  // Take the write lock once now, so a database locked by someone else fails here (after the busy
+  // timeout) with a clear error instead of failing every batch later.
+  db.exec("BEGIN IMMEDIATE");
+  db.exec("COMMIT");
+  return db;
+}
+
+} // namespace
+
+struct writer::impl {
+  writer_options options;
+  connection db;
+  context ctx{db};
+  statement begin{db.handle(), "BEGIN IMMEDIATE"};
+  statement commit{db.handle(), "COMMIT"};
+  statement rollback{db.handle(), "ROLLBACK"};
+  statement savepoint{db.handle(), "SAVEPOINT unit"};
+  statement release{db.handle(), "RELEASE unit"};
+  statement rollback_to{db.handle(), "ROLLBACK TO unit"};
+
+  mutable std::mutex mutex;
+  std::condition_variable wake;    // the writer waits for work
+  std::condition_variable drained; // flush() waits for completions
+  std::vector<item> queue;
+  bool stopping = false;
+  std::uint64_t submitted = 0; // guarded by mutex
+  std::uint64_t completed = 0; // guarded by mutex
+
+  std::atomic<std::uint64_t> committed{0};
+  std::atomic<std::uint64_t> failed{0};
+  std::atomic<std::uint64_t> batches{0};
+
+  std::atomic<bool> injecting{false};
+  std::mutex inject_mutex;
+  string_map<int> injections;
+
+  std::vector<item> batch;             // owned by the writer thread
+  std::vector<domain::status> results; // owned by the writer thread
+  std::mutex join_mutex;
+  std::thread thread;
+
+  explicit impl(writer_options o) : options(std::move(o)), db(open_database(options)) {
+    options.max_batch = std::max<std::size_t>(options.max_batch, 1);
+    queue.reserve(std::min<std::size_t>(options.max_queue, 65'536));
+    batch.reserve(queue.capacity());
+    results.reserve(options.max_batch);
+  }
+
+  void run();
+  void commit_range(std::size_t first, std::size_t last);
+  domain::status run_unit(item& unit);
+  bool take_injection(const std::string& label);
+  void fail_all(std::size_t count, domain::status why);
+};
+
+void writer::impl::run() {
+  for (;;) {
+    {
+      std::unique_lock lock(mutex);
+      wake.wait(lock, [&] { return !queue.empty() || stopping; });
+      if (queue.empty())
+        return; // stopping, and everything queued has been committed
+      batch.swap(queue);
+    }
+    for (std::size_t first = 0; first < batch.size(); first += options.max_batch)
+      commit_range(first, std::min(batch.size(), first + options.max_batch));
+    std::size_t count = batch.size();
+    batch.clear();
+    {
+      std::lock_guard lock(mutex);
+      completed += count;
+    }
+    drained.notify_all();
+  }
+}
+
+void writer::impl::commit_range(std::size_t first, std::size_t last) {
+  std::size_t count = last - first;
+  results.assign(count, domain::status::ok());
+  try {
+    begin.run();
+    for (std::size_t i = 0; i < count; ++i)
+      results[i] = run_unit(batch[first + i]);
+    commit.run();
+  } catch (const error& e) {
+    // COMMIT (or the transaction's own machinery) failed: nothing of this batch is durable.
+    spdlog::error("storage writer: batch of {} units failed: {}", count, e.what());
+    if (sqlite3_get_autocommit(db.handle()) == 0) {
+      try {
+        rollback.run();
+      } catch (const error& again) {
+        spdlog::error("storage writer: rollback failed: {}", again.what());
+      }
+    }
+    ctx.end_unit();
+    fail_all(count, domain::errc::storage_failure);
+  }
+  batches.fetch_add(1, std::memory_order_relaxed);
+  for (std::size_t i = 0; i < count; ++i) {
+    (results[i] ? committed : failed).fetch_add(1, std::memory_order_relaxed);
+    try {
+      batch[first + i].done(results[i]);
+    } catch (const std::exception& e) {
+      spdlog::error("storage writer: done callback of '{}' threw: {}", batch[first + i].label,
+                    e.what());
+    } catch (...) {
+      spdlog::error("storage writer: done callback of '{}' threw", batch[first + i].label);
+    }
+  }
+}
+
+domain::status writer::impl::run_unit(item& unit) {
+  savepoint.run();
+  domain::status status;
+  try {
+    status = unit.unit(ctx);
+  } catch (const error& e) {
+    spdlog::warn("storage writer: unit '{}' failed (sqlite code {}): {}", unit.label, e.code(),
+                 e.what());
+    status = domain::errc::storage_failure;
+  } catch (const std::exception& e) {
+    spdlog::warn("storage writer: unit '{}' threw: {}", unit.label, e.what());
+    status = domain::errc::storage_failure;
+  }
+  ctx.end_unit();
+  if (injecting.load(std::memory_order_relaxed) && take_injection(unit.label))
+    status = domain::errc::storage_failure;
+  if (!status)
+    rollback_to.run();
+  release.run();
+  return status;
+}
+
+bool writer::impl::take_injection(const std::string& label) {
+  std::lock_guard lock(inject_mutex);
+  auto it = injections.find(label);
+  if (it == injections.end())
+    return false;
+  if (--it->second <= 0)
+    injections.erase(it);
+  injecting.store(!injections.empty(), std::memory_order_relaxed);
+  return true;
+}
+
+void writer::impl::fail_all(std::size_t count, domain::status why) {
+  for (std::size_t i = 0; i < count; ++i)
+    results[i] = why;
+}
+
+writer::writer(writer_options options) : impl_(std::make_unique<impl>(std::move(options))) {
+  impl_->thread = std::thread([this] { impl_->run(); });
+}
+
+writer::~writer() { stop(); }
+
+void writer::submit(std::string_view label, unit_fn unit, done_fn done) {
+  item next{std::string(label), std::move(unit), std::move(done)};
+  bool accepted = false;
+  bool was_empty = false;
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (!impl_->stopping && impl_->queue.size() < impl_->options.max_queue) {
+      was_empty = impl_->queue.empty();
+      impl_->queue.push_back(std::move(next));
+      ++impl_->submitted;
+      accepted = true;
+    }
+  }
+  if (!accepted) {
+    next.done(domain::errc::unavailable);
+    return;
+  }
+  if (was_empty) // the writer sleeps only on an empty queue
+    impl_->wake.notify_one();
+}
+
+void writer::flush() {
+  std::unique_lock lock(impl_->mutex);
+  std::uint64_t target = impl_->submitted;
+  impl_->drained.wait(lock, [&] { return impl_->completed >= target; });
+}
+
+void writer::stop() {
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->stopping = true;
+  }
+  impl_->wake.notify_all();
+  std::lock_guard lock(impl_->join_mutex);
+  if (impl_->thread.joinable() && impl_->thread.get_id() != std::this_thread::get_id())
+    impl_->thread.join();
+}
+
+writer_stats writer::stats() const {
+  writer_stats s;
+  s.units_committed = impl_->committed.load(std::memory_order_relaxed);
+  s.units_failed = impl_->failed.load(std::memory_order_relaxed);
+  s.batches = impl_->batches.load(std::memory_order_relaxed);
+  std::lock_guard lock(impl_->mutex);
+  s.queue_depth = impl_->queue.size();
+  return s;
+}
+
+void writer::inject_failure(std::string_view label, int count) {
+  if (count <= 0)
+    return;
+  std::lock_guard lock(impl_->inject_mutex);
+  impl_->injections[std::string(label)] += count;
+  impl_->injecting.store(true, std::memory_order_relaxed);
+}
+
+} // namespace actorshop::storage

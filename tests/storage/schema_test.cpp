@@ -1,0 +1,75 @@
+// The schema migrates an empty file to the latest version, and re-opening changes nothing.
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+
+#include "storage/schema.hpp"
+#include "test_support.hpp"
+
+using namespace actorshop::storage;
+
+namespace {
+connection open_rw(const std::string& path) {
+  return connection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+}
+
+std::string schema_text(connection& db) {
+  auto s = db.prepare("SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master "
+                      "WHERE sql IS NOT NULL ORDER BY name)");
+  return s.step() ? s.column_text(0) : "";
+}
+} // namespace
+
+TEST_CASE("an empty database is migrated to the latest schema version", "[storage]") {
+  testing::temp_dir dir;
+  auto db = open_rw(dir.file("shop.db"));
+  CHECK(migrate(db) == latest_schema_version());
+  CHECK(db.query_int64("PRAGMA user_version") == latest_schema_version());
+  CHECK(db.query_text("PRAGMA journal_mode") == "wal");
+  for (const char* table : {"customer", "balance", "balance_history", "coupon", "customer_coupon",
+                            "product", "product_option", "stock", "orders", "order_item", "payment",
+                            "product_sales_daily", "outbox"}) {
+    auto s = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
+    s.bind(1, table);
+    REQUIRE(s.step());
+    INFO(table);
+    CHECK(s.column_int64(0) == 1);
+  }
+}
+
+TEST_CASE("re-opening a migrated database changes nothing", "[storage]") {
+  testing::temp_dir dir;
+  std::string before;
+  {
+    auto db = open_rw(dir.file("shop.db"));
+    migrate(db);
+    db.exec("INSERT INTO customer (id, username) VALUES (1, 'u1')");
+    before = schema_text(db);
+  }
+  auto db = open_rw(dir.file("shop.db"));
+  CHECK(migrate(db) == latest_schema_version());
+  CHECK(schema_text(db) == before);
+  CHECK(db.query_int64("SELECT count(*) FROM customer") == 1);
+}
+
+TEST_CASE("the schema's CHECK constraints refuse negative balances, stock and bad statuses",
+          "[storage]") {
+  testing::temp_dir dir;
+  auto db = open_rw(dir.file("shop.db"));
+  migrate(db);
+  CHECK_THROWS_AS(db.exec("INSERT INTO balance VALUES (1, -1)"), error);
+  CHECK_THROWS_AS(db.exec("INSERT INTO stock VALUES (1, 1, -1, 0, 0)"), error);
+  CHECK_THROWS_AS(db.exec("INSERT INTO orders VALUES (1, 1, 'SHIPPED', 0, 'a', 'b', NULL)"), error);
+  CHECK_THROWS_AS(db.exec("INSERT INTO customer_coupon VALUES (1, 1, 'GONE', 'a', NULL)"), error);
+  try {
+    db.exec("INSERT INTO balance VALUES (2, -5)");
+  } catch (const error& e) {
+    CHECK(e.is_constraint());
+  }
+}
+
+TEST_CASE("a database from a newer build is refused", "[storage]") {
+  testing::temp_dir dir;
+  auto db = open_rw(dir.file("shop.db"));
+  db.exec("PRAGMA user_version = 99");
+  CHECK_THROWS_AS(migrate(db), error);
+}
