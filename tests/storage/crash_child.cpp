@@ -1,0 +1,43 @@
+// Helper of crash_test.cpp: submits outbox inserts as fast as the writer takes them and prints the
+// id of each unit only after its done_fn reported success, until it is killed.
+// Usage: storage_crash_child DB FIRST_ID
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include "storage/sqlite.hpp"
+#include "storage/writer.hpp"
+
+using namespace actorshop;
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: %s DB FIRST_ID\n", argv[0]);
+    return 2;
+  }
+  storage::writer w({.path = argv[1]});
+  std::atomic<int> in_flight{0};
+  for (std::int64_t id = std::atoll(argv[2]);; ++id) {
+    while (in_flight.load() >= 2048)
+      std::this_thread::sleep_for(std::chrono::microseconds(100));
+    in_flight.fetch_add(1);
+    w.submit(
+        "row",
+        [id](storage::write_context& ctx) {
+          ctx.prepare("INSERT INTO outbox (id, event_type, aggregate_id, payload, created_at) "
+                      "VALUES (?, 'crash', ?, '{}', 'now')")
+              .bind(1, id)
+              .bind(2, id)
+              .run();
+          return domain::status::ok();
+        },
+        [id, &in_flight](domain::status s) {
+          // Buffered: an id reaches the pipe only after its commit, which is all the test needs.
+          if (s)
+            std::printf("%lld\n", static_cast<long long>(id));
+          in_flight.fetch_sub(1);
+        });
+  }
+}
