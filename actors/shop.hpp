@@ -18,18 +18,17 @@
 
 namespace actorshop::actors {
 
-template <class T>
-using callback = std::function<void(domain::result<T>)>;
+template <class T> using callback = std::function<void(domain::result<T>)>;
 
 struct shop_options {
   std::string db_path = "actorshop.db";
   storage::sync_mode sync = storage::sync_mode::full;
-  int actor_threads = 2;                       ///< CAF scheduler.max-threads
+  int actor_threads = 2;                               ///< CAF scheduler.max-threads
   std::chrono::milliseconds order_ttl{15 * 60 * 1000}; ///< unpaid orders expire after this
-  domain::money max_charge = 100'000'000;      ///< per PATCH /balances/charge
-  std::chrono::seconds passivate_after{60};    ///< idle customer actors are stopped after this
-  std::size_t max_pending_writes = 65'536;     ///< writer queue bound (503 beyond)
-  std::string event_sink;                      ///< "" (none), "file:PATH" or "http://HOST:PORT/PATH"
+  domain::money max_charge = 100'000'000;              ///< per PATCH /balances/charge
+  std::chrono::seconds passivate_after{60}; ///< idle customer actors are stopped after this
+  std::size_t max_pending_writes = 65'536;  ///< writer queue bound (503 beyond)
+  std::string event_sink;                   ///< "" (none), "file:PATH" or "http://HOST:PORT/PATH"
 };
 
 struct shop_stats {
@@ -41,6 +40,19 @@ struct shop_stats {
   std::uint64_t write_queue_depth = 0;
   std::uint64_t events_pending = 0;
   std::uint64_t events_delivered = 0;
+};
+
+/// In-memory levels of one stock row (tests compare them with the database).
+struct stock_snapshot {
+  domain::quantity available = 0;
+  domain::quantity reserved = 0;
+  domain::quantity sold = 0;
+};
+
+/// In-memory state of one coupon actor (tests compare it with the database).
+struct coupon_snapshot {
+  domain::coupon coupon;
+  std::int64_t holders = 0;
 };
 
 class shop {
@@ -79,6 +91,11 @@ public:
   const shop_options& options() const;
   /// The writer, for tests that inject storage failures.
   storage::writer& writer_for_tests();
+
+  // --- test and diagnostics hooks (block the caller on one actor round trip; not for hot paths)
+  // ---
+  std::optional<stock_snapshot> stock_in_memory(domain::id_t option_id);
+  std::optional<coupon_snapshot> coupon_in_memory(domain::id_t coupon_id);
 
 private:
   struct impl;

@@ -1,0 +1,75 @@
+// The atoms (verbs) of every actor message, and the message payload types. Everything travels
+// only inside this process, so payloads are marked CAF_ALLOW_UNSAFE_MESSAGE_TYPE (no serializer).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+
+#include "actors/reply.hpp"
+#include "domain/model.hpp"
+
+namespace actorshop::actors {
+
+using issue_atom = caf::atom_constant<caf::atom("issue")>;
+using undo_atom = caf::atom_constant<caf::atom("undo")>;
+using use_atom = caf::atom_constant<caf::atom("use")>;
+using restore_atom = caf::atom_constant<caf::atom("restore")>;
+using confirm_atom = caf::atom_constant<caf::atom("confirm")>;
+using peek_atom = caf::atom_constant<caf::atom("peek")>;
+using reserve_atom = caf::atom_constant<caf::atom("reserve")>;
+using release_atom = caf::atom_constant<caf::atom("release")>;
+using sold_atom = caf::atom_constant<caf::atom("sold")>;
+using charge_atom = caf::atom_constant<caf::atom("charge")>;
+using debit_atom = caf::atom_constant<caf::atom("debit")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using pay_atom = caf::atom_constant<caf::atom("pay")>;
+using paid_atom = caf::atom_constant<caf::atom("paid")>;
+using expire_atom = caf::atom_constant<caf::atom("expire")>;
+using expired_atom = caf::atom_constant<caf::atom("expired")>;
+using created_atom = caf::atom_constant<caf::atom("created")>;
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
+
+/// Returned by request handlers: 0 for success, else a domain::errc value.
+using code_t = std::int32_t;
+
+/// What the coupon actor answers to `use`: an error, or the discount terms of the coupon.
+struct use_answer {
+  code_t err = 0;
+  domain::discount_type type = domain::discount_type::fixed;
+  domain::money amount = 0;
+};
+
+/// Everything the customer actor needs to debit and commit one payment as one unit.
+struct payment_job {
+  domain::payment payment;
+  std::vector<domain::order_line> lines;
+};
+
+/// The in-memory levels of one stock row (tests and recovery checks).
+struct stock_levels {
+  domain::quantity available = 0;
+  domain::quantity reserved = 0;
+  domain::quantity sold = 0;
+};
+
+/// An outcome carried back to a saga from a callback running on another thread.
+template <class T> struct outcome {
+  domain::errc err{};
+  bool ok = false;
+  T value{};
+};
+
+} // namespace actorshop::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::reply<actorshop::domain::issued_coupon>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::reply<actorshop::domain::order>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::reply<actorshop::domain::payment>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::reply<actorshop::domain::balance_view>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::use_answer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::payment_job)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::stock_levels)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::outcome<actorshop::domain::payment>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::domain::coupon)

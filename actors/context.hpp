@@ -1,0 +1,57 @@
+// What every actor of one shop shares: options, the writer, read-only reference data, the
+// registries and the id counters. Owned by shop::impl; actors hold a plain pointer (the shop
+// outlives its actor system).
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/registry.hpp"
+#include "actors/reply.hpp"
+#include "actors/shop.hpp"
+#include "domain/catalog.hpp"
+#include "storage/writer.hpp"
+
+namespace actorshop::actors {
+
+struct context {
+  shop_options options;
+  caf::actor_system* system = nullptr;
+  storage::writer* writer = nullptr;
+  domain::catalog catalog;                             ///< read-only after start
+  std::vector<domain::id_t> customer_ids;              ///< sorted, read-only after start
+  std::unordered_map<domain::id_t, caf::actor> stocks; ///< by option id, fixed after start
+  registry coupons;
+  registry customers;
+  registry sagas;
+  std::atomic<domain::id_t> next_order_id{0};
+  std::atomic<domain::id_t> next_payment_id{0};
+  std::atomic<domain::id_t> next_coupon_id{0};
+  std::shared_ptr<inflight_counter> inflight = std::make_shared<inflight_counter>();
+
+  /// Returns whether `id` is a known customer.
+  bool customer_exists(domain::id_t id) const {
+    return std::binary_search(customer_ids.begin(), customer_ids.end(), id);
+  }
+  /// Returns the stock actor of an option, or nullptr.
+  const caf::actor* stock_of(domain::id_t option_id) const {
+    auto it = stocks.find(option_id);
+    return it == stocks.end() ? nullptr : &it->second;
+  }
+};
+
+/// Converts a code_t (0 = ok) back to a status.
+inline domain::status to_status(std::int32_t code) {
+  return code == 0 ? domain::status{} : domain::status{static_cast<domain::errc>(code)};
+}
+/// Converts a status to a code_t.
+inline std::int32_t to_code(const domain::status& s) {
+  return s ? 0 : static_cast<std::int32_t>(s.error());
+}
+
+} // namespace actorshop::actors

@@ -1,0 +1,96 @@
+#include "actors/coupon.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+
+#include "actors/units.hpp"
+#include "domain/coupon_rules.hpp"
+
+namespace actorshop::actors {
+namespace {
+
+using domain::coupon_status;
+using domain::errc;
+using domain::id_t;
+
+// Decides one issuance in memory; on success hands the unit to the writer and answers after the
+// commit (or rolls back through an undo message if the unit failed).
+void issue(coupon_actor* self, id_t customer, const reply<domain::issued_coupon>& r) {
+  auto& st = self->state;
+  const auto now = domain::now_ms();
+  auto left = domain::decide_issue(st.coupon, st.holders.count(customer) > 0, now);
+  if (!left)
+    return r(left.error());
+  st.coupon.current_quantity = *left;
+  st.holders.emplace(customer, coupon_status::available);
+  const id_t coupon_id = st.coupon.id;
+  caf::actor me = caf::actor_cast<caf::actor>(self);
+  st.ctx->writer->submit(
+      units::issue_label, units::issue(coupon_id, customer, now), [=](domain::status s) {
+        if (s)
+          return r(domain::issued_coupon{coupon_id, customer, coupon_status::available});
+        caf::anon_send(me, undo_atom::value, customer, to_code(s), r);
+      });
+}
+
+// Undoes an issuance whose unit failed, then answers the error.
+void undo_issue(coupon_actor* self, id_t customer, code_t err,
+                const reply<domain::issued_coupon>& r) {
+  auto& st = self->state;
+  st.coupon.current_quantity += 1;
+  st.holders.erase(customer);
+  r(static_cast<errc>(err));
+}
+
+// Marks a holder's copy USED (pending) for a payment, answering the discount terms.
+use_answer use(coupon_actor* self, id_t customer) {
+  auto& st = self->state;
+  auto it = st.holders.find(customer);
+  std::optional<coupon_status> held;
+  if (it != st.holders.end())
+    held = it->second;
+  auto s = domain::decide_use(held, st.coupon.expired_at, domain::now_ms());
+  if (!s)
+    return use_answer{to_code(s), st.coupon.type, 0};
+  it->second = coupon_status::used;
+  st.pending_use.insert(customer);
+  return use_answer{0, st.coupon.type, st.coupon.discount_amount};
+}
+
+} // namespace
+
+caf::behavior coupon_behavior(coupon_actor* self, context* ctx, domain::coupon c,
+                              std::unordered_map<domain::id_t, domain::coupon_status> holders) {
+  self->state.ctx = ctx;
+  self->state.coupon = std::move(c);
+  self->state.holders = std::move(holders);
+  return {
+      [=](issue_atom, id_t customer, const reply<domain::issued_coupon>& r) {
+        issue(self, customer, r);
+      },
+      [=](undo_atom, id_t customer, code_t err, const reply<domain::issued_coupon>& r) {
+        undo_issue(self, customer, err, r);
+      },
+      [=](use_atom, id_t customer) { return use(self, customer); },
+      [=](restore_atom, id_t customer) {
+        if (self->state.pending_use.erase(customer))
+          self->state.holders[customer] = coupon_status::available;
+      },
+      [=](confirm_atom, id_t customer) { self->state.pending_use.erase(customer); },
+      [=](peek_atom) {
+        auto c2 = self->state.coupon;
+        return caf::make_message(std::move(c2),
+                                 static_cast<std::int64_t>(self->state.holders.size()));
+      },
+  };
+}
+
+caf::actor spawn_coupon(context& ctx, domain::coupon c,
+                        std::unordered_map<domain::id_t, domain::coupon_status> holders) {
+  const auto id = c.id;
+  auto a = ctx.system->spawn(coupon_behavior, &ctx, std::move(c), std::move(holders));
+  ctx.coupons.insert(id, a);
+  return a;
+}
+
+} // namespace actorshop::actors

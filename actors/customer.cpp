@@ -1,0 +1,116 @@
+#include "actors/customer.hpp"
+
+#include "actors/units.hpp"
+#include "domain/balance.hpp"
+#include "storage/reader.hpp"
+
+namespace actorshop::actors {
+namespace {
+
+using domain::errc;
+
+// Submits `unit`, counting it in flight until its completion ran (passivation waits for zero).
+void submit(customer_actor* self, const char* label, storage::unit_fn unit,
+            std::function<void(domain::status)> done) {
+  auto counter = self->state.in_flight;
+  counter->fetch_add(1);
+  self->state.ctx->writer->submit(label, std::move(unit),
+                                  [counter, done = std::move(done)](domain::status s) {
+                                    done(s);
+                                    if (s) // on failure the undo handler decrements
+                                      counter->fetch_sub(1);
+                                  });
+}
+
+void charge(customer_actor* self, domain::money amount, const reply<domain::balance_view>& r) {
+  auto& st = self->state;
+  auto after = domain::charge(st.balance, amount, st.ctx->options.max_charge);
+  if (!after)
+    return r(after.error());
+  st.balance = *after;
+  auto total = std::make_shared<domain::money>(0);
+  caf::actor me = caf::actor_cast<caf::actor>(self);
+  const auto id = st.id;
+  submit(self, units::charge_label, units::charge(id, amount, domain::now_ms(), total),
+         [=](domain::status s) {
+           if (s)
+             return r(domain::balance_view{id, *total});
+           caf::anon_send(me, undo_atom::value, -amount, to_code(s), r);
+         });
+}
+
+void debit(customer_actor* self, payment_job& job, const reply<domain::payment>& r) {
+  auto& st = self->state;
+  const auto price = job.payment.discounted_price;
+  auto after = domain::debit(st.balance, price);
+  if (!after)
+    return r(after.error());
+  st.balance = *after;
+  caf::actor me = caf::actor_cast<caf::actor>(self);
+  auto unit = units::payment(job);
+  submit(self, units::payment_label, std::move(unit), [=, p = job.payment](domain::status s) {
+    if (s)
+      return r(p);
+    caf::anon_send(me, undo_atom::value, price, to_code(s), r);
+  });
+}
+
+// Rolls a failed unit's balance change back in memory (`delta` is what to add) and answers.
+template <class T>
+void undo(customer_actor* self, domain::money delta, code_t err, const reply<T>& r) {
+  self->state.balance += delta;
+  self->state.in_flight->fetch_sub(1);
+  r(static_cast<errc>(err));
+}
+
+// Passivates when idle with nothing in flight and no message on its way through the registry.
+void tick(customer_actor* self) {
+  auto& st = self->state;
+  const auto idle_for = std::chrono::milliseconds(domain::now_ms() - st.last_active);
+  const auto limit =
+      std::chrono::duration_cast<std::chrono::milliseconds>(st.ctx->options.passivate_after);
+  if (idle_for >= limit && st.in_flight->load() == 0 &&
+      st.ctx->customers.retire(st.id, self->address(), st.received)) {
+    self->quit();
+    return;
+  }
+  auto wait = idle_for >= limit ? limit : limit - idle_for;
+  self->delayed_send(self, std::max(wait, std::chrono::milliseconds(1)), tick_atom::value);
+}
+
+void touch(customer_actor* self) {
+  ++self->state.received;
+  self->state.last_active = domain::now_ms();
+}
+
+} // namespace
+
+caf::behavior customer_behavior(customer_actor* self, context* ctx, domain::id_t id) {
+  auto& st = self->state;
+  st.ctx = ctx;
+  st.id = id;
+  st.in_flight = std::make_shared<std::atomic<int>>(0);
+  st.last_active = domain::now_ms();
+  if (auto b = storage::thread_reader(ctx->options.db_path).balance(id))
+    st.balance = b->amount;
+  self->delayed_send(self, ctx->options.passivate_after, tick_atom::value);
+  return {
+      [=](charge_atom, domain::money amount, const reply<domain::balance_view>& r) {
+        touch(self);
+        charge(self, amount, r);
+      },
+      [=](debit_atom, payment_job& job, const reply<domain::payment>& r) {
+        touch(self);
+        debit(self, job, r);
+      },
+      [=](undo_atom, domain::money delta, code_t err, const reply<domain::balance_view>& r) {
+        undo(self, delta, err, r);
+      },
+      [=](undo_atom, domain::money delta, code_t err, const reply<domain::payment>& r) {
+        undo(self, delta, err, r);
+      },
+      [=](tick_atom) { tick(self); },
+  };
+}
+
+} // namespace actorshop::actors

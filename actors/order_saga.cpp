@@ -1,0 +1,239 @@
+#include "actors/order_saga.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+
+#include "actors/customer.hpp"
+#include "actors/units.hpp"
+#include "domain/discount.hpp"
+
+namespace actorshop::actors {
+namespace {
+
+using domain::errc;
+using domain::id_t;
+constexpr std::chrono::seconds ask_timeout{
+    30}; // actors answer at once; this only bounds a stuck system
+
+caf::actor self_handle(saga_actor* self) { return caf::actor_cast<caf::actor>(self); }
+
+// Unregisters the saga; messages already queued still get an answer before the stop arrives.
+void finish(saga_actor* self) {
+  self->state.phase = saga_phase::done;
+  self->state.ctx->sagas.erase(self->state.order.id);
+  self->send(self, stop_atom::value);
+}
+
+void release_lines(saga_actor* self, const std::vector<code_t>* only_ok) {
+  const auto& lines = self->state.order.lines;
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    if (!only_ok || (*only_ok)[i] == 0)
+      if (auto* s = self->state.ctx->stock_of(lines[i].option_id))
+        self->send(*s, release_atom::value, lines[i].qty);
+}
+
+void schedule_expiry(saga_actor* self) {
+  auto left = std::max<domain::timestamp>(0, self->state.order.expires_at - domain::now_ms());
+  self->delayed_send(self, std::chrono::milliseconds(left), expire_atom::value);
+}
+
+// All reservations answered: persist the order, or give back what was reserved.
+void on_all_reserved(saga_actor* self) {
+  auto& st = self->state;
+  for (auto code : st.reserve_results)
+    if (code != 0) {
+      release_lines(self, &st.reserve_results);
+      st.created_reply(static_cast<errc>(code));
+      return finish(self);
+    }
+  st.phase = saga_phase::persisting;
+  auto me = self_handle(self);
+  st.ctx->writer->submit(units::order_label, units::create_order(st.order), [me](domain::status s) {
+    caf::anon_send(me, created_atom::value, to_code(s));
+  });
+}
+
+void on_created(saga_actor* self, code_t code) {
+  auto& st = self->state;
+  if (code != 0) {
+    release_lines(self, nullptr);
+    st.created_reply(static_cast<errc>(code));
+    return finish(self);
+  }
+  st.phase = saga_phase::created;
+  st.created_reply(st.order);
+  st.created_reply = {};
+  schedule_expiry(self);
+}
+
+void reserve_all(saga_actor* self) {
+  auto& st = self->state;
+  const auto& lines = st.order.lines;
+  st.reserve_results.assign(lines.size(), 0);
+  st.reserve_pending = lines.size();
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    auto on_answer = [self, i](code_t code) {
+      self->state.reserve_results[i] = code;
+      if (--self->state.reserve_pending == 0)
+        on_all_reserved(self);
+    };
+    const caf::actor* stock = st.ctx->stock_of(lines[i].option_id);
+    if (!stock) {
+      on_answer(static_cast<code_t>(errc::product_option_not_found));
+      continue;
+    }
+    self->request(*stock, ask_timeout, reserve_atom::value, lines[i].qty)
+        .then(on_answer,
+              [on_answer](caf::error&) { on_answer(static_cast<code_t>(errc::unavailable)); });
+  }
+}
+
+// Debits the customer, who commits the whole payment unit; the outcome comes back as `paid`.
+void debit(saga_actor* self, domain::discounted_price price) {
+  auto& st = self->state;
+  payment_job job;
+  auto& p = job.payment;
+  p.id = ++st.ctx->next_payment_id;
+  p.order_id = st.order.id;
+  p.customer_id = st.order.customer_id;
+  p.coupon_id = st.pay_coupon;
+  p.original_price = price.original;
+  p.discount_amount = price.discount;
+  p.discounted_price = price.final_price;
+  p.paid_at = domain::now_ms();
+  job.lines = st.order.lines;
+  auto me = self_handle(self);
+  reply<domain::payment> r([me](domain::result<domain::payment> res) {
+    outcome<domain::payment> out{res ? errc{} : res.error(), res.has_value(), {}};
+    if (res)
+      out.value = *res;
+    caf::anon_send(me, paid_atom::value, std::move(out));
+  });
+  send_to_customer(*st.ctx, st.order.customer_id, debit_atom::value, std::move(job), std::move(r));
+}
+
+// A payment step failed: restore the coupon (if one was taken) and stay payable.
+void fail_payment(saga_actor* self, errc e) {
+  auto& st = self->state;
+  if (st.pay_coupon)
+    if (auto c = st.ctx->coupons.find(*st.pay_coupon))
+      self->send(*c, restore_atom::value, st.order.customer_id);
+  st.phase = saga_phase::created;
+  auto r = std::move(st.pay_reply);
+  st.pay_reply = {};
+  r(e);
+}
+
+void on_paid(saga_actor* self, outcome<domain::payment>& out) {
+  auto& st = self->state;
+  if (!out.ok)
+    return fail_payment(self, out.err);
+  for (const auto& l : st.order.lines)
+    if (auto* s = st.ctx->stock_of(l.option_id))
+      self->send(*s, sold_atom::value, l.qty);
+  if (st.pay_coupon)
+    if (auto c = st.ctx->coupons.find(*st.pay_coupon))
+      self->send(*c, confirm_atom::value, st.order.customer_id);
+  st.pay_reply(out.value);
+  st.pay_reply = {};
+  finish(self);
+}
+
+void use_coupon(saga_actor* self, id_t coupon_id) {
+  auto& st = self->state;
+  auto c = st.ctx->coupons.find(coupon_id);
+  if (!c)
+    return fail_payment(self, errc::customer_coupon_not_found);
+  self->request(*c, ask_timeout, use_atom::value, st.order.customer_id)
+      .then(
+          [self](const use_answer& a) {
+            if (a.err != 0) {
+              self->state.pay_coupon.reset(); // nothing was taken
+              return fail_payment(self, static_cast<errc>(a.err));
+            }
+            auto price = domain::apply_discount(self->state.order.total_price, a.type, a.amount);
+            if (!price)
+              return fail_payment(self, price.error());
+            debit(self, *price);
+          },
+          [self](caf::error&) { fail_payment(self, errc::unavailable); });
+}
+
+void pay(saga_actor* self, id_t coupon_or_zero, const reply<domain::payment>& r) {
+  auto& st = self->state;
+  if (st.phase != saga_phase::created)
+    return r(errc::order_not_payable);
+  st.phase = saga_phase::paying;
+  st.pay_reply = r;
+  st.pay_coupon.reset();
+  if (coupon_or_zero == 0)
+    return debit(self, domain::no_discount(st.order.total_price));
+  st.pay_coupon = coupon_or_zero;
+  use_coupon(self, coupon_or_zero);
+}
+
+void expire(saga_actor* self) {
+  auto& st = self->state;
+  if (st.phase == saga_phase::paying) // decide after the payment: retry shortly
+    return self->delayed_send(self, std::chrono::milliseconds(100), expire_atom::value);
+  if (st.phase != saga_phase::created)
+    return;
+  st.phase = saga_phase::expiring;
+  auto me = self_handle(self);
+  st.ctx->writer->submit(
+      units::expire_label, units::expire_order(st.order),
+      [me](domain::status s) { caf::anon_send(me, expired_atom::value, to_code(s)); });
+}
+
+void on_expired(saga_actor* self, code_t code) {
+  if (code != 0) { // the database refused: stay open and try again later
+    self->state.phase = saga_phase::created;
+    return self->delayed_send(self, std::chrono::seconds(1), expire_atom::value);
+  }
+  release_lines(self, nullptr);
+  finish(self);
+}
+
+caf::behavior saga_behavior(saga_actor* self, context* ctx, domain::order o, bool recovered,
+                            reply<domain::order> r) {
+  auto& st = self->state;
+  st.ctx = ctx;
+  st.order = std::move(o);
+  st.created_reply = std::move(r);
+  if (recovered) {
+    st.phase = saga_phase::created;
+    schedule_expiry(self);
+  } else {
+    reserve_all(self);
+  }
+  return {
+      [=](created_atom, code_t code) { on_created(self, code); },
+      [=](pay_atom, id_t coupon, const reply<domain::payment>& pr) { pay(self, coupon, pr); },
+      [=](paid_atom, outcome<domain::payment>& out) { on_paid(self, out); },
+      [=](expire_atom) { expire(self); },
+      [=](expired_atom, code_t code) { on_expired(self, code); },
+      [=](stop_atom) { self->quit(); },
+      [](peek_atom) {}, // the wake-up of a lazily spawned saga
+  };
+}
+
+void spawn_saga(context& ctx, domain::order o, bool recovered, reply<domain::order> r) {
+  const auto id = o.id;
+  // Spawned lazily so that it is registered before it runs (and may unregister itself).
+  auto a =
+      ctx.system->spawn<caf::lazy_init>(saga_behavior, &ctx, std::move(o), recovered, std::move(r));
+  ctx.sagas.insert(id, a);
+  caf::anon_send(a, peek_atom::value); // wakes the lazy actor
+}
+
+} // namespace
+
+void spawn_new_saga(context& ctx, domain::order o, reply<domain::order> r) {
+  spawn_saga(ctx, std::move(o), false, std::move(r));
+}
+
+void spawn_recovered_saga(context& ctx, domain::order o) {
+  spawn_saga(ctx, std::move(o), true, {});
+}
+
+} // namespace actorshop::actors
