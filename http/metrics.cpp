@@ -1,0 +1,145 @@
+// Prometheus exposition of request counters, latency histograms and shop_stats.
+#include "http/metrics.hpp"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+namespace actorshop::http {
+namespace {
+
+using boost::beast::http::verb;
+
+constexpr std::array<unsigned, 15> status_codes{200, 201, 400, 401, 403, 404, 405, 409,
+                                                413, 415, 431, 500, 503, 504, 0};
+constexpr std::array<std::string_view, 4> method_names{"GET", "POST", "PATCH", "OTHER"};
+/// Bucket upper bounds in microseconds (the last bucket is +Inf).
+constexpr std::array<std::uint64_t, 13> bounds_us{250,    500,    1000,    2500,    5000,
+                                                  10000,  25000,  50000,   100000,  250000,
+                                                  500000, 1000000, 5000000};
+
+std::size_t status_index(unsigned status) {
+  for (std::size_t i = 0; i + 1 < status_codes.size(); ++i)
+    if (status_codes[i] == status)
+      return i;
+  return status_codes.size() - 1;
+}
+
+std::size_t method_index(verb m) {
+  switch (m) {
+  case verb::get: return 0;
+  case verb::post: return 1;
+  case verb::patch: return 2;
+  default: return 3;
+  }
+}
+
+prometheus::ClientMetric::Label label(std::string name, std::string_view value) {
+  return {std::move(name), std::string(value)};
+}
+
+} // namespace
+
+struct metrics::gauges {
+  prometheus::Gauge* in_flight;
+  prometheus::Gauge* writes_committed;
+  prometheus::Gauge* writes_failed;
+  prometheus::Gauge* batches;
+  prometheus::Gauge* queue_depth;
+  prometheus::Gauge* customers;
+  prometheus::Gauge* sagas;
+  prometheus::Gauge* events_pending;
+  prometheus::Gauge* events_delivered;
+};
+
+metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
+  auto gauge = [&](const char* name, const char* help) {
+    return &prometheus::BuildGauge().Name(name).Help(help).Register(*registry_).Add({});
+  };
+  gauges_ = std::make_unique<gauges>(gauges{
+      gauge("http_requests_in_flight", "Requests waiting for the actor system"),
+      gauge("shop_writes_committed", "Units of work committed by the storage writer"),
+      gauge("shop_writes_failed", "Units of work the storage writer rolled back"),
+      gauge("shop_write_batches", "Transactions committed by the storage writer"),
+      gauge("shop_write_queue_depth", "Units waiting for the storage writer"),
+      gauge("shop_live_customer_actors", "Customer actors currently active"),
+      gauge("shop_live_order_sagas", "Order sagas currently active"),
+      gauge("shop_events_pending", "Outbox events not yet delivered"),
+      gauge("shop_events_delivered", "Outbox events delivered to the sink"),
+  });
+}
+
+metrics::~metrics() = default;
+
+void metrics::record(route r, verb method, unsigned status, std::uint64_t micros) noexcept {
+  auto& s = stats_[static_cast<std::size_t>(r) % routes];
+  s.count[method_index(method)][status_index(status)].fetch_add(1, std::memory_order_relaxed);
+  std::size_t b = 0;
+  while (b < bounds_us.size() && micros > bounds_us[b])
+    ++b;
+  s.bucket[b].fetch_add(1, std::memory_order_relaxed);
+  s.sum_micros.fetch_add(micros, std::memory_order_relaxed);
+}
+
+void metrics::add_request_families(std::string& out) {
+  prometheus::MetricFamily total{"http_requests_total", "HTTP requests answered",
+                                 prometheus::MetricType::Counter, {}};
+  prometheus::MetricFamily duration{"http_request_duration_seconds",
+                                    "Time from a parsed request to its reply",
+                                    prometheus::MetricType::Histogram, {}};
+  for (std::size_t r = 0; r < routes; ++r) {
+    auto name = route_label(static_cast<route>(r));
+    auto& s = stats_[r];
+    std::uint64_t observed = 0;
+    for (std::size_t m = 0; m < methods; ++m)
+      for (std::size_t st = 0; st < status_codes.size(); ++st) {
+        auto n = s.count[m][st].load(std::memory_order_relaxed);
+        if (n == 0)
+          continue;
+        observed += n;
+        prometheus::ClientMetric cm;
+        auto code = status_codes[st] ? std::to_string(status_codes[st]) : std::string("other");
+        cm.label = {label("method", method_names[m]), label("route", name), label("status", code)};
+        cm.counter.value = static_cast<double>(n);
+        total.metric.push_back(std::move(cm));
+      }
+    if (observed == 0)
+      continue;
+    prometheus::ClientMetric h;
+    h.label = {label("route", name)};
+    std::uint64_t cumulative = 0;
+    for (std::size_t b = 0; b < buckets; ++b) {
+      cumulative += s.bucket[b].load(std::memory_order_relaxed);
+      double le = b < bounds_us.size() ? bounds_us[b] / 1e6 : std::numeric_limits<double>::infinity();
+      h.histogram.bucket.push_back({cumulative, le});
+    }
+    h.histogram.sample_count = cumulative;
+    h.histogram.sample_sum = s.sum_micros.load(std::memory_order_relaxed) / 1e6;
+    duration.metric.push_back(std::move(h));
+  }
+  std::vector<prometheus::MetricFamily> families;
+  if (!total.metric.empty()) {
+    families.push_back(std::move(total));
+    families.push_back(std::move(duration));
+  }
+  out += prometheus::TextSerializer().Serialize(families);
+}
+
+std::string metrics::render(const actors::shop_stats& st, std::int64_t in_flight) {
+  auto& g = *gauges_;
+  g.in_flight->Set(static_cast<double>(in_flight));
+  g.writes_committed->Set(static_cast<double>(st.writes_committed));
+  g.writes_failed->Set(static_cast<double>(st.writes_failed));
+  g.batches->Set(static_cast<double>(st.write_batches));
+  g.queue_depth->Set(static_cast<double>(st.write_queue_depth));
+  g.customers->Set(static_cast<double>(st.live_customer_actors));
+  g.sagas->Set(static_cast<double>(st.live_order_sagas));
+  g.events_pending->Set(static_cast<double>(st.events_pending));
+  g.events_delivered->Set(static_cast<double>(st.events_delivered));
+  std::string out = prometheus::TextSerializer().Serialize(registry_->Collect());
+  add_request_families(out);
+  return out;
+}
+
+} // namespace actorshop::http

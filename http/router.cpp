@@ -1,0 +1,217 @@
+// Dispatch of spec §3: decode, call the facade, encode.
+#include "http/router.hpp"
+
+#include <variant>
+
+#include <spdlog/spdlog.h>
+
+#include "http/codec.hpp"
+#include "http/route_table.hpp"
+
+namespace actorshop::http {
+namespace {
+
+namespace bhttp = boost::beast::http;
+using domain::errc;
+
+reply ok(unsigned status, std::string body) {
+  reply r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+template <class T>
+reply from_result(unsigned status, domain::result<T> res) {
+  return res ? ok(status, encode(*res)) : error_reply(res.error());
+}
+
+char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size())
+    return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i]))
+      return false;
+  return true;
+}
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+/// Refuses a body endpoint's request whose Content-Type is not JSON; nothing if it is.
+std::optional<reply> check_json(const request& req) {
+  auto it = req.find(bhttp::field::content_type);
+  if (it == req.end() || !is_json_content_type(it->value()))
+    return protocol_error(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
+  return std::nullopt;
+}
+
+} // namespace
+
+bool is_json_content_type(std::string_view value) noexcept {
+  return iequals(trim(value.substr(0, value.find(';'))), "application/json");
+}
+
+router::router(actors::shop& shop, metrics& m, router_options options)
+    : shop_(shop), metrics_(m), options_(std::move(options)) {}
+
+bool router::acquire() noexcept {
+  if (in_flight_.fetch_add(1, std::memory_order_relaxed) >= options_.max_in_flight) {
+    release();
+    return false;
+  }
+  return true;
+}
+
+template <class T>
+actors::callback<T> router::answer(unsigned status, route r, respond_fn respond) {
+  return [this, status, r, respond = std::move(respond)](domain::result<T> res) {
+    release();
+    auto rep = from_result(status, std::move(res));
+    rep.matched = r;
+    respond(std::move(rep));
+  };
+}
+
+void router::handle(const request& req, respond_fn respond) {
+  try {
+    dispatch(req, respond);
+  } catch (const std::exception& e) {
+    // Only a query can throw here (a command's callback has not been handed over yet when
+    // decoding fails), so answering now cannot answer twice.
+    spdlog::error("request {} {} failed: {}", std::string_view(req.method_string()),
+                  std::string_view(req.target()), e.what());
+    respond(error_reply(errc::storage_failure, "internal error"));
+  }
+}
+
+void router::dispatch(const request& req, respond_fn& respond) {
+  auto m = match_route(req.method(), req.target());
+  auto answer_now = [&](reply r) {
+    r.matched = m.matched;
+    respond(std::move(r));
+  };
+  if (m.matched == route::unmatched)
+    return answer_now(protocol_error(404, "NOT_FOUND", "no such route"));
+  if (!m.method_ok) {
+    auto r = protocol_error(405, "METHOD_NOT_ALLOWED", "method not allowed on this route");
+    r.allow = m.allow;
+    return answer_now(std::move(r));
+  }
+  if (m.has_id && m.id == 0)
+    return answer_now(error_reply(errc::invalid_request, "id must be a positive integer"));
+  switch (m.matched) {
+  case route::issue_coupon: return issue_coupon(req, respond);
+  case route::charge: return charge(req, respond);
+  case route::create_order: return create_order(req, respond);
+  case route::pay: return pay(req, respond);
+  case route::create_coupon: return create_coupon(req, respond);
+  default: return answer_now(query(req, m));
+  }
+}
+
+reply router::query(const request& req, const route_match& m) {
+  switch (m.matched) {
+  case route::balance: return from_result(200, shop_.balance(m.id));
+  case route::balance_history: return from_result(200, shop_.balance_history(m.id));
+  case route::products: return ok(200, encode(shop_.products()));
+  case route::product: return from_result(200, shop_.product(m.id));
+  case route::popular: return popular(m.query);
+  case route::customer_coupons: return from_result(200, shop_.customer_coupons(m.id));
+  case route::order: return from_result(200, shop_.order(m.id));
+  case route::health: return health();
+  case route::metrics: {
+    auto r = ok(200, metrics_.render(shop_.stats(), in_flight()));
+    r.text = true;
+    return r;
+  }
+  default: (void)req; return protocol_error(404, "NOT_FOUND", "no such route");
+  }
+}
+
+reply router::popular(std::string_view query) {
+  int days = 3;
+  if (auto v = query_param(query, "days")) {
+    auto n = parse_id(*v);
+    if (n < 1 || n > 30)
+      return error_reply(errc::invalid_period);
+    days = static_cast<int>(n);
+  }
+  return from_result(200, shop_.popular(days));
+}
+
+reply router::health() const {
+  if (draining())
+    return protocol_error(503, "SERVICE_UNAVAILABLE", "draining");
+  return ok(200, R"({"status":"ok"})");
+}
+
+// Each command: content type, decode, a slot in the in-flight bound, then hand to the facade.
+#define ACTORSHOP_COMMAND_PROLOGUE(route_id, decoder, var)                                         \
+  auto refuse = [&](reply r) {                                                                     \
+    r.matched = route_id;                                                                          \
+    respond(std::move(r));                                                                         \
+  };                                                                                               \
+  if (auto bad = check_json(req))                                                                  \
+    return refuse(std::move(*bad));                                                                \
+  auto decoded_body = decoder(req.body());                                                         \
+  if (auto* err = std::get_if<decode_error>(&decoded_body))                                        \
+    return refuse(error_reply(err->code, err->message));                                           \
+  auto& var = std::get<0>(decoded_body);                                                           \
+  if (draining())                                                                                  \
+    return refuse(error_reply(errc::unavailable, "shutting down"));                                \
+  if (!acquire())                                                                                  \
+    return refuse(error_reply(errc::unavailable, "too many requests in flight"));
+
+void router::issue_coupon(const request& req, respond_fn& respond) {
+  ACTORSHOP_COMMAND_PROLOGUE(route::issue_coupon, decode_issue, r)
+  shop_.issue_coupon(r.coupon_id, r.customer_id,
+                     answer<domain::issued_coupon>(201, route::issue_coupon, std::move(respond)));
+}
+
+void router::charge(const request& req, respond_fn& respond) {
+  ACTORSHOP_COMMAND_PROLOGUE(route::charge, decode_charge, r)
+  shop_.charge(r.customer_id, r.amount,
+               answer<domain::balance_view>(200, route::charge, std::move(respond)));
+}
+
+void router::create_order(const request& req, respond_fn& respond) {
+  ACTORSHOP_COMMAND_PROLOGUE(route::create_order, decode_order, r)
+  shop_.create_order(r.customer_id, std::move(r.lines),
+                     answer<domain::order>(201, route::create_order, std::move(respond)));
+}
+
+void router::pay(const request& req, respond_fn& respond) {
+  ACTORSHOP_COMMAND_PROLOGUE(route::pay, decode_payment, r)
+  shop_.pay(r.order_id, r.coupon_id, answer<domain::payment>(201, route::pay, std::move(respond)));
+}
+
+void router::create_coupon(const request& req, respond_fn& respond) {
+  auto auth = req.find(bhttp::field::authorization);
+  if (auth == req.end()) {
+    auto r = protocol_error(401, "UNAUTHORIZED", "admin token required");
+    r.matched = route::create_coupon;
+    return respond(std::move(r));
+  }
+  std::string_view value = auth->value();
+  if (options_.admin_token.empty() || !value.starts_with("Bearer ") ||
+      trim(value.substr(7)) != options_.admin_token) {
+    auto r = protocol_error(403, "FORBIDDEN", "admin token rejected");
+    r.matched = route::create_coupon;
+    return respond(std::move(r));
+  }
+  ACTORSHOP_COMMAND_PROLOGUE(route::create_coupon, decode_coupon_spec, spec)
+  shop_.create_coupon(std::move(spec),
+                      answer<domain::coupon>(201, route::create_coupon, std::move(respond)));
+}
+
+#undef ACTORSHOP_COMMAND_PROLOGUE
+
+} // namespace actorshop::http

@@ -1,0 +1,72 @@
+// router: the request handler of the daemon, a plain object that knows nothing about sockets. It
+// decodes a parsed request, calls the shop facade and answers through a callback, so it can be
+// unit-tested without a network. Commands return to the caller at once: the facade answers later
+// on an actor thread, and the callback owner posts the reply to its own executor.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "actors/shop.hpp"
+#include "http/metrics.hpp"
+#include "http/reply.hpp"
+
+namespace actorshop::http {
+
+using request = boost::beast::http::request<boost::beast::http::string_body>;
+
+struct router_options {
+  std::int64_t max_in_flight = 10'000; ///< commands waiting for the actors; 503 beyond
+  std::string admin_token;             ///< empty: POST /coupons is always 403
+};
+
+class router {
+public:
+  router(actors::shop& shop, metrics& m, router_options options);
+
+  /// Answers `req` through `respond`, exactly once: at once for queries and refusals, later (on
+  /// an actor thread) for commands.
+  void handle(const request& req, respond_fn respond);
+
+  /// Marks the service as draining: /health answers 503 and new commands are refused.
+  void start_draining() noexcept { draining_.store(true, std::memory_order_relaxed); }
+  bool draining() const noexcept { return draining_.load(std::memory_order_relaxed); }
+
+  /// Commands handed to the facade and not yet answered by it.
+  std::int64_t in_flight() const noexcept { return in_flight_.load(std::memory_order_relaxed); }
+
+private:
+  void dispatch(const request& req, respond_fn& respond);
+  void issue_coupon(const request& req, respond_fn& respond);
+  void charge(const request& req, respond_fn& respond);
+  void create_order(const request& req, respond_fn& respond);
+  void pay(const request& req, respond_fn& respond);
+  void create_coupon(const request& req, respond_fn& respond);
+  reply query(const request& req, const struct route_match& m);
+  reply popular(std::string_view query);
+  reply health() const;
+
+  /// Reserves a slot for one command; false if max_in_flight are already waiting.
+  bool acquire() noexcept;
+  void release() noexcept { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
+
+  /// Returns a facade callback that frees the slot and answers `status` + encode(value) or the
+  /// error.
+  template <class T>
+  actors::callback<T> answer(unsigned status, route r, respond_fn respond);
+
+  actors::shop& shop_;
+  metrics& metrics_;
+  router_options options_;
+  std::atomic<std::int64_t> in_flight_{0};
+  std::atomic<bool> draining_{false};
+};
+
+/// True if the Content-Type value is application/json (parameters such as charset allowed).
+bool is_json_content_type(std::string_view value) noexcept;
+
+} // namespace actorshop::http

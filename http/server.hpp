@@ -1,0 +1,48 @@
+// server: the HTTP side of the daemon: io threads over one io_context, the listener, and the
+// graceful drain on SIGTERM/SIGINT (health 503, stop accepting, bounded wait for in-flight
+// requests, then stop).
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+
+#include "actors/shop.hpp"
+#include "http/listener.hpp"
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+#include "http/session.hpp"
+
+namespace actorshop::http {
+
+class server {
+public:
+  /// Binds the listening socket (throws on failure) but does not serve yet.
+  server(actors::shop& shop, server_options options, router_options routing);
+
+  unsigned short port() const { return listener_->port(); }
+
+  /// Serves on options.io_threads threads (this one included) until a signal drained the
+  /// server or stop() was called. Returns after every io thread has finished.
+  void run();
+
+  /// Starts the drain from any thread.
+  void stop();
+
+private:
+  void on_signal();
+  void wait_for_in_flight(std::chrono::steady_clock::time_point deadline);
+
+  boost::asio::io_context ioc_;
+  metrics metrics_;
+  router router_;
+  session_context ctx_;
+  std::shared_ptr<listener> listener_;
+  boost::asio::steady_timer drain_timer_;
+  std::atomic<bool> stopping_{false};
+};
+
+/// Raises RLIMIT_NOFILE's soft limit to the hard limit; returns the new soft limit.
+std::uint64_t raise_open_file_limit();
+
+} // namespace actorshop::http

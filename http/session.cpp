@@ -1,0 +1,207 @@
+// Reading, dispatching and writing one connection's requests.
+#include "http/session.hpp"
+
+#include <charconv>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/read.hpp>
+#include <spdlog/spdlog.h>
+
+namespace actorshop::http {
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+
+constexpr std::size_t read_chunk = 4096;
+
+void append_number(std::string& out, std::uint64_t v, int base = 10) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, base);
+  out.append(buf, end);
+}
+
+} // namespace
+
+session::session(net::ip::tcp::socket&& socket, session_context& ctx)
+    : stream_(std::move(socket)), timer_(stream_.get_executor()), ctx_(ctx),
+      id_(ctx.next_id.fetch_add(1, std::memory_order_relaxed) + 1) {
+  ctx_.connections.fetch_add(1, std::memory_order_relaxed);
+}
+
+session::~session() { ctx_.connections.fetch_sub(1, std::memory_order_relaxed); }
+
+void session::run() {
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+}
+
+void session::do_read() {
+  parser_.emplace();
+  parser_->header_limit(ctx_.options.header_limit);
+  parser_->body_limit(ctx_.options.body_limit);
+  if (buffer_.size() > 0) // a pipelined request is already here
+    return parse_buffered();
+  // Idle keep-alive wait: a long deadline for the first bytes of the next request.
+  stream_.expires_after(ctx_.options.idle_timeout);
+  stream_.async_read_some(buffer_.prepare(read_chunk),
+                          beast::bind_front_handler(&session::on_read_idle, shared_from_this()));
+}
+
+void session::on_read_idle(beast::error_code ec, std::size_t n) {
+  if (ec)
+    return do_close();
+  buffer_.commit(n);
+  parse_buffered();
+}
+
+/// Parses what is buffered without I/O; most requests arrive in one read, so this usually
+/// completes the message and saves an asynchronous round.
+void session::parse_buffered() {
+  beast::error_code ec;
+  while (buffer_.size() > 0) {
+    auto used = parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec == bhttp::error::need_more) {
+      ec = {};
+      break;
+    }
+    if (ec)
+      return on_parse_error(ec);
+    if (parser_->is_done())
+      return handle_request();
+    if (used == 0)
+      break;
+  }
+  // The rest of the message must arrive within the read timeout (slow clients are dropped).
+  stream_.expires_after(ctx_.options.read_timeout);
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    beast::bind_front_handler(&session::on_read, shared_from_this()));
+}
+
+void session::on_read(beast::error_code ec, std::size_t) {
+  if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+      ec == net::error::operation_aborted || ec == net::error::connection_reset)
+    return do_close();
+  if (ec)
+    return on_parse_error(ec);
+  handle_request();
+}
+
+void session::on_parse_error(beast::error_code ec) {
+  keep_alive_ = false;
+  reply r;
+  if (ec == bhttp::error::body_limit)
+    r = protocol_error(413, "PAYLOAD_TOO_LARGE", "request body is too large");
+  else if (ec == bhttp::error::header_limit)
+    r = protocol_error(431, "HEADERS_TOO_LARGE", "request header is too large");
+  else if (ec.category() == beast::error_code(bhttp::error::bad_method).category()) // other parse errors
+    r = protocol_error(400, "BAD_REQUEST", "malformed HTTP request");
+  else
+    return do_close();
+  started_ = std::chrono::steady_clock::now();
+  request_id_.clear();
+  do_write(r);
+}
+
+void session::handle_request() {
+  const auto& req = parser_->get();
+  keep_alive_ = req.keep_alive();
+  started_ = std::chrono::steady_clock::now();
+  auto rid = req.find("X-Request-Id");
+  if (rid != req.end() && rid->value().size() <= 128)
+    request_id_.assign(rid->value().data(), rid->value().size());
+  else
+    request_id_.clear();
+  auto seq = pending_ = ++seq_;
+  ctx_.handler.handle(req, [self = shared_from_this(), seq](reply r) {
+    // Runs inline when the router answers at once (we are on the strand), else one hop back.
+    net::dispatch(self->stream_.get_executor(), [self, seq, r = std::move(r)]() mutable {
+      self->on_reply(seq, std::move(r));
+    });
+  });
+  if (pending_ == seq) { // the actors are working: bound their time
+    timer_armed_ = true;
+    timer_.expires_after(ctx_.options.request_timeout);
+    timer_.async_wait(beast::bind_front_handler(&session::on_timeout, shared_from_this(), seq));
+  }
+}
+
+void session::on_reply(std::uint64_t seq, reply r) {
+  if (seq != pending_)
+    return; // a late answer after the 504: dropped (the session is kept alive by `self`)
+  pending_ = 0;
+  if (timer_armed_) {
+    timer_armed_ = false;
+    timer_.cancel();
+  }
+  do_write(r);
+}
+
+void session::on_timeout(std::uint64_t seq, beast::error_code ec) {
+  if (ec || seq != pending_)
+    return;
+  pending_ = 0;
+  timer_armed_ = false;
+  auto r = error_reply(domain::errc::timeout);
+  r.matched = route::unmatched;
+  do_write(r);
+}
+
+void session::do_write(const reply& r) {
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - started_);
+  const auto method = parser_ ? parser_->get().method() : bhttp::verb::unknown;
+  ctx_.stats.record(r.matched, method, r.status, static_cast<std::uint64_t>(micros.count()));
+  out_.clear();
+  out_ += "HTTP/1.1 ";
+  append_number(out_, r.status);
+  out_ += ' ';
+  out_ += bhttp::obsolete_reason(static_cast<bhttp::status>(r.status));
+  out_ += r.text ? "\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: "
+                 : "\r\nContent-Type: application/json\r\nContent-Length: ";
+  append_number(out_, r.body.size());
+  out_ += "\r\nX-Request-Id: ";
+  append_request_id(out_);
+  if (!r.allow.empty())
+    out_.append("\r\nAllow: ").append(r.allow);
+  if (r.retry_after)
+    out_ += "\r\nRetry-After: 1";
+  if (!keep_alive_)
+    out_ += "\r\nConnection: close";
+  out_ += "\r\n\r\n";
+  out_ += r.body;
+  if (r.status >= 500) { // errors only: a log line per request would cost throughput
+    std::string rid;
+    append_request_id(rid);
+    spdlog::warn("request {} answered {}: {}", rid, r.status, r.body);
+  }
+  stream_.expires_after(ctx_.options.read_timeout);
+  net::async_write(stream_, net::buffer(out_),
+                   beast::bind_front_handler(&session::on_write, shared_from_this()));
+}
+
+void session::append_request_id(std::string& out) const {
+  if (!request_id_.empty()) {
+    out += request_id_;
+    return;
+  }
+  append_number(out, id_, 16); // generated: connection id and request number
+  out += '-';
+  append_number(out, seq_, 16);
+}
+
+void session::on_write(beast::error_code ec, std::size_t) {
+  if (ec || !keep_alive_)
+    return do_close();
+  do_read();
+}
+
+void session::do_close() {
+  beast::error_code ec;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  stream_.close();
+}
+
+} // namespace actorshop::http

@@ -1,0 +1,83 @@
+// session: one HTTP/1.1 connection, modelled on Beast's advanced server. All of its handlers run
+// on one strand; requests are answered in order, one in flight at a time (the next is read after
+// the reply is written), so pipelined requests keep their order.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+
+namespace actorshop::http {
+
+struct server_options {
+  std::string address = "127.0.0.1";
+  unsigned short port = 8080;
+  int io_threads = 1;
+  std::int64_t max_connections = 10'000;
+  std::uint64_t body_limit = 64 * 1024;
+  std::uint32_t header_limit = 8 * 1024;
+  std::chrono::milliseconds read_timeout{10'000};    ///< to finish a request once it started
+  std::chrono::milliseconds idle_timeout{60'000};    ///< between keep-alive requests
+  std::chrono::milliseconds request_timeout{5'000};  ///< for the actors to answer (504)
+  std::chrono::milliseconds drain_timeout{10'000};   ///< bound on the wait for in-flight requests
+};
+
+/// What every session of a server shares.
+struct session_context {
+  router& handler;
+  metrics& stats;
+  server_options options;
+  std::atomic<std::int64_t> connections{0};
+  std::atomic<std::uint64_t> next_id{0};
+};
+
+class session : public std::enable_shared_from_this<session> {
+public:
+  session(boost::asio::ip::tcp::socket&& socket, session_context& ctx);
+  ~session();
+
+  /// Starts reading on the session's strand.
+  void run();
+
+private:
+  void do_read();
+  void on_read_idle(boost::beast::error_code ec, std::size_t n);
+  void parse_buffered();
+  void on_read(boost::beast::error_code ec, std::size_t n);
+  void on_parse_error(boost::beast::error_code ec);
+  void handle_request();
+  void on_reply(std::uint64_t seq, reply r);
+  void on_timeout(std::uint64_t seq, boost::beast::error_code ec);
+  void do_write(const reply& r);
+  void on_write(boost::beast::error_code ec, std::size_t n);
+  void do_close();
+  void append_request_id(std::string& out) const;
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  boost::asio::steady_timer timer_; ///< per-request timeout while the actors work
+  session_context& ctx_;
+  std::string out_;                 ///< the serialized response, reused across requests
+  std::string request_id_;          ///< the client's X-Request-Id, if any
+  std::uint64_t id_;
+  std::uint64_t seq_ = 0;     ///< number of the latest request
+  std::uint64_t pending_ = 0; ///< number of the request awaiting its reply, 0 if none
+  bool keep_alive_ = true;
+  bool timer_armed_ = false;
+  std::chrono::steady_clock::time_point started_;
+};
+
+} // namespace actorshop::http
