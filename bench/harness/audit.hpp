@@ -1,0 +1,55 @@
+// The after-run audit: what the run was told (201s) must match what the service holds.
+// Coupon 201s == newly issued copies <= quantity, nobody holds the coupon twice, stock is
+// conserved (initial = available + reserved + sold) and every 201 payment's order is PAID.
+// Read from the SQLite file when there is one, else over HTTP (before/after snapshots).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bench/harness/http_client.hpp"
+#include "bench/harness/scenario.hpp"
+
+namespace actorshop::bench {
+
+inline constexpr std::int64_t seed_coupon_id = 4001;
+
+/// The service state the audit compares before and after the run.
+struct audit_snapshot {
+  std::int64_t issued = 0;          ///< holders of coupon 4001
+  std::int64_t total_quantity = -1; ///< -1: not known (HTTP has no coupon endpoint)
+  std::int64_t remaining = -1;      ///< coupon.current_quantity
+  std::int64_t duplicate_holders = 0;
+  std::int64_t stock_initial = -1;   ///< sum of available + reserved + sold (-1: not known)
+  std::int64_t stock_available = 0;  ///< sum of available units
+};
+
+/// What the run saw.
+struct audit_input {
+  scenario_kind scenario = scenario_kind::coupon_peak;
+  std::uint64_t coupon_201 = 0;
+  std::uint64_t orders_201 = 0;
+  std::uint64_t units_per_order = 2;
+  std::vector<std::int64_t> paid_orders;
+};
+
+struct audit_result {
+  bool ok = true;
+  std::string text;
+};
+
+/// Reads the snapshot from a SQLite database (read-only). Throws std::runtime_error.
+audit_snapshot db_snapshot(const std::string& path);
+/// Reads the snapshot over HTTP: the coupon wallets of customers 1001..3000 (coupon-peak) and
+/// the option stock of products 5001..5020 (order-payment).
+audit_snapshot http_snapshot(const http_target& target, scenario_kind s);
+
+/// Compares before/after with what the run saw; PAID is checked in the database.
+audit_result audit_db(const std::string& path, const audit_snapshot& before,
+                      const audit_input& in);
+/// Same over HTTP; PAID is checked with GET /orders/{id} for at most `max_orders` orders.
+audit_result audit_http(const http_target& target, const audit_snapshot& before,
+                        const audit_input& in, std::size_t max_orders = 500);
+
+} // namespace actorshop::bench

@@ -1,0 +1,44 @@
+// What a VU talks to: the three calls of the seed scenarios, answered with an HTTP-like status.
+// The HTTP driver sends real requests; the actors driver calls actorshop::actors::shop directly.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+namespace actorshop::bench {
+
+struct reply {
+  int status = 0;             ///< HTTP status; 0 when the transport failed
+  std::int64_t order_id = 0;  ///< the created order's id (POST /orders, 201)
+  std::size_t sent = 0;       ///< bytes on the wire (0 for the actors driver)
+  std::size_t received = 0;
+};
+
+struct order_item {
+  std::int64_t product_id = 0;
+  std::int64_t option_id = 0;
+  std::int64_t quantity = 1;
+};
+
+/// One VU's connection to the target. Calls of one client never overlap.
+class client {
+public:
+  virtual ~client() = default;
+  virtual boost::asio::awaitable<reply> issue_coupon(std::int64_t coupon_id,
+                                                     std::int64_t customer_id) = 0;
+  virtual boost::asio::awaitable<reply> create_order(std::int64_t customer_id, order_item a,
+                                                     order_item b) = 0;
+  virtual boost::asio::awaitable<reply> pay(std::int64_t order_id) = 0;
+  /// Aborts a call in flight (graceful stop expired); later calls reconnect.
+  virtual void cancel() {}
+};
+
+/// Makes one client per VU, bound to the VU's io executor.
+using client_factory = std::function<std::unique_ptr<client>(boost::asio::any_io_executor)>;
+
+} // namespace actorshop::bench

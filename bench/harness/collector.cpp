@@ -1,0 +1,108 @@
+#include "bench/harness/collector.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <thread>
+
+#include "bench/harness/summary.hpp"
+
+namespace actorshop::bench {
+
+namespace {
+
+interval_data drain_all(runner& r) {
+  interval_data sum;
+  for (auto& s : r.shards()) {
+    auto part = s->drain();
+    sum.merge(part);
+  }
+  return sum;
+}
+
+second_point make_point(runner& r, const interval_data& d, double t) {
+  second_point p;
+  p.t = t;
+  p.unix_time = std::chrono::duration<double>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+  p.vus = r.active_vus();
+  p.vus_max = r.vus_max();
+  p.requests = d.requests;
+  p.failed = d.failed;
+  p.iterations = d.iterations;
+  p.dropped = r.dropped_iterations();
+  p.p50_ms = d.duration.percentile(0.5) / 1000;
+  p.p95_ms = d.duration.percentile(0.95) / 1000;
+  p.p99_ms = d.duration.percentile(0.99) / 1000;
+  p.avg_ms = d.duration.mean() / 1000;
+  p.statuses = d.statuses;
+  return p;
+}
+
+void print_progress(const run_totals& run, const second_point& p, double total) {
+  std::fprintf(stderr,
+               "\r\033[K  running [%6.1fs/%.1fs] VUs %5lld/%-5lld  %8.0f req/s  p95 %s  "
+               "errors %llu",
+               p.t, total, static_cast<long long>(p.vus), static_cast<long long>(p.vus_max),
+               static_cast<double>(p.requests) / std::max(1e-9, p.t - (run.series.size() > 1
+                   ? run.series[run.series.size() - 2].t : 0.0)),
+               format_ms(run.all.duration.percentile(0.95) / 1000).c_str(),
+               static_cast<unsigned long long>(run.all.failed));
+  std::fflush(stderr);
+}
+
+} // namespace
+
+run_totals collect(runner& r, const collect_options& options) {
+  run_totals run;
+  run.names = metrics_of(r.scenario());
+  run.all.stages.resize(std::max<std::size_t>(1, r.prof().stages.size()));
+  run.all.custom.resize(run.names.counters.size(), run.names.rates.size(),
+                        run.names.checks.size());
+  r.start();
+  const auto start = r.started_at();
+  auto next = start;
+  bool first = true;
+  const double total = r.prof().total_duration().count();
+  while (true) {
+    const bool finished = r.done();
+    if (!finished) {
+      next += std::chrono::seconds(1);
+      while (!r.done() && steady::now() < next)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    auto d = drain_all(r);
+    const double t = std::chrono::duration<double>(steady::now() - start).count();
+    auto p = make_point(r, d, t);
+    if (options.probe)
+      std::tie(p.server_rss_mb, p.server_cpu_pct) = options.probe();
+    // k6 samples the vus gauge periodically; min/max are over those samples.
+    // The gauge is sampled while the stages run; after them only graceful stops remain.
+    if (!finished && (first || t <= total + 0.5)) {
+      run.vus_min = first ? p.vus : std::min(run.vus_min, p.vus);
+      run.vus_max_seen = std::max(run.vus_max_seen, p.vus);
+      run.vus_last = p.vus;
+      first = false;
+    }
+    for (const auto& sink : options.sinks)
+      sink(p, d);
+    d.samples.clear();
+    run.all.merge(d);
+    run.series.push_back(p);
+    if (options.progress)
+      print_progress(run, p, total);
+    if (finished)
+      break;
+  }
+  if (options.progress)
+    std::fprintf(stderr, "\n");
+  r.join();
+  // k6 initializes every VU the stages can ask for before it starts: vus_max is that plan.
+  run.vus_max = std::max(r.vus_max(), r.prof().executor == executor_kind::ramping_vus
+                                          ? r.prof().max_target()
+                                          : r.prof().pre_allocated_vus);
+  run.dropped_iterations = r.dropped_iterations();
+  run.elapsed_s = std::chrono::duration<double>(steady::now() - start).count();
+  return run;
+}
+
+} // namespace actorshop::bench

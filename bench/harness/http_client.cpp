@@ -1,0 +1,221 @@
+#include "bench/harness/http_client.hpp"
+
+#include <charconv>
+#include <stdexcept>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+namespace actorshop::bench {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using tcp = asio::ip::tcp;
+constexpr auto no_throw = asio::as_tuple(asio::use_awaitable);
+
+http_target parse_http_target(const std::string& url) {
+  const std::string prefix = "http://";
+  if (url.rfind(prefix, 0) != 0)
+    throw std::invalid_argument("target '" + url + "' must be http://HOST:PORT or 'actors'");
+  std::string rest = url.substr(prefix.size());
+  rest = rest.substr(0, rest.find('/'));
+  http_target t;
+  const auto colon = rest.rfind(':');
+  t.host = rest.substr(0, colon);
+  if (colon != std::string::npos) {
+    const auto port = rest.substr(colon + 1);
+    int p = 0;
+    auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+    if (ec != std::errc{} || ptr != port.data() + port.size() || p <= 0 || p > 65535)
+      throw std::invalid_argument("target '" + url + "' has an invalid port");
+    t.port = static_cast<unsigned short>(p);
+  } else {
+    t.port = 80;
+  }
+  if (t.host == "localhost")
+    t.host = "127.0.0.1";
+  if (t.host.empty())
+    throw std::invalid_argument("target '" + url + "' has no host");
+  return t;
+}
+
+std::int64_t json_int_field(std::string_view json, std::string_view key) {
+  std::string quoted = "\"" + std::string(key) + "\"";
+  auto pos = json.find(quoted);
+  if (pos == std::string_view::npos)
+    return 0;
+  pos = json.find(':', pos + quoted.size());
+  if (pos == std::string_view::npos)
+    return 0;
+  ++pos;
+  while (pos < json.size() && (json[pos] == ' ' || json[pos] == '"'))
+    ++pos;
+  std::int64_t v = 0;
+  std::from_chars(json.data() + pos, json.data() + json.size(), v);
+  return v;
+}
+
+namespace {
+
+bool iequals_at(std::string_view text, std::size_t pos, std::string_view lower) {
+  if (pos + lower.size() > text.size())
+    return false;
+  for (std::size_t i = 0; i < lower.size(); ++i) {
+    char c = text[pos + i];
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i])
+      return false;
+  }
+  return true;
+}
+
+/// Returns the value of header `lower_name` ("content-length") in `head`, or "".
+std::string_view header_value(std::string_view head, std::string_view lower_name) {
+  for (std::size_t pos = head.find("\r\n"); pos != std::string_view::npos;
+       pos = head.find("\r\n", pos + 2)) {
+    if (iequals_at(head, pos + 2, lower_name) && pos + 2 + lower_name.size() < head.size() &&
+        head[pos + 2 + lower_name.size()] == ':') {
+      auto start = pos + 3 + lower_name.size();
+      while (start < head.size() && head[start] == ' ')
+        ++start;
+      auto end = head.find("\r\n", start);
+      return head.substr(start, end - start);
+    }
+  }
+  return {};
+}
+
+} // namespace
+
+http_client::http_client(asio::any_io_executor ex, const http_target& target)
+    : socket_(std::move(ex)), endpoint_(asio::ip::make_address(target.host), target.port),
+      host_header_(target.host + ":" + std::to_string(target.port)) {
+  out_.reserve(512);
+  in_.resize(2048);
+}
+
+awaitable<bool> http_client::ensure_connected() {
+  if (socket_.is_open())
+    co_return true;
+  auto [ec] = co_await socket_.async_connect(endpoint_, no_throw);
+  if (ec) {
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+    co_return false;
+  }
+  socket_.set_option(tcp::no_delay(true));
+  co_return true;
+}
+
+void http_client::cancel() {
+  boost::system::error_code ignored;
+  socket_.close(ignored);
+}
+
+awaitable<int> http_client::read_response(std::size_t& received, std::string* body_out) {
+  std::size_t have = 0, head_end = std::string::npos, need = 0;
+  bool chunked = false, close_after = false;
+  for (;;) {
+    if (have == in_.size()) {
+      if (in_.size() >= (8u << 20))
+        co_return 0;
+      in_.resize(in_.size() * 2);
+    }
+    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(in_.data() + have,
+                                                                 in_.size() - have), no_throw);
+    if (ec)
+      co_return 0;
+    have += n;
+    const std::string_view text(in_.data(), have);
+    if (head_end == std::string::npos) {
+      const auto p = text.find("\r\n\r\n");
+      if (p == std::string_view::npos)
+        continue;
+      head_end = p + 4;
+      const auto head = text.substr(0, p + 2);
+      const auto len = header_value(head, "content-length");
+      std::size_t body_len = 0;
+      std::from_chars(len.data(), len.data() + len.size(), body_len);
+      chunked = iequals_at(header_value(head, "transfer-encoding"), 0, "chunked");
+      close_after = iequals_at(header_value(head, "connection"), 0, "close");
+      need = head_end + body_len;
+    }
+    const bool complete = chunked ? text.ends_with("0\r\n\r\n") : have >= need;
+    if (!complete)
+      continue;
+    received += have;
+    int status = 0;
+    if (have > 12)
+      std::from_chars(in_.data() + 9, in_.data() + 12, status);
+    if (body_out)
+      body_out->assign(in_.data() + head_end, have - head_end);
+    else if (status == 201 && have > head_end)
+      body_out_scratch_ = std::string_view(in_.data() + head_end, have - head_end);
+    if (close_after)
+      cancel();
+    co_return status;
+  }
+}
+
+awaitable<reply> http_client::request(std::string_view method, std::string_view path,
+                                      std::string_view body, std::string* body_out) {
+  reply r;
+  body_out_scratch_ = {};
+  if (!co_await ensure_connected())
+    co_return r;
+  out_.clear();
+  out_.append(method).append(" ").append(path).append(" HTTP/1.1\r\nHost: ");
+  out_.append(host_header_).append("\r\nUser-Agent: actorshop-bench\r\n");
+  if (!body.empty()) {
+    out_.append("Content-Type: application/json\r\nContent-Length: ");
+    out_.append(std::to_string(body.size())).append("\r\n\r\n").append(body);
+  } else {
+    out_.append("\r\n");
+  }
+  auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(out_), no_throw);
+  r.sent = n;
+  if (ec) {
+    cancel();
+    co_return r;
+  }
+  r.status = co_await read_response(r.received, body_out);
+  if (r.status == 0)
+    cancel();
+  co_return r;
+}
+
+awaitable<reply> http_client::issue_coupon(std::int64_t coupon_id, std::int64_t customer_id) {
+  const std::string body = "{\"couponId\":" + std::to_string(coupon_id) +
+                           ",\"customerId\":" + std::to_string(customer_id) + "}";
+  co_return co_await request("POST", "/coupons/issue", body);
+}
+
+awaitable<reply> http_client::create_order(std::int64_t customer_id, order_item a, order_item b) {
+  auto item = [](const order_item& i) {
+    return "{\"productId\":" + std::to_string(i.product_id) +
+           ",\"productOptionId\":" + std::to_string(i.option_id) +
+           ",\"quantity\":" + std::to_string(i.quantity) + "}";
+  };
+  const std::string body = "{\"customerId\":" + std::to_string(customer_id) + ",\"items\":[" +
+                           item(a) + "," + item(b) + "]}";
+  reply r = co_await request("POST", "/orders", body);
+  if (r.status == 201)
+    r.order_id = json_int_field(body_out_scratch_, "orderId");
+  co_return r;
+}
+
+awaitable<reply> http_client::pay(std::int64_t order_id) {
+  co_return co_await request("POST", "/payments",
+                             "{\"orderId\":" + std::to_string(order_id) + "}");
+}
+
+client_factory make_http_factory(const http_target& target) {
+  return [target](asio::any_io_executor ex) -> std::unique_ptr<client> {
+    return std::make_unique<http_client>(std::move(ex), target);
+  };
+}
+
+} // namespace actorshop::bench

@@ -1,0 +1,55 @@
+// The HTTP driver: one keep-alive connection per VU (as k6), asynchronous on Boost.Asio, with
+// hand-written request serialization and a minimal HTTP/1.1 response reader for speed.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include "bench/harness/client.hpp"
+#include "bench/harness/metrics.hpp"
+
+namespace actorshop::bench {
+
+struct http_target {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;
+  std::string url() const { return "http://" + host + ":" + std::to_string(port); }
+};
+
+/// Parses "http://HOST:PORT" (port defaults to 80); throws std::invalid_argument.
+http_target parse_http_target(const std::string& url);
+
+/// Returns the integer after "key": in `json`, or 0.
+std::int64_t json_int_field(std::string_view json, std::string_view key);
+
+class http_client final : public client {
+public:
+  http_client(boost::asio::any_io_executor ex, const http_target& target);
+  boost::asio::awaitable<reply> issue_coupon(std::int64_t coupon_id,
+                                             std::int64_t customer_id) override;
+  boost::asio::awaitable<reply> create_order(std::int64_t customer_id, order_item a,
+                                             order_item b) override;
+  boost::asio::awaitable<reply> pay(std::int64_t order_id) override;
+  void cancel() override;
+
+  /// Sends one request and reads the reply; `body_out` (if given) receives the response body.
+  boost::asio::awaitable<reply> request(std::string_view method, std::string_view path,
+                                        std::string_view body, std::string* body_out = nullptr);
+
+private:
+  boost::asio::awaitable<bool> ensure_connected();
+  boost::asio::awaitable<int> read_response(std::size_t& received, std::string* body_out);
+
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::ip::tcp::endpoint endpoint_;
+  std::string host_header_;
+  std::string out_;
+  std::string in_;
+  std::string_view body_out_scratch_; ///< the last 201 body, valid until the next call
+};
+
+client_factory make_http_factory(const http_target& target);
+
+} // namespace actorshop::bench

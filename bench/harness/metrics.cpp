@@ -1,0 +1,133 @@
+#include "bench/harness/metrics.hpp"
+
+#include <chrono>
+#include <utility>
+
+namespace actorshop::bench {
+
+namespace {
+void add_into(std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
+  if (a.size() < b.size())
+    a.resize(b.size(), 0);
+  for (std::size_t i = 0; i < b.size(); ++i)
+    a[i] += b[i];
+}
+} // namespace
+
+void custom_counts::resize(std::size_t counters_n, std::size_t rates_n, std::size_t checks_n) {
+  counters.assign(counters_n, 0);
+  rate_true.assign(rates_n, 0);
+  rate_total.assign(rates_n, 0);
+  check_pass.assign(checks_n, 0);
+  check_fail.assign(checks_n, 0);
+}
+
+void custom_counts::merge(const custom_counts& o) {
+  add_into(counters, o.counters);
+  add_into(rate_true, o.rate_true);
+  add_into(rate_total, o.rate_total);
+  add_into(check_pass, o.check_pass);
+  add_into(check_fail, o.check_fail);
+}
+
+void interval_data::merge(interval_data& o) {
+  duration.merge(o.duration);
+  duration_expected.merge(o.duration_expected);
+  iteration.merge(o.iteration);
+  requests += o.requests;
+  failed += o.failed;
+  iterations += o.iterations;
+  bytes_sent += o.bytes_sent;
+  bytes_received += o.bytes_received;
+  for (auto [code, n] : o.statuses)
+    statuses[code] += n;
+  if (stages.size() < o.stages.size())
+    stages.resize(o.stages.size());
+  for (std::size_t i = 0; i < o.stages.size(); ++i) {
+    stages[i].duration.merge(o.stages[i].duration);
+    stages[i].requests += o.stages[i].requests;
+    stages[i].errors += o.stages[i].errors;
+  }
+  custom.merge(o.custom);
+  paid_orders.insert(paid_orders.end(), o.paid_orders.begin(), o.paid_orders.end());
+  samples.insert(samples.end(), o.samples.begin(), o.samples.end());
+}
+
+shard::shard(std::size_t stages, std::size_t counters, std::size_t rates, std::size_t checks,
+             bool keep_samples)
+    : stages_(stages), counters_(counters), rates_(rates), checks_(checks),
+      keep_samples_(keep_samples) {
+  data_ = fresh();
+}
+
+interval_data shard::fresh() const {
+  interval_data d;
+  d.stages.resize(stages_);
+  d.custom.resize(counters_, rates_, checks_);
+  return d;
+}
+
+void shard::record_request(endpoint ep, int status, std::uint64_t micros, std::size_t stage,
+                           std::size_t sent, std::size_t received) {
+  // k6's default expected statuses are 200..399; everything else counts in http_req_failed.
+  const bool expected = status >= 200 && status < 400;
+  std::lock_guard lock(mutex_);
+  data_.duration.record(micros);
+  if (expected)
+    data_.duration_expected.record(micros);
+  ++data_.requests;
+  data_.failed += expected ? 0 : 1;
+  data_.bytes_sent += sent;
+  data_.bytes_received += received;
+  ++data_.statuses[status];
+  auto& st = data_.stages[std::min(stage, stages_ - 1)];
+  st.duration.record(micros);
+  ++st.requests;
+  st.errors += expected ? 0 : 1;
+  if (keep_samples_) {
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    data_.samples.push_back({std::chrono::duration<double>(now).count(), true, ep,
+                             static_cast<std::uint16_t>(status), ms(static_cast<double>(micros))});
+  }
+}
+
+void shard::record_iteration(std::uint64_t micros) {
+  std::lock_guard lock(mutex_);
+  data_.iteration.record(micros);
+  ++data_.iterations;
+  if (keep_samples_) {
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    data_.samples.push_back({std::chrono::duration<double>(now).count(), false,
+                             endpoint::coupon_issue, 0, ms(static_cast<double>(micros))});
+  }
+}
+
+void shard::add_counter(std::size_t i, std::uint64_t n) {
+  std::lock_guard lock(mutex_);
+  data_.custom.counters[i] += n;
+}
+
+void shard::add_rate(std::size_t i, bool value) {
+  std::lock_guard lock(mutex_);
+  data_.custom.rate_true[i] += value ? 1 : 0;
+  ++data_.custom.rate_total[i];
+}
+
+void shard::add_check(std::size_t i, bool ok) {
+  std::lock_guard lock(mutex_);
+  (ok ? data_.custom.check_pass : data_.custom.check_fail)[i] += 1;
+}
+
+void shard::add_paid_order(std::int64_t order_id) {
+  std::lock_guard lock(mutex_);
+  data_.paid_orders.push_back(order_id);
+}
+
+interval_data shard::drain() {
+  interval_data next = fresh();
+  std::lock_guard lock(mutex_);
+  std::swap(next, data_);
+  return next;
+}
+
+} // namespace actorshop::bench

@@ -1,0 +1,116 @@
+// What a run measures: per-io-thread shards that VUs record into (each behind its own mutex,
+// taken only by its thread and the once-a-second collector, so no global lock on the hot path),
+// and the run totals, per-stage figures and per-second series the collector builds from them.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "bench/harness/histogram.hpp"
+
+namespace actorshop::bench {
+
+/// The requests the two seed scenarios make (k6's `name` tag is the URL).
+enum class endpoint : std::uint8_t { coupon_issue, orders, payments };
+inline constexpr std::array<const char*, 3> endpoint_paths{"/coupons/issue", "/orders",
+                                                           "/payments"};
+
+/// One raw sample, kept only when every sample is exported (--out ... with per-sample mode).
+struct raw_sample {
+  double unix_time = 0;
+  bool is_request = true;
+  endpoint ep = endpoint::coupon_issue;
+  std::uint16_t status = 0;
+  double value_ms = 0;
+};
+
+struct stage_stats {
+  histogram duration;
+  std::uint64_t requests = 0;
+  std::uint64_t errors = 0; ///< http_req_failed (status not in 200..399)
+};
+
+/// Counters of a scenario's custom metrics (coupon_201_count ...) and checks, by index.
+struct custom_counts {
+  std::vector<std::uint64_t> counters;
+  std::vector<std::uint64_t> rate_true, rate_total;
+  std::vector<std::uint64_t> check_pass, check_fail;
+  void resize(std::size_t counters_n, std::size_t rates_n, std::size_t checks_n);
+  void merge(const custom_counts& o);
+};
+
+/// Everything recorded since the last drain.
+struct interval_data {
+  histogram duration;          ///< http_req_duration, microseconds
+  histogram duration_expected; ///< http_req_duration{expected_response:true}
+  histogram iteration;         ///< iteration_duration, microseconds
+  std::uint64_t requests = 0, failed = 0, iterations = 0;
+  std::uint64_t bytes_sent = 0, bytes_received = 0;
+  std::map<int, std::uint64_t> statuses;
+  std::vector<stage_stats> stages;
+  custom_counts custom;
+  std::vector<std::int64_t> paid_orders;    ///< order ids of 201 payments (for the audit)
+  std::vector<raw_sample> samples;
+
+  void merge(interval_data& o); ///< moves o's vectors in
+};
+
+/// One io thread's recorder.
+class shard {
+public:
+  shard(std::size_t stages, std::size_t counters, std::size_t rates, std::size_t checks,
+        bool keep_samples);
+  void record_request(endpoint ep, int status, std::uint64_t micros, std::size_t stage,
+                      std::size_t sent, std::size_t received);
+  void record_iteration(std::uint64_t micros);
+  void add_counter(std::size_t i, std::uint64_t n = 1);
+  void add_rate(std::size_t i, bool value);
+  void add_check(std::size_t i, bool ok);
+  void add_paid_order(std::int64_t order_id);
+  /// Returns what was recorded since the last drain and starts a fresh interval.
+  interval_data drain();
+
+private:
+  interval_data fresh() const;
+  std::mutex mutex_;
+  interval_data data_;
+  std::size_t stages_, counters_, rates_, checks_;
+  bool keep_samples_;
+};
+
+/// One second of the run, for the progress line, the series outputs and the HTML report.
+struct second_point {
+  double t = 0;         ///< seconds since the start, end of the interval
+  double unix_time = 0; ///< wall clock at the end of the interval
+  std::int64_t vus = 0, vus_max = 0;
+  std::uint64_t requests = 0, failed = 0, iterations = 0, dropped = 0;
+  double p50_ms = 0, p95_ms = 0, p99_ms = 0, avg_ms = 0;
+  std::map<int, std::uint64_t> statuses;
+  double server_rss_mb = -1, server_cpu_pct = -1;
+};
+
+/// Names of a scenario's custom metrics and checks.
+struct scenario_metrics {
+  std::vector<std::string> counters; ///< "coupon_201_count", ...
+  std::vector<std::string> rates;    ///< "coupon_201_rate", ...
+  std::vector<std::string> checks;   ///< "is 201 or 409"
+};
+
+/// The whole run.
+struct run_totals {
+  interval_data all;
+  std::int64_t vus_last = 0, vus_min = 0, vus_max_seen = 0, vus_max = 0;
+  std::uint64_t dropped_iterations = 0;
+  double elapsed_s = 0;
+  std::vector<second_point> series;
+  scenario_metrics names;
+};
+
+/// Returns microseconds as milliseconds.
+inline double ms(double micros) { return micros / 1000.0; }
+
+} // namespace actorshop::bench

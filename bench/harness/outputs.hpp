@@ -1,0 +1,32 @@
+// Streaming outputs fed once a second: k6's CSV and JSON-lines formats (every sample or 1 s
+// aggregates) and InfluxDB v1 line protocol POSTed to /write with k6's measurement names.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "bench/harness/collector.hpp"
+#include "bench/harness/http_client.hpp"
+
+namespace actorshop::bench {
+
+struct output_context {
+  std::string base_url;      ///< "http://127.0.0.1:8080" or "actors://shop", for url/name tags
+  std::string scenario = "default";
+  bool every_sample = false; ///< false: one aggregate per metric and second
+};
+
+/// Opens `spec` ("csv=FILE", "json=FILE", "influxdb=http://HOST:8086/DB") as a second_sink.
+/// Throws std::invalid_argument for an unknown kind or an unwritable file.
+second_sink make_output(const std::string& spec, const output_context& ctx);
+
+/// The k6 CSV header line.
+inline constexpr const char* k6_csv_header =
+    "metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,method,"
+    "name,proto,scenario,service,status,subproto,tls_version,url,extra_tags";
+
+/// Formats unix seconds as RFC 3339 with microseconds ("2026-11-27T00:35:12.123456Z").
+std::string rfc3339(double unix_time);
+
+} // namespace actorshop::bench

@@ -1,0 +1,76 @@
+// The k6 executors: ramping-vus (VUs looping the scenario, ramped one at a time, ramp-down
+// letting in-flight iterations finish within gracefulRampDown) and ramping-arrival-rate
+// (iterations started on schedule from a bounded VU pool, late ones counted as dropped).
+// VUs are spread over a few single-threaded io_contexts, one recording shard per context.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "bench/harness/client.hpp"
+#include "bench/harness/metrics.hpp"
+#include "bench/harness/profile.hpp"
+#include "bench/harness/scenario.hpp"
+
+namespace actorshop::bench {
+
+struct run_options {
+  profile prof;
+  int io_threads = 1;
+  bool keep_samples = false;
+  std::uint64_t seed = 0;
+};
+
+class runner {
+public:
+  runner(run_options options, client_factory factory);
+  ~runner();
+  /// Starts the io threads and the executor; returns at once.
+  void start();
+  /// Returns true once every VU has finished (or was stopped after the graceful periods).
+  bool done() const { return done_.load(); }
+  /// Waits for the io threads to end.
+  void join();
+
+  std::vector<std::unique_ptr<shard>>& shards() { return shards_; }
+  std::int64_t active_vus() const { return active_.load(); }
+  std::int64_t vus_max() const { return pool_size_.load(); }
+  std::uint64_t dropped_iterations() const { return dropped_.load(); }
+  steady::time_point started_at() const { return clock_.start; }
+  const profile& prof() const { return options_.prof; }
+  scenario_kind scenario() const { return scenario_; }
+
+private:
+  vu_state& add_vu();
+  boost::asio::awaitable<void> ramping_vus();
+  boost::asio::awaitable<void> arrival_rate();
+  boost::asio::awaitable<void> vu_loop(vu_state& vu);
+  boost::asio::awaitable<void> one_iteration(vu_state& vu);
+  boost::asio::awaitable<void> wait_all_stopped(double grace_s);
+  void cancel_vu(vu_state& vu); ///< closes its connection, on its own io thread
+  void finish();
+
+  run_options options_;
+  client_factory factory_;
+  scenario_kind scenario_;
+  run_clock clock_;
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+  std::vector<std::unique_ptr<shard>> shards_;
+  std::vector<std::unique_ptr<vu_state>> vus_; ///< touched by the controller only
+  std::vector<std::thread> threads_;
+  std::mutex idle_mutex_;
+  std::vector<vu_state*> idle_; ///< arrival-rate: VUs free for the next iteration
+  std::atomic<std::int64_t> active_{0};
+  std::atomic<std::int64_t> pool_size_{0};
+  std::atomic<std::uint64_t> dropped_{0};
+  std::atomic<bool> done_{false};
+  std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guards_;
+};
+
+} // namespace actorshop::bench

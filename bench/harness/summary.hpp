@@ -1,0 +1,58 @@
+// The end of a run: every metric as k6 sees it (trend, counter, rate, gauge), the threshold
+// verdicts, the k6-style text summary with the per-stage table and status-code histogram, and
+// the `k6 run --summary-export` JSON.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bench/harness/metrics.hpp"
+#include "bench/harness/profile.hpp"
+#include "bench/harness/threshold.hpp"
+
+namespace actorshop::bench {
+
+enum class metric_type { trend, counter, rate, gauge };
+
+/// One metric of the run with the aggregates k6 reports for its type.
+struct metric_view {
+  std::string name;
+  metric_type type = metric_type::counter;
+  bool is_time = false;            ///< trend in milliseconds (formatted as durations)
+  bool is_data = false;            ///< counter in bytes
+  const histogram* hist = nullptr; ///< trend: values in microseconds when is_time
+  double count = 0, rate = 0;      ///< counter: total and per second
+  std::uint64_t passes = 0, fails = 0; ///< rate: non-zero and zero samples
+  double value = 0, min = 0, max = 0;  ///< gauge (value = last)
+};
+
+struct threshold_result {
+  threshold t;
+  double observed = 0;
+  bool ok = false;
+};
+
+/// Returns every metric of the run, sorted by name as k6 prints them.
+std::vector<metric_view> collect_metrics(const run_totals& run);
+/// Returns the threshold's aggregate of `m` (milliseconds for time trends), if it has one.
+std::optional<double> aggregate_of(const metric_view& m, const threshold& t);
+/// Evaluates each threshold; a threshold on a metric the run does not have fails.
+std::vector<threshold_result> evaluate(const std::vector<metric_view>& metrics,
+                                       const std::vector<threshold>& thresholds);
+
+/// Returns the k6 end-of-test text summary plus the per-stage table and status histogram.
+std::string text_summary(const run_totals& run, const profile& prof,
+                         const std::vector<metric_view>& metrics,
+                         const std::vector<threshold_result>& verdicts);
+/// Returns the JSON `k6 run --summary-export` writes.
+std::string summary_export_json(const run_totals& run, const std::vector<metric_view>& metrics,
+                                const std::vector<threshold_result>& verdicts);
+
+/// Formats milliseconds the way k6 does ("1.2ms", "750µs", "1.44s", "1m2s").
+std::string format_ms(double ms);
+/// Formats a byte count the way k6 does ("2.4 MB", "18 kB").
+std::string format_bytes(double bytes);
+
+} // namespace actorshop::bench

@@ -1,0 +1,184 @@
+// The k6-layout text summary and the --summary-export JSON (see summary.hpp).
+#include <cstdio>
+#include <sstream>
+
+#include "bench/harness/json_writer.hpp"
+#include "bench/harness/summary.hpp"
+
+namespace actorshop::bench {
+
+namespace {
+
+constexpr std::size_t name_width = 40;
+
+std::string padded(const std::string& name) {
+  std::string s = name;
+  // k6 prints a tagged sub-metric as "{ expected_response:true }" indented under its parent.
+  if (auto b = name.find('{'); b != std::string::npos)
+    s = "  { " + name.substr(b + 1, name.size() - b - 2) + " }";
+  // The dots count bytes; "✓"/"µ" do not appear in names, so width is exact.
+  if (s.size() < name_width)
+    s += std::string(name_width - s.size(), '.');
+  return s + ": ";
+}
+
+std::string pct(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f%%", v * 100);
+  return buf;
+}
+
+std::string metric_line(const metric_view& m, double scale_ms) {
+  char buf[256];
+  switch (m.type) {
+  case metric_type::trend: {
+    const auto& h = *m.hist;
+    auto f = [&](double us) { return format_ms(us / scale_ms); };
+    return "avg=" + f(h.mean()) + " min=" + f(static_cast<double>(h.min())) +
+           " med=" + f(h.percentile(0.5)) + " max=" + f(static_cast<double>(h.max())) +
+           " p(90)=" + f(h.percentile(0.9)) + " p(95)=" + f(h.percentile(0.95)) +
+           " p(99)=" + f(h.percentile(0.99));
+  }
+  case metric_type::counter:
+    if (m.is_data)
+      return format_bytes(m.count) + "  " + format_bytes(m.rate) + "/s";
+    std::snprintf(buf, sizeof buf, "%-8.0f %.2f/s", m.count, m.rate);
+    return buf;
+  case metric_type::rate: {
+    const auto total = m.passes + m.fails;
+    const double r = total ? static_cast<double>(m.passes) / static_cast<double>(total) : 0;
+    std::snprintf(buf, sizeof buf, "%-8s ✓ %-10llu ✗ %llu", pct(r).c_str(),
+                  static_cast<unsigned long long>(m.passes),
+                  static_cast<unsigned long long>(m.fails));
+    return buf;
+  }
+  case metric_type::gauge:
+    std::snprintf(buf, sizeof buf, "%-8.0f min=%-8.0f max=%.0f", m.value, m.min, m.max);
+    return buf;
+  }
+  return "";
+}
+
+void write_checks(std::ostringstream& out, const run_totals& run) {
+  const auto& c = run.all.custom;
+  for (std::size_t i = 0; i < run.names.checks.size() && i < c.check_pass.size(); ++i) {
+    const auto pass = c.check_pass[i], fail = c.check_fail[i];
+    out << "     " << (fail == 0 ? "✓ " : "✗ ") << run.names.checks[i] << "\n";
+    if (fail > 0)
+      out << "      ↳  " << (pass + fail ? 100 * pass / (pass + fail) : 0) << "% — ✓ " << pass
+          << " / ✗ " << fail << "\n";
+  }
+  out << "\n";
+}
+
+void write_stages(std::ostringstream& out, const run_totals& run, const profile& prof) {
+  out << "\n     per stage:\n";
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "     %-5s %-14s %-7s %10s %10s %10s %10s %10s %8s\n", "stage",
+                "duration", "target", "requests", "req/s", "p50", "p95", "p99", "errors");
+  out << buf;
+  for (std::size_t i = 0; i < prof.stages.size() && i < run.all.stages.size(); ++i) {
+    const auto& s = run.all.stages[i];
+    const double d = prof.stages[i].duration.count();
+    std::snprintf(buf, sizeof buf, "     %-5zu %-14s %-7lld %10llu %10.1f %10s %10s %10s %8llu\n",
+                  i + 1, format_duration(prof.stages[i].duration).c_str(),
+                  static_cast<long long>(prof.stages[i].target),
+                  static_cast<unsigned long long>(s.requests),
+                  d > 0 ? static_cast<double>(s.requests) / d : 0.0,
+                  format_ms(s.duration.percentile(0.5) / 1000).c_str(),
+                  format_ms(s.duration.percentile(0.95) / 1000).c_str(),
+                  format_ms(s.duration.percentile(0.99) / 1000).c_str(),
+                  static_cast<unsigned long long>(s.errors));
+    out << buf;
+  }
+  out << "\n     status codes:\n";
+  for (auto [code, n] : run.all.statuses) {
+    const double share = run.all.requests ? static_cast<double>(n) / run.all.requests : 0;
+    std::snprintf(buf, sizeof buf, "     %-5d %10llu  %6.2f%%  ", code,
+                  static_cast<unsigned long long>(n), share * 100);
+    out << buf << std::string(static_cast<std::size_t>(share * 40 + 0.5), '#') << "\n";
+  }
+}
+
+} // namespace
+
+std::string text_summary(const run_totals& run, const profile& prof,
+                         const std::vector<metric_view>& metrics,
+                         const std::vector<threshold_result>& verdicts) {
+  std::ostringstream out;
+  out << "\n  scenario: " << prof.name << " (" << to_string(prof.executor) << ", "
+      << format_duration(prof.total_duration()) << ", max " << prof.max_target()
+      << (prof.executor == executor_kind::ramping_vus ? " VUs" : " iterations/s") << ")\n\n";
+  if (!verdicts.empty()) {
+    out << "  █ THRESHOLDS\n\n";
+    for (const auto& v : verdicts)
+      out << "    " << (v.ok ? "✓ " : "✗ ") << v.t.metric << " '" << v.t.expression << "' "
+          << v.t.aggregate << "=" << v.observed << "\n";
+    out << "\n";
+  }
+  write_checks(out, run);
+  for (const auto& m : metrics) {
+    bool has = false, ok = true;
+    for (const auto& v : verdicts)
+      if (v.t.metric == m.name) {
+        has = true;
+        ok = ok && v.ok;
+      }
+    out << "   " << (has ? (ok ? "✓ " : "✗ ") : "  ") << padded(m.name) << metric_line(m, 1000)
+        << "\n";
+  }
+  write_stages(out, run, prof);
+  return out.str();
+}
+
+std::string summary_export_json(const run_totals& run, const std::vector<metric_view>& metrics,
+                                const std::vector<threshold_result>& verdicts) {
+  std::ostringstream o;
+  o << "{\"root_group\":{\"name\":\"\",\"path\":\"\",\"id\":\"d41d8cd98f00b204e9800998ecf8427e\","
+       "\"groups\":{},\"checks\":{";
+  const auto& c = run.all.custom;
+  for (std::size_t i = 0; i < run.names.checks.size() && i < c.check_pass.size(); ++i) {
+    const auto& n = run.names.checks[i];
+    o << (i ? "," : "") << json_quote(n) << ":{\"name\":" << json_quote(n)
+      << ",\"path\":" << json_quote("::" + n) << ",\"id\":\"" << std::hex
+      << std::hash<std::string>{}(n) << std::dec << "\",\"passes\":" << c.check_pass[i]
+      << ",\"fails\":" << c.check_fail[i] << "}";
+  }
+  o << "}},\"metrics\":{";
+  bool first = true;
+  for (const auto& m : metrics) {
+    o << (first ? "" : ",") << json_quote(m.name) << ":{";
+    first = false;
+    auto agg = [&](const char* key) {
+      threshold t;
+      t.aggregate = key;
+      if (t.aggregate.rfind("p(", 0) == 0)
+        t.percentile = std::stod(t.aggregate.substr(2)) / 100;
+      return json_number(aggregate_of(m, t).value_or(0));
+    };
+    if (m.type == metric_type::trend)
+      o << "\"avg\":" << agg("avg") << ",\"min\":" << agg("min") << ",\"med\":" << agg("med")
+        << ",\"max\":" << agg("max") << ",\"p(90)\":" << agg("p(90)") << ",\"p(95)\":"
+        << agg("p(95)");
+    else if (m.type == metric_type::counter)
+      o << "\"count\":" << json_number(m.count) << ",\"rate\":" << json_number(m.rate);
+    else if (m.type == metric_type::rate)
+      o << "\"passes\":" << m.passes << ",\"fails\":" << m.fails << ",\"value\":" << agg("rate");
+    else
+      o << "\"value\":" << json_number(m.value) << ",\"min\":" << json_number(m.min)
+        << ",\"max\":" << json_number(m.max);
+    bool any = false;
+    for (const auto& v : verdicts)
+      if (v.t.metric == m.name) {
+        // k6 quirk kept for compatibility: true means the threshold FAILED.
+        o << (any ? "," : ",\"thresholds\":{") << json_quote(v.t.expression) << ":"
+          << (v.ok ? "false" : "true");
+        any = true;
+      }
+    o << (any ? "}}" : "}");
+  }
+  o << "}}\n";
+  return o.str();
+}
+
+} // namespace actorshop::bench
