@@ -50,7 +50,8 @@ public:
   std::optional<domain::coupon> coupon(domain::id_t coupon_id);
   std::vector<domain::id_t> coupon_ids();
   /// Every holder of `coupon_id` with the status of their copy.
-  std::vector<std::pair<domain::id_t, domain::coupon_status>> coupon_holders(domain::id_t coupon_id);
+  std::vector<std::pair<domain::id_t, domain::coupon_status>>
+  coupon_holders(domain::id_t coupon_id);
   std::optional<stock_row> stock_by_option(domain::id_t option_id);
   std::vector<stock_row> stocks();
   std::vector<domain::order> open_orders(); ///< status CREATED, with lines

@@ -39,11 +39,14 @@ using unit_fn = std::function<domain::status(write_context&)>;
 using done_fn = std::function<void(domain::status)>;
 
 struct writer_options {
-  std::string path;                    ///< database file (created and migrated if missing)
-  sync_mode sync = sync_mode::full;    ///< FULL: a success survives power loss
-  std::size_t max_queue = 65'536;      ///< units waiting beyond this are refused (backpressure)
-  std::size_t max_batch = 8'192;       ///< at most this many units in one transaction
-  int busy_timeout_ms = 5'000;         ///< a database locked longer than this fails to open
+  std::string path;                 ///< database file (created and migrated if missing)
+  sync_mode sync = sync_mode::full; ///< FULL: a success survives power loss
+  std::size_t max_queue = 65'536;   ///< units waiting beyond this are refused (backpressure)
+  std::size_t max_batch = 8'192;    ///< at most this many units in one transaction
+  int busy_timeout_ms = 5'000;      ///< a database locked longer than this fails to open
+  /// Before a batch, wait up to this long for as many units as the previous batch answered (its
+  /// producers usually come straight back): fewer, fuller commits. 0 = take what is queued.
+  int linger_us = 0;
 };
 
 struct writer_stats {
