@@ -19,6 +19,7 @@
 
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
+#include "storage/wal_syncer.hpp"
 
 namespace actorshop::storage {
 namespace {
@@ -78,6 +79,7 @@ connection open_database(const writer_options& options) {
     throw error(SQLITE_READONLY, "open " + options.path + ": database file is read-only");
   db.busy_timeout(options.busy_timeout_ms);
   migrate(db);
+  // full_pipelined runs SQLite at NORMAL: the wal_syncer does the fsync FULL would do in COMMIT.
   db.exec(options.sync == sync_mode::full ? "PRAGMA synchronous = FULL"
                                           : "PRAGMA synchronous = NORMAL");
   // Savepoint journals and sorts stay in memory; a 64 MiB page cache keeps hot rows resident.
@@ -121,6 +123,8 @@ struct writer::impl {
 
   std::vector<item> batch;             // owned by the writer thread
   std::vector<domain::status> results; // owned by the writer thread
+  std::vector<completion> outgoing;    // owned by the writer thread; full_pipelined only
+  std::unique_ptr<wal_syncer> syncer;  // full_pipelined only
   std::mutex join_mutex;
   std::thread thread;
 
@@ -129,6 +133,21 @@ struct writer::impl {
     queue.reserve(std::min<std::size_t>(options.max_queue, 65'536));
     batch.reserve(queue.capacity());
     results.reserve(options.max_batch);
+    if (options.sync == sync_mode::full_pipelined) {
+      outgoing.reserve(options.max_batch);
+      syncer = std::make_unique<wal_syncer>(options.path + "-wal",
+                                            [this](auto ok, auto bad) { count_answers(ok, bad); });
+    }
+  }
+
+  void count_answers(std::uint64_t ok, std::uint64_t bad) {
+    committed.fetch_add(ok, std::memory_order_relaxed);
+    failed.fetch_add(bad, std::memory_order_relaxed);
+    {
+      std::lock_guard lock(mutex);
+      completed += ok + bad;
+    }
+    drained.notify_all();
   }
 
   void run();
@@ -153,13 +172,7 @@ void writer::impl::run() {
     answered = batch.size();
     for (std::size_t first = 0; first < batch.size(); first += options.max_batch)
       commit_range(first, std::min(batch.size(), first + options.max_batch));
-    std::size_t count = batch.size();
     batch.clear();
-    {
-      std::lock_guard lock(mutex);
-      completed += count;
-    }
-    drained.notify_all();
   }
 }
 
@@ -194,8 +207,15 @@ void writer::impl::commit_range(std::size_t first, std::size_t last) {
     fail_all(count, domain::errc::storage_failure);
   }
   batches.fetch_add(1, std::memory_order_relaxed);
+  if (syncer) {
+    for (std::size_t i = 0; i < count; ++i)
+      outgoing.push_back({std::move(batch[first + i].done), results[i]});
+    syncer->hand_off(outgoing);
+    return;
+  }
+  std::uint64_t ok = 0;
   for (std::size_t i = 0; i < count; ++i) {
-    (results[i] ? committed : failed).fetch_add(1, std::memory_order_relaxed);
+    ok += results[i] ? 1 : 0;
     try {
       batch[first + i].done(results[i]);
     } catch (const std::exception& e) {
@@ -205,6 +225,7 @@ void writer::impl::commit_range(std::size_t first, std::size_t last) {
       spdlog::error("storage writer: done callback of '{}' threw", batch[first + i].label);
     }
   }
+  count_answers(ok, count - ok);
 }
 
 domain::status writer::impl::run_unit(item& unit) {
@@ -289,8 +310,10 @@ void writer::stop() {
   }
   impl_->wake.notify_all();
   std::lock_guard lock(impl_->join_mutex);
-  if (impl_->thread.joinable() && impl_->thread.get_id() != std::this_thread::get_id())
+  if (impl_->thread.joinable() && impl_->thread.get_id() != std::this_thread::get_id()) {
     impl_->thread.join();
+    impl_->syncer.reset(); // answers what the last batches committed, then joins
+  }
 }
 
 writer_stats writer::stats() const {

@@ -18,7 +18,12 @@ namespace actorshop::storage {
 
 class statement; // storage/sqlite.hpp
 
-enum class sync_mode : std::uint8_t { full, normal };
+/// full: synchronous=FULL, the COMMIT itself fsyncs; a success survives power loss.
+/// normal: synchronous=NORMAL; a success survives a process crash, not a power loss.
+/// full_pipelined: as durable as full (the WAL is fdatasynced before any unit of the batch is
+/// answered), but the fsync runs on a second thread while the writer executes the next batch;
+/// done callbacks then run on that thread ("storage-syncer") instead of the writer thread.
+enum class sync_mode : std::uint8_t { full, normal, full_pipelined };
 
 /// What a unit sees on the writer thread: the write connection and a prepared-statement cache.
 class write_context {
@@ -33,7 +38,8 @@ public:
 /// storage::error) to roll back just this unit; its producer then gets that error.
 using unit_fn = std::function<domain::status(write_context&)>;
 
-/// Completion: called exactly once, on the writer thread, after COMMIT (or the rollback). Must not
+/// Completion: called exactly once, on the writer thread (the syncer thread with
+/// sync_mode::full_pipelined), after COMMIT (or the rollback). Must not
 /// block; post the answer elsewhere. Errors: the unit's own error, STORAGE_FAILURE if the commit
 /// failed, SERVICE_UNAVAILABLE if the queue was full or the writer is stopping.
 using done_fn = std::function<void(domain::status)>;

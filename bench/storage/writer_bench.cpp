@@ -47,7 +47,7 @@ struct settings {
   int linger_us = 0;
   std::vector<std::string> units{"coupon-issue", "order+payment"};
   std::vector<int> producers{1, 16, 256};
-  std::vector<std::string> syncs{"FULL", "NORMAL"};
+  std::vector<std::string> syncs{"FULL", "NORMAL", "FULL-PIPE"};
 };
 
 /// Counts successful completions while the measurement window is open.
@@ -199,7 +199,17 @@ run_result run_once(const config& c, const settings& s) {
   return r;
 }
 
-std::string_view sync_name(sync_mode m) { return m == sync_mode::full ? "FULL" : "NORMAL"; }
+std::string_view sync_name(sync_mode m) {
+  switch (m) {
+  case sync_mode::full:
+    return "FULL";
+  case sync_mode::normal:
+    return "NORMAL";
+  case sync_mode::full_pipelined:
+    return "FULL-PIPE";
+  }
+  return "?";
+}
 
 } // namespace
 
@@ -218,19 +228,21 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"coupon-issue", "order+payment"}));
   app.add_option("--producers", s.producers, "producer counts to run")->check(CLI::PositiveNumber);
   app.add_option("--sync", s.syncs, "synchronous modes to run")
-      ->check(CLI::IsMember({"FULL", "NORMAL"}));
+      ->check(CLI::IsMember({"FULL", "NORMAL", "FULL-PIPE"}));
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::err);
 
   if (!s.json)
-    std::printf("%-14s %9s %6s %12s %25s %10s %14s\n", "unit", "producers", "sync", "median/s",
+    std::printf("%-14s %9s %9s %12s %25s %10s %14s\n", "unit", "producers", "sync", "median/s",
                 "spread (min..max)", "units/tx", "writer cpu/unit");
   for (const auto& unit : s.units)
     for (int producers : s.producers)
       for (const auto& sync_text : s.syncs) {
         unit_kind kind =
             unit == "coupon-issue" ? unit_kind::coupon_issue : unit_kind::order_payment;
-        sync_mode sync = sync_text == "FULL" ? sync_mode::full : sync_mode::normal;
+        sync_mode sync = sync_text == "FULL"     ? sync_mode::full
+                         : sync_text == "NORMAL" ? sync_mode::normal
+                                                 : sync_mode::full_pipelined;
         config c{kind, producers, sync};
         std::vector<run_result> results;
         for (int i = 0; i < s.runs; ++i)
@@ -251,7 +263,7 @@ int main(int argc, char** argv) {
                       median.units_per_batch, median.cpu_us_per_unit, s.runs,
                       static_cast<unsigned long long>(failed));
         else
-          std::printf("%-14s %9d %6s %12.0f %12.0f..%-12.0f %10.1f %12.1fus\n",
+          std::printf("%-14s %9d %9s %12.0f %12.0f..%-12.0f %10.1f %12.1fus\n",
                       std::string(kind_name(kind)).c_str(), producers,
                       std::string(sync_name(sync)).c_str(), median.units_per_s,
                       results.front().units_per_s, results.back().units_per_s,

@@ -1,10 +1,11 @@
 // Helper of crash_test.cpp: submits outbox inserts as fast as the writer takes them and prints the
 // id of each unit only after its done_fn reported success, until it is killed.
-// Usage: storage_crash_child DB FIRST_ID
+// Usage: storage_crash_child DB FIRST_ID [full|full_pipelined]
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 #include <thread>
 
 #include "storage/sqlite.hpp"
@@ -13,11 +14,14 @@
 using namespace actorshop;
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: %s DB FIRST_ID\n", argv[0]);
+  if (argc != 3 && argc != 4) {
+    std::fprintf(stderr, "usage: %s DB FIRST_ID [full|full_pipelined]\n", argv[0]);
     return 2;
   }
-  storage::writer w({.path = argv[1]});
+  bool pipelined = argc == 4 && std::string_view(argv[3]) == "full_pipelined";
+  storage::writer w(
+      {.path = argv[1],
+       .sync = pipelined ? storage::sync_mode::full_pipelined : storage::sync_mode::full});
   std::atomic<int> in_flight{0};
   for (std::int64_t id = std::atoll(argv[2]);; ++id) {
     while (in_flight.load() >= 2048)

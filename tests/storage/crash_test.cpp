@@ -20,7 +20,7 @@ namespace {
 
 /// Runs the child on `db` for about `run_for`, kills it, and returns the ids it acknowledged.
 std::vector<std::int64_t> run_and_kill(const std::string& db, std::int64_t first_id,
-                                       std::chrono::milliseconds run_for) {
+                                       const char* mode, std::chrono::milliseconds run_for) {
   int fds[2];
   REQUIRE(pipe(fds) == 0);
   pid_t child = fork();
@@ -30,7 +30,7 @@ std::vector<std::int64_t> run_and_kill(const std::string& db, std::int64_t first
     close(fds[0]);
     close(fds[1]);
     std::string first = std::to_string(first_id);
-    execl(STORAGE_CRASH_CHILD, STORAGE_CRASH_CHILD, db.c_str(), first.c_str(), nullptr);
+    execl(STORAGE_CRASH_CHILD, STORAGE_CRASH_CHILD, db.c_str(), first.c_str(), mode, nullptr);
     _exit(127);
   }
   close(fds[1]);
@@ -68,11 +68,13 @@ std::vector<std::int64_t> run_and_kill(const std::string& db, std::int64_t first
 
 TEST_CASE("after SIGKILL every acknowledged unit is in the database and it is intact",
           "[storage][crash]") {
+  const char* mode = GENERATE("full", "full_pipelined");
+  INFO("sync mode " << mode);
   testing::temp_dir dir;
   std::string db = dir.file("shop.db");
   std::vector<std::int64_t> acked;
   for (int run = 0; run < 3; ++run) {
-    auto ids = run_and_kill(db, (run + 1) * 100'000'000LL, std::chrono::milliseconds(1000));
+    auto ids = run_and_kill(db, (run + 1) * 100'000'000LL, mode, std::chrono::milliseconds(1000));
     INFO("run " << run);
     CHECK(!ids.empty());
     acked.insert(acked.end(), ids.begin(), ids.end());

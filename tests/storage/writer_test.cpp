@@ -80,8 +80,9 @@ TEST_CASE("with many concurrent producers every unit is committed exactly once, 
   testing::temp_dir dir;
   constexpr int threads = 32;
   constexpr int per_thread = 500;
+  auto sync = GENERATE(sync_mode::full, sync_mode::normal, sync_mode::full_pipelined);
   outcomes out(threads * per_thread);
-  writer w({.path = dir.file("shop.db")});
+  writer w({.path = dir.file("shop.db"), .sync = sync});
   std::vector<std::thread> producers;
   for (int t = 0; t < threads; ++t)
     producers.emplace_back([&, t] {
@@ -107,7 +108,8 @@ TEST_CASE("with many concurrent producers every unit is committed exactly once, 
 TEST_CASE("a unit that breaks a constraint fails alone and its batch neighbours commit",
           "[storage]") {
   testing::temp_dir dir;
-  writer w({.path = dir.file("shop.db")});
+  auto sync = GENERATE(sync_mode::full, sync_mode::full_pipelined);
+  writer w({.path = dir.file("shop.db"), .sync = sync});
   outcomes out(4);
   gate g;
   g.submit_to(w);
@@ -184,7 +186,8 @@ TEST_CASE("a full queue refuses a unit at once, on the caller's thread", "[stora
 
 TEST_CASE("a stopped writer refuses units; stopping commits what was queued", "[storage]") {
   testing::temp_dir dir;
-  writer w({.path = dir.file("shop.db")});
+  auto sync = GENERATE(sync_mode::full, sync_mode::full_pipelined);
+  writer w({.path = dir.file("shop.db"), .sync = sync});
   outcomes out(2);
   w.submit("row", insert_row(1), out.slot(0));
   w.stop();
