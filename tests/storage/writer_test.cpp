@@ -275,3 +275,29 @@ TEST_CASE("a read-only database file fails to open with a clear error", "[storag
   CHECK(message.find(path) != std::string::npos);
   CHECK(message.find("read-only") != std::string::npos);
 }
+
+TEST_CASE("when a batch's transaction fails, every unit of it fails and the writer carries on",
+          "[storage]") {
+  testing::temp_dir dir;
+  writer w({.path = dir.file("shop.db")});
+  outcomes out(4);
+  gate g;
+  g.submit_to(w);
+  w.submit("row", insert_row(1), out.slot(0));
+  w.submit(
+      "saboteur", // ends the batch's transaction under the writer's feet
+      [](write_context& ctx) {
+        ctx.prepare("ROLLBACK").run();
+        return domain::status::ok();
+      },
+      out.slot(1));
+  w.submit("row", insert_row(3), out.slot(2));
+  g.release();
+  w.flush();
+  for (std::size_t i = 0; i < 3; ++i)
+    CHECK(out.errors[i].load() == err(domain::errc::storage_failure));
+  w.submit("row", insert_row(4), out.slot(3));
+  w.flush();
+  CHECK(out.errors[3].load() == 0);
+  CHECK(count_rows(dir.file("shop.db")) == 1);
+}
