@@ -184,7 +184,7 @@ TEST_CASE("a full queue refuses a unit at once, on the caller's thread", "[stora
   CHECK(count_rows(dir.file("shop.db")) == 4);
 }
 
-TEST_CASE("a stopped writer refuses units; stopping commits what was queued", "[storage]") {
+TEST_CASE("stopping commits what was queued and a stopped writer refuses units", "[storage]") {
   testing::temp_dir dir;
   auto sync = GENERATE(sync_mode::full, sync_mode::full_pipelined);
   writer w({.path = dir.file("shop.db"), .sync = sync});
