@@ -1,10 +1,12 @@
 // actorshop daemon: reads the settings and wires them into the components (storage seed, the
 // shop facade, the HTTP server). Nothing else lives here.
+#include <signal.h>
 #include <sqlite3.h>
 
 #include <cstdio>
 #include <exception>
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "actors/shop.hpp"
@@ -26,6 +28,9 @@ void seed_database(const std::string& path) {
 }
 
 int serve(const http::settings& s) {
+  // stdout carries only the start line (scripts read it); logs go to stderr.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("actorshop"));
+  ::signal(SIGPIPE, SIG_IGN); // a closed stdout or peer must not kill the daemon
   spdlog::set_level(spdlog::level::from_str(s.log_level));
   auto files = http::raise_open_file_limit();
   if (s.seed)

@@ -1,0 +1,131 @@
+// The router without sockets: a real shop on a seeded temp database, requests built in memory.
+#include <catch2/catch.hpp>
+
+#include <sqlite3.h>
+
+#include <future>
+
+#include "domain/time.hpp"
+#include "http/router.hpp"
+#include "storage/schema.hpp"
+#include "storage/seed.hpp"
+#include "storage/sqlite.hpp"
+#include "test_support.hpp"
+
+using namespace actorshop;
+using namespace actorshop::http;
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+struct fixture {
+  test::temp_dir dir;
+  std::unique_ptr<actors::shop> shop;
+  metrics m;
+  std::unique_ptr<router> r;
+
+  explicit fixture(std::int64_t max_in_flight = 10'000) {
+    auto db_path = dir.path + "/shop.db";
+    {
+      storage::connection db(db_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+      storage::migrate(db);
+      storage::seed(db, domain::now_ms());
+    }
+    actors::shop_options o;
+    o.db_path = db_path;
+    o.sync = storage::sync_mode::normal;
+    shop = std::make_unique<actors::shop>(o);
+    r = std::make_unique<router>(*shop, m, router_options{max_in_flight, "admin"});
+  }
+  ~fixture() { shop->shutdown(); }
+
+  reply call(bhttp::verb method, const std::string& target, const std::string& body = {},
+             const std::string& content_type = "application/json") {
+    request req{method, target, 11};
+    if (!content_type.empty())
+      req.set(bhttp::field::content_type, content_type);
+    req.body() = body;
+    std::promise<reply> p;
+    auto f = p.get_future();
+    r->handle(req, [&p](reply rep) { p.set_value(std::move(rep)); });
+    REQUIRE(f.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    return f.get();
+  }
+};
+
+} // namespace
+
+TEST_CASE("the router answers commands and queries through its callback", "[http][router]") {
+  fixture f;
+  auto issued = f.call(bhttp::verb::post, "/coupons/issue", R"({"couponId":4001,"customerId":1001})");
+  CHECK(issued.status == 201);
+  CHECK(issued.body == R"({"couponId":4001,"customerId":1001,"status":"AVAILABLE"})");
+  CHECK(issued.matched == route::issue_coupon);
+  auto again = f.call(bhttp::verb::post, "/coupons/issue", R"({"couponId":4001,"customerId":1001})");
+  CHECK(again.status == 409);
+  CHECK(again.body.find("COUPON_ALREADY_ISSUED") != std::string::npos);
+  auto balance = f.call(bhttp::verb::get, "/balances/1001");
+  CHECK(balance.body == R"({"customerId":1001,"amount":50000000})");
+  CHECK(f.r->in_flight() == 0);
+}
+
+TEST_CASE("the router refuses bad requests before they reach the actors", "[http][router]") {
+  fixture f;
+  CHECK(f.call(bhttp::verb::get, "/nowhere").status == 404);
+  auto r405 = f.call(bhttp::verb::get, "/coupons/issue");
+  CHECK(r405.status == 405);
+  CHECK(r405.allow == "POST");
+  CHECK(f.call(bhttp::verb::post, "/coupons/issue", R"({"couponId":4001,"customerId":1001})",
+               "text/plain").status == 415);
+  CHECK(f.call(bhttp::verb::post, "/coupons/issue", R"({"couponId":4001,"customerId":1001})",
+               "application/json; charset=utf-8").status == 201);
+  CHECK(f.call(bhttp::verb::post, "/coupons/issue", R"({"couponId":4001})").status == 400);
+  CHECK(f.call(bhttp::verb::get, "/orders/abc").status == 400);
+  CHECK(f.call(bhttp::verb::get, "/products/popular?days=31").status == 400);
+  CHECK(f.call(bhttp::verb::get, "/products/popular?days=0").status == 400);
+  CHECK(f.call(bhttp::verb::get, "/products/popular?days=30").status == 200);
+  CHECK(f.call(bhttp::verb::get, "/balances/999").status == 404);
+}
+
+TEST_CASE("the admin endpoint needs the bearer token", "[http][router]") {
+  fixture f;
+  const std::string spec = R"({"name":"봄","discountType":"FIXED","discountAmount":500,)"
+                           R"("totalQuantity":3,"startedAt":"2020-01-01T00:00:00Z",)"
+                           R"("expiredAt":"2099-01-01T00:00:00Z"})";
+  CHECK(f.call(bhttp::verb::post, "/coupons", spec).status == 401);
+  request req{bhttp::verb::post, "/coupons", 11};
+  req.set(bhttp::field::content_type, "application/json");
+  req.set(bhttp::field::authorization, "Bearer wrong");
+  req.body() = spec;
+  std::promise<reply> p;
+  f.r->handle(req, [&p](reply rep) { p.set_value(std::move(rep)); });
+  CHECK(p.get_future().get().status == 403);
+  req.set(bhttp::field::authorization, "Bearer admin");
+  std::promise<reply> q;
+  f.r->handle(req, [&q](reply rep) { q.set_value(std::move(rep)); });
+  auto created = q.get_future().get();
+  CHECK(created.status == 201);
+  CHECK(created.body.find(R"("name":"봄")") != std::string::npos);
+}
+
+TEST_CASE("health turns 503 while draining and commands are refused", "[http][router]") {
+  fixture f;
+  CHECK(f.call(bhttp::verb::get, "/health").status == 200);
+  f.r->start_draining();
+  CHECK(f.call(bhttp::verb::get, "/health").status == 503);
+  auto refused = f.call(bhttp::verb::post, "/coupons/issue", R"({"couponId":4001,"customerId":1002})");
+  CHECK(refused.status == 503);
+  CHECK(refused.retry_after);
+}
+
+TEST_CASE("metrics count answered requests in Prometheus text", "[http][router]") {
+  fixture f;
+  f.m.record(route::issue_coupon, bhttp::verb::post, 409, 120);
+  auto text = f.call(bhttp::verb::get, "/metrics");
+  CHECK(text.status == 200);
+  CHECK(text.text);
+  CHECK(text.body.find(R"(http_requests_total{method="POST",route="/coupons/issue",status="409"} 1)") !=
+        std::string::npos);
+  CHECK(text.body.find("http_request_duration_seconds_bucket") != std::string::npos);
+  CHECK(text.body.find("shop_writes_committed") != std::string::npos);
+}

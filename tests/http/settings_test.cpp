@@ -1,0 +1,54 @@
+// Configuration layering: flag > environment > file > default.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "http/settings.hpp"
+#include "test_support.hpp"
+
+using namespace actorshop;
+using namespace actorshop::http;
+
+TEST_CASE("the shipped config file parses and sets every section", "[http][settings]") {
+  settings s;
+  std::ifstream in(ACTORSHOP_SOURCE_DIR "/config/actorshop.toml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE(!text.empty());
+  apply_toml(s, text);
+  CHECK(s.server.address == "127.0.0.1");
+  CHECK(s.server.port == 8080);
+  CHECK(s.server.body_limit == 65536);
+  CHECK(s.shop.sync == storage::sync_mode::full);
+  CHECK(s.shop.order_ttl == std::chrono::seconds(900));
+}
+
+TEST_CASE("a bad value in the config file is an error naming the key", "[http][settings]") {
+  settings s;
+  CHECK_THROWS_WITH(apply_toml(s, "[storage]\nsynchronous = \"SOMETIMES\"\n"),
+                    Catch::Contains("storage.synchronous"));
+  CHECK_THROWS_WITH(apply_toml(s, "[server]\nport = \"x\"\n"), Catch::Contains("server.port"));
+}
+
+TEST_CASE("a flag beats the environment, which beats the file", "[http][settings]") {
+  test::temp_dir dir;
+  auto file = dir.path + "/c.toml";
+  std::ofstream(file) << "[server]\nport = 1111\nio_threads = 3\n[storage]\npath = \"file.db\"\n"
+                         "[admin]\ntoken = \"from-file\"\n";
+  setenv("ACTORSHOP_PORT", "2222", 1);
+  setenv("ACTORSHOP_DB", "env.db", 1);
+  std::vector<std::string> args{"actorshop", "--config", file, "--port", "3333"};
+  std::vector<char*> argv;
+  for (auto& a : args)
+    argv.push_back(a.data());
+  int code = -1;
+  auto s = load_settings(static_cast<int>(argv.size()), argv.data(), code);
+  unsetenv("ACTORSHOP_PORT");
+  unsetenv("ACTORSHOP_DB");
+  REQUIRE(s);
+  CHECK(s->server.port == 3333);       // flag
+  CHECK(s->shop.db_path == "env.db");  // env over file
+  CHECK(s->server.io_threads == 3);    // file over default
+  CHECK(s->admin_token == "from-file");
+  CHECK(s->server.max_connections == 10'000); // default
+}
