@@ -12,6 +12,12 @@ error::error(int code, const std::string& message) : std::runtime_error(message)
 
 bool error::is_constraint() const noexcept { return (code_ & 0xff) == SQLITE_CONSTRAINT; }
 
+bool configure_process() {
+  static const bool configured =
+      sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 256 * 1024) == SQLITE_OK;
+  return configured;
+}
+
 void throw_error(sqlite3* db, int rc, std::string_view what) {
   std::string message(what);
   message += ": ";

@@ -72,6 +72,7 @@ struct item {
 };
 
 connection open_database(const writer_options& options) {
+  bool configured = configure_process(); // works if this is the process's first SQLite use
   connection db(options.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   // SQLite silently falls back to read-only when the file is not writable: refuse it here, or
   // every commit would fail later with a less helpful message.
@@ -82,8 +83,11 @@ connection open_database(const writer_options& options) {
   // full_pipelined runs SQLite at NORMAL: the wal_syncer does the fsync FULL would do in COMMIT.
   db.exec(options.sync == sync_mode::full ? "PRAGMA synchronous = FULL"
                                           : "PRAGMA synchronous = NORMAL");
-  // Savepoint journals and sorts stay in memory; a 64 MiB page cache keeps hot rows resident.
-  db.exec("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536; PRAGMA foreign_keys = OFF");
+  // Savepoint journals stay in memory: in one 256 KiB chunk when configure_process() came first
+  // (temp_store must then stay FILE, or SQLite uses its ~1 KiB pieces), else in those pieces.
+  db.exec(configured ? "PRAGMA temp_store = DEFAULT" : "PRAGMA temp_store = MEMORY");
+  // A 64 MiB page cache keeps the hot rows resident.
+  db.exec("PRAGMA cache_size = -65536; PRAGMA foreign_keys = OFF");
   // Take the write lock once now, so a database locked by someone else fails here (after the busy
   // timeout) with a clear error instead of failing every batch later.
   db.exec("BEGIN IMMEDIATE");

@@ -230,6 +230,8 @@ int main(int argc, char** argv) {
   app.add_option("--sync", s.syncs, "synchronous modes to run")
       ->check(CLI::IsMember({"FULL", "NORMAL", "FULL-PIPE"}));
   CLI11_PARSE(app, argc, argv);
+  if (!configure_process())
+    std::fprintf(stderr, "writer_bench: SQLite was initialised too early to configure\n");
   spdlog::set_level(spdlog::level::err);
 
   if (!s.json)

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s DB FIRST_ID [full|full_pipelined]\n", argv[0]);
     return 2;
   }
+  storage::configure_process();
   bool pipelined = argc == 4 && std::string_view(argv[3]) == "full_pipelined";
   storage::writer w(
       {.path = argv[1],

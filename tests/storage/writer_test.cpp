@@ -19,6 +19,9 @@ using namespace actorshop::storage;
 
 namespace {
 
+// Runs before main, like the daemon's first line: the writers below use the tuned journal.
+const bool sqlite_configured = configure_process();
+
 /// A unit that inserts outbox row `id`.
 unit_fn insert_row(std::int64_t id) {
   return [id](write_context& ctx) {
@@ -198,6 +201,12 @@ TEST_CASE("stopping commits what was queued and a stopped writer refuses units",
   CHECK(count_rows(dir.file("shop.db")) == 1);
 }
 
+TEST_CASE("process-wide SQLite settings apply when configured before SQLite's first use",
+          "[storage]") {
+  CHECK(sqlite_configured);
+  CHECK(configure_process()); // idempotent
+}
+
 TEST_CASE("the write_context caches one prepared statement per SQL text", "[storage]") {
   testing::temp_dir dir;
   writer w({.path = dir.file("shop.db")});
@@ -300,4 +309,32 @@ TEST_CASE("when a batch's transaction fails, every unit of it fails and the writ
   w.flush();
   CHECK(out.errors[3].load() == 0);
   CHECK(count_rows(dir.file("shop.db")) == 1);
+}
+
+TEST_CASE("a unit too large for the in-memory savepoint journal still rolls back alone",
+          "[storage]") {
+  testing::temp_dir dir;
+  writer w({.path = dir.file("shop.db")});
+  outcomes out(3);
+  for (std::int64_t id = 1; id <= 2000; ++id) // pages the big unit must journal when it updates
+    w.submit("row", insert_row(id), [](domain::status) {});
+  w.flush();
+  gate g;
+  g.submit_to(w);
+  w.submit("row", insert_row(5001), out.slot(0));
+  w.submit(
+      "big", // rewrites ~1 MB of existing pages, then fails
+      [](write_context& ctx) {
+        ctx.prepare("UPDATE outbox SET payload = printf('%.500c', 'x')").run();
+        return domain::status(domain::errc::order_not_payable);
+      },
+      out.slot(1));
+  w.submit("row", insert_row(5002), out.slot(2));
+  g.release();
+  w.flush();
+  CHECK(out.errors[0].load() == 0);
+  CHECK(out.errors[1].load() == err(domain::errc::order_not_payable));
+  CHECK(out.errors[2].load() == 0);
+  CHECK(count_rows(dir.file("shop.db")) == 2002);
+  CHECK(count_rows(dir.file("shop.db"), "payload <> '{}'") == 0);
 }
