@@ -26,7 +26,9 @@ void append_number(std::string& out, std::uint64_t v, int base = 10) {
 } // namespace
 
 session::session(net::ip::tcp::socket&& socket, session_context& ctx)
-    : stream_(std::move(socket)), timer_(stream_.get_executor()), ctx_(ctx),
+    : stream_(std::move(socket)),
+      strand_(*stream_.get_executor().target<strand_type>()), // the listener made it a strand
+      watchdog_(strand_), ctx_(ctx),
       id_(ctx.next_id.fetch_add(1, std::memory_order_relaxed) + 1) {
   ctx_.connections.fetch_add(1, std::memory_order_relaxed);
 }
@@ -117,33 +119,37 @@ void session::handle_request() {
   auto seq = pending_ = ++seq_;
   ctx_.handler.handle(req, [self = shared_from_this(), seq](reply r) {
     // Runs inline when the router answers at once (we are on the strand), else one hop back.
-    net::dispatch(self->stream_.get_executor(), [self, seq, r = std::move(r)]() mutable {
+    net::dispatch(self->strand_, [self, seq, r = std::move(r)]() mutable {
       self->on_reply(seq, std::move(r));
     });
   });
   if (pending_ == seq) { // the actors are working: bound their time
-    timer_armed_ = true;
-    timer_.expires_after(ctx_.options.request_timeout);
-    timer_.async_wait(beast::bind_front_handler(&session::on_timeout, shared_from_this(), seq));
+    deadline_ = started_ + ctx_.options.request_timeout;
+    if (!watchdog_armed_)
+      arm_watchdog();
   }
+}
+
+void session::arm_watchdog() {
+  watchdog_armed_ = true;
+  watchdog_.expires_at(deadline_);
+  watchdog_.async_wait(beast::bind_front_handler(&session::on_watchdog, shared_from_this()));
 }
 
 void session::on_reply(std::uint64_t seq, reply r) {
   if (seq != pending_)
     return; // a late answer after the 504: dropped (the session is kept alive by `self`)
   pending_ = 0;
-  if (timer_armed_) {
-    timer_armed_ = false;
-    timer_.cancel();
-  }
   do_write(r);
 }
 
-void session::on_timeout(std::uint64_t seq, beast::error_code ec) {
-  if (ec || seq != pending_)
-    return;
-  pending_ = 0;
-  timer_armed_ = false;
+void session::on_watchdog(beast::error_code ec) {
+  watchdog_armed_ = false;
+  if (ec || pending_ == 0)
+    return; // closed, or idle: the next request re-arms it
+  if (std::chrono::steady_clock::now() < deadline_)
+    return arm_watchdog(); // a newer request is pending: sleep until its deadline
+  pending_ = 0;            // its late answer will be dropped by on_reply
   auto r = error_reply(domain::errc::timeout);
   r.matched = route::unmatched;
   do_write(r);
@@ -199,6 +205,7 @@ void session::on_write(beast::error_code ec, std::size_t) {
 }
 
 void session::do_close() {
+  watchdog_.cancel(); // releases the session now rather than at the deadline
   beast::error_code ec;
   stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
   stream_.close();

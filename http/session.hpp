@@ -11,6 +11,7 @@
 #include <string>
 
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -59,7 +60,8 @@ private:
   void on_parse_error(boost::beast::error_code ec);
   void handle_request();
   void on_reply(std::uint64_t seq, reply r);
-  void on_timeout(std::uint64_t seq, boost::beast::error_code ec);
+  void arm_watchdog();
+  void on_watchdog(boost::beast::error_code ec);
   void do_write(const reply& r);
   void on_write(boost::beast::error_code ec, std::size_t n);
   void do_close();
@@ -68,7 +70,12 @@ private:
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
-  boost::asio::steady_timer timer_; ///< per-request timeout while the actors work
+  using strand_type = boost::asio::strand<boost::asio::io_context::executor_type>;
+  strand_type strand_;              ///< the socket's strand, concrete for cheap dispatch
+  /// Enforces the per-request timeout. It is not re-armed per request (that costs a timer-queue
+  /// insert and a cancelled completion each time): it wakes at the recorded deadline, answers
+  /// 504 if that request is still pending, or sleeps again until the newest deadline.
+  boost::asio::steady_timer watchdog_;
   session_context& ctx_;
   std::string out_;                 ///< the serialized response, reused across requests
   std::string request_id_;          ///< the client's X-Request-Id, if any
@@ -76,8 +83,9 @@ private:
   std::uint64_t seq_ = 0;     ///< number of the latest request
   std::uint64_t pending_ = 0; ///< number of the request awaiting its reply, 0 if none
   bool keep_alive_ = true;
-  bool timer_armed_ = false;
+  bool watchdog_armed_ = false;
   std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point deadline_; ///< of the pending request
 };
 
 } // namespace actorshop::http

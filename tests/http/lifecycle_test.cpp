@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -80,5 +81,31 @@ TEST_CASE("SIGTERM under load loses no acknowledged charge and exits 0", "[http]
     if (histories[a.customer].find("\"totalAmount\":" + a.total + ",") == std::string::npos)
       ++missing;
   CHECK(missing == 0);
+  CHECK(d.terminate() == 0);
+}
+
+TEST_CASE("a request the actors do not answer in time gets 504 and its late answer is dropped",
+          "[http][e2e][lifecycle]") {
+  temp_dir dir;
+  auto args = seeded_args(dir.path, dir.path + "/shop.db");
+  std::ofstream(dir.path + "/zero.toml") << "[server]\nrequest_timeout_ms = 0\n"
+                                            "[storage]\nsynchronous = \"FULL\"\n";
+  args[1] = dir.path + "/zero.toml"; // --config: a 0 ms budget, durable writes take longer
+  daemon_process d(args);
+  client c(d.port());
+  int timeouts = 0;
+  for (int i = 0; i < 5; ++i) {
+    auto r = c.post("/orders", R"({"customerId":1001,"items":[{"productId":5001,"productOptionId":6001,"quantity":1}]})");
+    INFO(r.body);
+    CHECK((r.status == 201 || r.status == 504));
+    if (r.status == 504) {
+      CHECK(r.body.find("REQUEST_TIMEOUT") != std::string::npos);
+      ++timeouts;
+    }
+  }
+  CHECK(timeouts > 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300)); // the late answers arrive
+  CHECK(c.get("/health").status == 200);
+  CHECK(c.get("/orders/1").status == 200); // the work itself was done
   CHECK(d.terminate() == 0);
 }
