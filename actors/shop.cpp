@@ -52,6 +52,10 @@ shop::impl::impl(shop_options o) {
   load_reference(rd);
   cfg.set("scheduler.max-threads", static_cast<std::size_t>(std::max(1, opt.actor_threads)));
   cfg.set("logger.verbosity", caf::atom("quiet"));
+  // Work stealing parks idle workers in 10 ms sleeps (relaxed phase), and our actors idle while
+  // the writer commits, so every answer would wait for a sleeping worker: the sharing policy
+  // wakes a worker through a condition variable the moment a message arrives.
+  cfg.set("scheduler.policy", caf::atom("sharing"));
   system = std::make_unique<caf::actor_system>(cfg);
   ctx.system = system.get();
   spawn_entities(rd);

@@ -35,7 +35,16 @@ struct settings {
   long issuances = 200'000;
   int clients = 100;
   double seconds = 5.0;
+  std::string sync = "full";
 };
+
+storage::sync_mode parse_sync(const std::string& s) {
+  if (s == "normal")
+    return storage::sync_mode::normal;
+  if (s == "full_pipelined")
+    return storage::sync_mode::full_pipelined;
+  return storage::sync_mode::full;
+}
 
 // A fresh seeded database with `extra` synthetic customers; removed on destruction.
 struct bench_db {
@@ -56,6 +65,7 @@ struct bench_db {
     actors::shop_options o;
     o.db_path = path;
     o.actor_threads = s.threads;
+    o.sync = parse_sync(s.sync);
     return o;
   }
 };
@@ -197,6 +207,12 @@ pair_result order_payment_pairs(const settings& s) {
     while (!c->finished)
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
   double secs = std::chrono::duration<double>(clock_type::now() - t0).count();
+  auto st = shop.stats();
+  std::fprintf(stderr, "pairs: %llu units in %llu batches (%.1f units/batch) in %.2f s\n",
+               static_cast<unsigned long long>(st.writes_committed),
+               static_cast<unsigned long long>(st.write_batches),
+               static_cast<double>(st.writes_committed) / std::max<double>(1, st.write_batches),
+               secs);
   std::vector<double> all;
   long errors = 0;
   for (auto& c : clients) {
@@ -244,6 +260,8 @@ int main(int argc, char** argv) {
   app.add_option("--issuances", s.issuances, "durable issuances per run");
   app.add_option("--clients", s.clients, "closed-loop order+payment clients");
   app.add_option("--seconds", s.seconds, "duration of the order+payment run");
+  app.add_option("--sync", s.sync, "full (default), full_pipelined (as durable) or normal")
+      ->check(CLI::IsMember({"full", "full_pipelined", "normal"}));
   CLI11_PARSE(app, argc, argv);
 
   std::vector<double> sold_out, durable, pairs, p50, p99;
@@ -255,8 +273,8 @@ int main(int argc, char** argv) {
     p50.push_back(p.p50_ms);
     p99.push_back(p.p99_ms);
   }
-  std::printf("actor_bench: %d runs, %d CAF threads, sync FULL, db dir %s\n", s.runs, s.threads,
-              s.dir.c_str());
+  std::printf("actor_bench: %d runs, %d CAF threads, sync %s, db dir %s\n", s.runs, s.threads,
+              s.sync.c_str(), s.dir.c_str());
   std::printf("| %-34s | %12s | %12s | %12s | %-6s | %-18s |\n", "scenario", "median", "min", "max",
               "unit", "target");
   std::printf("|%s|\n", std::string(115, '-').c_str());
