@@ -52,6 +52,7 @@ struct writer_options {
   int busy_timeout_ms = 5'000;      ///< a database locked longer than this fails to open
   /// Before a batch, wait up to this long for as many units as the previous batch answered (its
   /// producers usually come straight back): fewer, fuller commits. 0 = take what is queued.
+  /// Pointless with full_pipelined, where producers come back only after the next fsync.
   int linger_us = 0;
 };
 
@@ -73,10 +74,12 @@ public:
   /// injection). Never blocks: a full queue or a stopped writer calls `done(unavailable)` at once.
   void submit(std::string_view label, unit_fn unit, done_fn done);
 
-  /// Blocks the caller until every unit submitted before the call has completed.
+  /// Blocks the caller until every unit submitted before the call has completed. Never call it
+  /// from a unit or a done callback (it would wait for itself).
   void flush();
 
-  /// Stops accepting units, commits what is queued and joins the thread. Idempotent.
+  /// Stops accepting units, commits what is queued and joins the thread. Idempotent. Call it (and
+  /// destroy the writer) from an ordinary thread, not from a unit or a done callback.
   void stop();
 
   writer_stats stats() const;
