@@ -33,6 +33,7 @@ struct context {
   std::atomic<domain::id_t> next_payment_id{0};
   std::atomic<domain::id_t> next_coupon_id{0};
   std::shared_ptr<inflight_counter> inflight = std::make_shared<inflight_counter>();
+  std::atomic<bool> stopping{false}; ///< set at shutdown: no new customer actors from then on
 
   /// Returns whether `id` is a known customer.
   bool customer_exists(domain::id_t id) const {

@@ -40,7 +40,12 @@ namespace actorshop::actors {
 
 template <class... Ts> void send_to_customer(context& ctx, domain::id_t id, Ts&&... args) {
   ctx.customers.send_locked(
-      id, [&] { return std::optional<caf::actor>(ctx.system->spawn(customer_behavior, &ctx, id)); },
+      id,
+      [&]() -> std::optional<caf::actor> {
+        if (ctx.stopping) // shutdown kills what is registered: register nothing new
+          return std::nullopt;
+        return ctx.system->spawn(customer_behavior, &ctx, id);
+      },
       [&](const caf::actor& a) { caf::anon_send(a, std::forward<Ts>(args)...); });
 }
 

@@ -100,17 +100,20 @@ void shop::impl::stop() {
   events.reset();
   writer->flush();
   writer->stop();
+  // Actors may still be running (e.g. a saga expiring): keep the maps they read until the
+  // system is gone; `stopping` keeps new customer actors from appearing while we kill.
+  ctx.stopping = true;
   auto kill = [](const caf::actor& a) { caf::anon_send_exit(a, caf::exit_reason::user_shutdown); };
+  ctx.sagas.for_each(kill);
+  ctx.customers.for_each(kill);
+  ctx.coupons.for_each(kill);
   for (auto& [id, a] : ctx.stocks)
     kill(a);
-  ctx.coupons.for_each(kill);
-  ctx.customers.for_each(kill);
-  ctx.sagas.for_each(kill);
+  system.reset(); // waits until every actor is gone
   ctx.coupons.clear();
   ctx.customers.clear();
   ctx.sagas.clear();
   ctx.stocks.clear();
-  system.reset(); // waits until every actor is gone
 }
 
 shop::shop(shop_options options) : impl_(std::make_unique<impl>(std::move(options))) {}
