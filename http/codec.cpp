@@ -18,7 +18,8 @@ constexpr std::size_t max_order_lines = 100; ///< bounds the work one request ca
 std::optional<decode_error> decode_line(dom::element e, std::size_t i,
                                         domain::order_line_request& line) {
   if (!e.is_object())
-    return decode_error{errc::invalid_request, "items[" + std::to_string(i) + "] must be an object"};
+    return decode_error{errc::invalid_request,
+                        "items[" + std::to_string(i) + "] must be an object"};
   dom::object o(e);
   if (auto err = get_id(o, "productId", line.product_id))
     return err;
@@ -141,7 +142,11 @@ decoded<domain::coupon_spec> decode_coupon_spec(const std::string& body) {
 
 std::string encode(const domain::balance_view& v) {
   std::string out;
-  json_writer(out).begin_object().member("customerId", v.customer_id).member("amount", v.amount).end_object();
+  json_writer(out)
+      .begin_object()
+      .member("customerId", v.customer_id)
+      .member("amount", v.amount)
+      .end_object();
   return out;
 }
 
@@ -165,8 +170,12 @@ std::string encode(const std::vector<domain::product_summary>& v) {
   json_writer w(out);
   w.begin_array();
   for (const auto& p : v)
-    w.begin_object().member("id", p.id).member("name", p.name).member("basePrice", p.base_price)
-        .member("stock", p.stock).end_object();
+    w.begin_object()
+        .member("id", p.id)
+        .member("name", p.name)
+        .member("basePrice", p.base_price)
+        .member("stock", p.stock)
+        .end_object();
   w.end_array();
   return out;
 }
@@ -177,8 +186,12 @@ std::string encode(const domain::product_detail& v) {
   w.begin_object().member("id", v.id).member("name", v.name).member("basePrice", v.base_price);
   w.key("options").begin_array();
   for (const auto& o : v.options)
-    w.begin_object().member("id", o.id).member("name", o.name).member("extraPrice", o.extra_price)
-        .member("stock", o.stock).end_object();
+    w.begin_object()
+        .member("id", o.id)
+        .member("name", o.name)
+        .member("extraPrice", o.extra_price)
+        .member("stock", o.stock)
+        .end_object();
   w.end_array().end_object();
   return out;
 }
@@ -188,16 +201,24 @@ std::string encode(const std::vector<domain::popular_product>& v) {
   json_writer w(out);
   w.begin_array();
   for (const auto& p : v)
-    w.begin_object().member("id", p.id).member("name", p.name).member("basePrice", p.base_price)
-        .member("totalSales", p.total_sales).end_object();
+    w.begin_object()
+        .member("id", p.id)
+        .member("name", p.name)
+        .member("basePrice", p.base_price)
+        .member("totalSales", p.total_sales)
+        .end_object();
   w.end_array();
   return out;
 }
 
 std::string encode(const domain::issued_coupon& v) {
   std::string out;
-  json_writer(out).begin_object().member("couponId", v.coupon_id).member("customerId", v.customer_id)
-      .member("status", domain::to_string(v.status)).end_object();
+  json_writer(out)
+      .begin_object()
+      .member("couponId", v.coupon_id)
+      .member("customerId", v.customer_id)
+      .member("status", domain::to_string(v.status))
+      .end_object();
   return out;
 }
 

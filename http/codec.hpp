@@ -33,8 +33,7 @@ struct payment_request {
 };
 
 /// A decoded body or the reason it was refused.
-template <class T>
-using decoded = std::variant<T, decode_error>;
+template <class T> using decoded = std::variant<T, decode_error>;
 
 decoded<issue_request> decode_issue(const std::string& body);
 decoded<charge_request> decode_charge(const std::string& body);

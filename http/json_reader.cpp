@@ -73,8 +73,7 @@ std::optional<decode_error> parse_object(const std::string& body, dom::object& o
 }
 
 std::optional<decode_error> get_int(dom::object obj, std::string_view name, std::int64_t min,
-                                    std::int64_t max, domain::errc range_code,
-                                    std::int64_t& out) {
+                                    std::int64_t max, domain::errc range_code, std::int64_t& out) {
   dom::element e;
   if (obj.at_key(name).get(e))
     return invalid(field_message(name, " is required"));

@@ -1,5 +1,5 @@
-// json_writer: a tiny append-only JSON encoder for response bodies. Strings are escaped per RFC 8259
-// (UTF-8 passes through unchanged, control characters become \u00XX), so names like 티셔츠
+// json_writer: a tiny append-only JSON encoder for response bodies. Strings are escaped per RFC
+// 8259 (UTF-8 passes through unchanged, control characters become \u00XX), so names like 티셔츠
 // round-trip exactly.
 #pragma once
 
@@ -14,20 +14,48 @@ class json_writer {
 public:
   explicit json_writer(std::string& out) : out_(out) {}
 
-  json_writer& begin_object() { sep(); out_ += '{'; first_ = true; return *this; }
-  json_writer& end_object() { out_ += '}'; first_ = false; return *this; }
-  json_writer& begin_array() { sep(); out_ += '['; first_ = true; return *this; }
-  json_writer& end_array() { out_ += ']'; first_ = false; return *this; }
+  json_writer& begin_object() {
+    sep();
+    out_ += '{';
+    first_ = true;
+    return *this;
+  }
+  json_writer& end_object() {
+    out_ += '}';
+    first_ = false;
+    return *this;
+  }
+  json_writer& begin_array() {
+    sep();
+    out_ += '[';
+    first_ = true;
+    return *this;
+  }
+  json_writer& end_array() {
+    out_ += ']';
+    first_ = false;
+    return *this;
+  }
   /// Writes `"name":`; the next value call writes the member's value.
   json_writer& key(std::string_view name);
   json_writer& value(std::string_view s);
   json_writer& value(const char* s) { return value(std::string_view(s)); }
   json_writer& value(std::int64_t v);
-  json_writer& value(bool v) { sep(); out_ += v ? "true" : "false"; return *this; }
-  json_writer& null() { sep(); out_ += "null"; return *this; }
+  json_writer& value(bool v) {
+    sep();
+    out_ += v ? "true" : "false";
+    return *this;
+  }
+  json_writer& null() {
+    sep();
+    out_ += "null";
+    return *this;
+  }
 
-  template <class T>
-  json_writer& member(std::string_view name, const T& v) { key(name); return value(v); }
+  template <class T> json_writer& member(std::string_view name, const T& v) {
+    key(name);
+    return value(v);
+  }
 
 private:
   void sep() {

@@ -17,7 +17,7 @@ public:
   /// boost::system::system_error on failure.
   listener(boost::asio::io_context& ioc, session_context& ctx);
 
-  void run(); ///< starts accepting
+  void run();  ///< starts accepting
   void stop(); ///< closes the acceptor (thread-safe: posted to the acceptor's strand)
   unsigned short port() const { return port_; }
 

@@ -15,9 +15,8 @@ constexpr std::array<unsigned, 15> status_codes{200, 201, 400, 401, 403, 404, 40
                                                 413, 415, 431, 500, 503, 504, 0};
 constexpr std::array<std::string_view, 4> method_names{"GET", "POST", "PATCH", "OTHER"};
 /// Bucket upper bounds in microseconds (the last bucket is +Inf).
-constexpr std::array<std::uint64_t, 13> bounds_us{250,    500,    1000,    2500,    5000,
-                                                  10000,  25000,  50000,   100000,  250000,
-                                                  500000, 1000000, 5000000};
+constexpr std::array<std::uint64_t, 13> bounds_us{
+    250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000, 5000000};
 
 std::size_t status_index(unsigned status) {
   for (std::size_t i = 0; i + 1 < status_codes.size(); ++i)
@@ -28,10 +27,14 @@ std::size_t status_index(unsigned status) {
 
 std::size_t method_index(verb m) {
   switch (m) {
-  case verb::get: return 0;
-  case verb::post: return 1;
-  case verb::patch: return 2;
-  default: return 3;
+  case verb::get:
+    return 0;
+  case verb::post:
+    return 1;
+  case verb::patch:
+    return 2;
+  default:
+    return 3;
   }
 }
 
@@ -83,11 +86,12 @@ void metrics::record(route r, verb method, unsigned status, std::uint64_t micros
 }
 
 void metrics::add_request_families(std::string& out) {
-  prometheus::MetricFamily total{"http_requests_total", "HTTP requests answered",
-                                 prometheus::MetricType::Counter, {}};
+  prometheus::MetricFamily total{
+      "http_requests_total", "HTTP requests answered", prometheus::MetricType::Counter, {}};
   prometheus::MetricFamily duration{"http_request_duration_seconds",
                                     "Time from a parsed request to its reply",
-                                    prometheus::MetricType::Histogram, {}};
+                                    prometheus::MetricType::Histogram,
+                                    {}};
   for (std::size_t r = 0; r < routes; ++r) {
     auto name = route_label(static_cast<route>(r));
     auto& s = stats_[r];
@@ -111,7 +115,8 @@ void metrics::add_request_families(std::string& out) {
     std::uint64_t cumulative = 0;
     for (std::size_t b = 0; b < buckets; ++b) {
       cumulative += s.bucket[b].load(std::memory_order_relaxed);
-      double le = b < bounds_us.size() ? bounds_us[b] / 1e6 : std::numeric_limits<double>::infinity();
+      double le =
+          b < bounds_us.size() ? bounds_us[b] / 1e6 : std::numeric_limits<double>::infinity();
       h.histogram.bucket.push_back({cumulative, le});
     }
     h.histogram.sample_count = cumulative;

@@ -34,12 +34,13 @@ public:
   void record(route r, boost::beast::http::verb method, unsigned status,
               std::uint64_t micros) noexcept;
 
-  /// Returns the Prometheus text exposition of everything, with `stats` and `in_flight` sampled now.
+  /// Returns the Prometheus text exposition of everything, with `stats` and `in_flight` sampled
+  /// now.
   std::string render(const actors::shop_stats& stats, std::int64_t in_flight);
 
 private:
   static constexpr std::size_t routes = static_cast<std::size_t>(route::count_);
-  static constexpr std::size_t methods = 4;  // GET, POST, PATCH, other
+  static constexpr std::size_t methods = 4; // GET, POST, PATCH, other
   static constexpr std::size_t statuses = 16;
   static constexpr std::size_t buckets = 14; // the last is +Inf
 

@@ -31,12 +31,18 @@ std::string_view route_label(route r) noexcept {
 
 unsigned status_of(domain::error_kind kind) noexcept {
   switch (kind) {
-  case domain::error_kind::invalid_argument: return 400;
-  case domain::error_kind::not_found: return 404;
-  case domain::error_kind::conflict: return 409;
-  case domain::error_kind::unavailable: return 503;
-  case domain::error_kind::timeout: return 504;
-  case domain::error_kind::internal: return 500;
+  case domain::error_kind::invalid_argument:
+    return 400;
+  case domain::error_kind::not_found:
+    return 404;
+  case domain::error_kind::conflict:
+    return 409;
+  case domain::error_kind::unavailable:
+    return 503;
+  case domain::error_kind::timeout:
+    return 504;
+  case domain::error_kind::internal:
+    return 500;
   }
   return 500;
 }

@@ -91,7 +91,7 @@ route_match match_route(verb method, std::string_view target) noexcept {
 }
 
 std::optional<std::string_view> query_param(std::string_view query,
-                                             std::string_view name) noexcept {
+                                            std::string_view name) noexcept {
   while (!query.empty()) {
     auto amp = query.find('&');
     auto pair = query.substr(0, amp);

@@ -16,11 +16,11 @@ namespace actorshop::http {
 
 struct route_match {
   route matched = route::unmatched;
-  bool method_ok = false;      ///< false: 405 with `allow`
-  std::string_view allow;      ///< the one method the route accepts
-  bool has_id = false;         ///< the path holds an id segment
-  domain::id_t id = 0;         ///< 0 if the segment is not a positive integer
-  std::string_view query;      ///< after '?', without it
+  bool method_ok = false; ///< false: 405 with `allow`
+  std::string_view allow; ///< the one method the route accepts
+  bool has_id = false;    ///< the path holds an id segment
+  domain::id_t id = 0;    ///< 0 if the segment is not a positive integer
+  std::string_view query; ///< after '?', without it
 };
 
 /// Returns the route for `target` ("/path?query") and whether `method` is the route's method.

@@ -21,8 +21,7 @@ reply ok(unsigned status, std::string body) {
   return r;
 }
 
-template <class T>
-reply from_result(unsigned status, domain::result<T> res) {
+template <class T> reply from_result(unsigned status, domain::result<T> res) {
   return res ? ok(status, encode(*res)) : error_reply(res.error());
 }
 
@@ -108,31 +107,47 @@ void router::dispatch(const request& req, respond_fn& respond) {
   if (m.has_id && m.id == 0)
     return answer_now(error_reply(errc::invalid_request, "id must be a positive integer"));
   switch (m.matched) {
-  case route::issue_coupon: return issue_coupon(req, respond);
-  case route::charge: return charge(req, respond);
-  case route::create_order: return create_order(req, respond);
-  case route::pay: return pay(req, respond);
-  case route::create_coupon: return create_coupon(req, respond);
-  default: return answer_now(query(req, m));
+  case route::issue_coupon:
+    return issue_coupon(req, respond);
+  case route::charge:
+    return charge(req, respond);
+  case route::create_order:
+    return create_order(req, respond);
+  case route::pay:
+    return pay(req, respond);
+  case route::create_coupon:
+    return create_coupon(req, respond);
+  default:
+    return answer_now(query(req, m));
   }
 }
 
 reply router::query(const request& req, const route_match& m) {
   switch (m.matched) {
-  case route::balance: return from_result(200, shop_.balance(m.id));
-  case route::balance_history: return from_result(200, shop_.balance_history(m.id));
-  case route::products: return ok(200, encode(shop_.products()));
-  case route::product: return from_result(200, shop_.product(m.id));
-  case route::popular: return popular(m.query);
-  case route::customer_coupons: return from_result(200, shop_.customer_coupons(m.id));
-  case route::order: return from_result(200, shop_.order(m.id));
-  case route::health: return health();
+  case route::balance:
+    return from_result(200, shop_.balance(m.id));
+  case route::balance_history:
+    return from_result(200, shop_.balance_history(m.id));
+  case route::products:
+    return ok(200, encode(shop_.products()));
+  case route::product:
+    return from_result(200, shop_.product(m.id));
+  case route::popular:
+    return popular(m.query);
+  case route::customer_coupons:
+    return from_result(200, shop_.customer_coupons(m.id));
+  case route::order:
+    return from_result(200, shop_.order(m.id));
+  case route::health:
+    return health();
   case route::metrics: {
     auto r = ok(200, metrics_.render(shop_.stats(), in_flight()));
     r.text = true;
     return r;
   }
-  default: (void)req; return protocol_error(404, "NOT_FOUND", "no such route");
+  default:
+    (void)req;
+    return protocol_error(404, "NOT_FOUND", "no such route");
   }
 }
 

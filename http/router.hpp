@@ -56,8 +56,7 @@ private:
 
   /// Returns a facade callback that frees the slot and answers `status` + encode(value) or the
   /// error.
-  template <class T>
-  actors::callback<T> answer(unsigned status, route r, respond_fn respond);
+  template <class T> actors::callback<T> answer(unsigned status, route r, respond_fn respond);
 
   actors::shop& shop_;
   metrics& metrics_;

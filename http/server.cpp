@@ -14,9 +14,9 @@ namespace actorshop::http {
 namespace net = boost::asio;
 
 server::server(actors::shop& shop, server_options options, router_options routing)
-    : ioc_(options.io_threads), router_(shop, metrics_, std::move(routing)),
-      ctx_{router_, metrics_, options}, listener_(std::make_shared<listener>(ioc_, ctx_)),
-      drain_timer_(ioc_) {}
+    : ioc_(options.io_threads),
+      router_(shop, metrics_, std::move(routing)), ctx_{router_, metrics_, options},
+      listener_(std::make_shared<listener>(ioc_, ctx_)), drain_timer_(ioc_) {}
 
 void server::run() {
   net::signal_set signals(ioc_, SIGINT, SIGTERM);

@@ -28,8 +28,7 @@ void append_number(std::string& out, std::uint64_t v, int base = 10) {
 session::session(net::ip::tcp::socket&& socket, session_context& ctx)
     : stream_(std::move(socket)),
       strand_(*stream_.get_executor().target<strand_type>()), // the listener made it a strand
-      watchdog_(strand_), ctx_(ctx),
-      id_(ctx.next_id.fetch_add(1, std::memory_order_relaxed) + 1) {
+      watchdog_(strand_), ctx_(ctx), id_(ctx.next_id.fetch_add(1, std::memory_order_relaxed) + 1) {
   ctx_.connections.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -98,7 +97,8 @@ void session::on_parse_error(beast::error_code ec) {
     r = protocol_error(413, "PAYLOAD_TOO_LARGE", "request body is too large");
   else if (ec == bhttp::error::header_limit)
     r = protocol_error(431, "HEADERS_TOO_LARGE", "request header is too large");
-  else if (ec.category() == beast::error_code(bhttp::error::bad_method).category()) // other parse errors
+  else if (ec.category() ==
+           beast::error_code(bhttp::error::bad_method).category()) // other parse errors
     r = protocol_error(400, "BAD_REQUEST", "malformed HTTP request");
   else
     return do_close();
@@ -119,9 +119,8 @@ void session::handle_request() {
   auto seq = pending_ = ++seq_;
   ctx_.handler.handle(req, [self = shared_from_this(), seq](reply r) {
     // Runs inline when the router answers at once (we are on the strand), else one hop back.
-    net::dispatch(self->strand_, [self, seq, r = std::move(r)]() mutable {
-      self->on_reply(seq, std::move(r));
-    });
+    net::dispatch(self->strand_,
+                  [self, seq, r = std::move(r)]() mutable { self->on_reply(seq, std::move(r)); });
   });
   if (pending_ == seq) { // the actors are working: bound their time
     deadline_ = started_ + ctx_.options.request_timeout;

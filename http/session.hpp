@@ -29,10 +29,10 @@ struct server_options {
   std::int64_t max_connections = 10'000;
   std::uint64_t body_limit = 64 * 1024;
   std::uint32_t header_limit = 8 * 1024;
-  std::chrono::milliseconds read_timeout{10'000};    ///< to finish a request once it started
-  std::chrono::milliseconds idle_timeout{60'000};    ///< between keep-alive requests
-  std::chrono::milliseconds request_timeout{5'000};  ///< for the actors to answer (504)
-  std::chrono::milliseconds drain_timeout{10'000};   ///< bound on the wait for in-flight requests
+  std::chrono::milliseconds read_timeout{10'000};   ///< to finish a request once it started
+  std::chrono::milliseconds idle_timeout{60'000};   ///< between keep-alive requests
+  std::chrono::milliseconds request_timeout{5'000}; ///< for the actors to answer (504)
+  std::chrono::milliseconds drain_timeout{10'000};  ///< bound on the wait for in-flight requests
 };
 
 /// What every session of a server shares.
@@ -71,14 +71,14 @@ private:
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   using strand_type = boost::asio::strand<boost::asio::io_context::executor_type>;
-  strand_type strand_;              ///< the socket's strand, concrete for cheap dispatch
+  strand_type strand_; ///< the socket's strand, concrete for cheap dispatch
   /// Enforces the per-request timeout. It is not re-armed per request (that costs a timer-queue
   /// insert and a cancelled completion each time): it wakes at the recorded deadline, answers
   /// 504 if that request is still pending, or sleeps again until the newest deadline.
   boost::asio::steady_timer watchdog_;
   session_context& ctx_;
-  std::string out_;                 ///< the serialized response, reused across requests
-  std::string request_id_;          ///< the client's X-Request-Id, if any
+  std::string out_;        ///< the serialized response, reused across requests
+  std::string request_id_; ///< the client's X-Request-Id, if any
   std::uint64_t id_;
   std::uint64_t seq_ = 0;     ///< number of the latest request
   std::uint64_t pending_ = 0; ///< number of the request awaiting its reply, 0 if none

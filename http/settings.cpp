@@ -14,8 +14,7 @@ namespace {
 
 using ms = std::chrono::milliseconds;
 
-template <class T>
-void read(const toml::table& t, std::string_view path, T& out) {
+template <class T> void read(const toml::table& t, std::string_view path, T& out) {
   auto node = t.at_path(path);
   if (!node)
     return;
@@ -117,24 +116,38 @@ std::optional<settings> load_settings(int argc, char** argv, int& exit_code) {
   CLI::App app{"actorshop: actor-model e-commerce daemon (coupons, orders, payments)"};
   std::string config, db, listen, sync, token, sink, level;
   int port = -1, io_threads = 0, actor_threads = 0;
-  std::int64_t max_in_flight = 0, body_limit = 0, ttl_s = -1;
+  std::int64_t max_in_flight = 0, body_limit = 0, ttl_s = -1, max_charge = 0, max_conns = 0;
   bool seed = false;
   app.add_option("--config", config, "TOML configuration file")->envname("ACTORSHOP_CONFIG");
   auto* o_db = app.add_option("--db", db, "SQLite database path")->envname("ACTORSHOP_DB");
   auto* o_port = app.add_option("--port", port, "TCP port (0: any free port)")
-                     ->envname("ACTORSHOP_PORT")->check(CLI::Range(0, 65535));
-  auto* o_listen = app.add_option("--listen", listen, "listen address")->envname("ACTORSHOP_LISTEN");
+                     ->envname("ACTORSHOP_PORT")
+                     ->check(CLI::Range(0, 65535));
+  auto* o_listen =
+      app.add_option("--listen", listen, "listen address")->envname("ACTORSHOP_LISTEN");
   auto* o_sync = app.add_option("--sync", sync, "FULL or NORMAL")->envname("ACTORSHOP_SYNC");
   auto* o_io = app.add_option("--io-threads", io_threads, "HTTP io threads")
-                   ->envname("ACTORSHOP_IO_THREADS")->check(CLI::Range(1, 256));
+                   ->envname("ACTORSHOP_IO_THREADS")
+                   ->check(CLI::Range(1, 256));
   auto* o_actor = app.add_option("--actor-threads", actor_threads, "actor scheduler threads")
-                      ->envname("ACTORSHOP_ACTOR_THREADS")->check(CLI::Range(1, 256));
-  auto* o_inflight = app.add_option("--max-in-flight", max_in_flight, "requests in flight (503 beyond)")
-                         ->envname("ACTORSHOP_MAX_IN_FLIGHT")->check(CLI::PositiveNumber);
+                      ->envname("ACTORSHOP_ACTOR_THREADS")
+                      ->check(CLI::Range(1, 256));
+  auto* o_inflight =
+      app.add_option("--max-in-flight", max_in_flight, "requests in flight (503 beyond)")
+          ->envname("ACTORSHOP_MAX_IN_FLIGHT")
+          ->check(CLI::PositiveNumber);
   auto* o_body = app.add_option("--body-limit", body_limit, "max request body bytes (413 beyond)")
-                     ->envname("ACTORSHOP_BODY_LIMIT")->check(CLI::PositiveNumber);
+                     ->envname("ACTORSHOP_BODY_LIMIT")
+                     ->check(CLI::PositiveNumber);
   auto* o_ttl = app.add_option("--order-ttl", ttl_s, "seconds before an unpaid order expires")
-                    ->envname("ACTORSHOP_ORDER_TTL")->check(CLI::NonNegativeNumber);
+                    ->envname("ACTORSHOP_ORDER_TTL")
+                    ->check(CLI::NonNegativeNumber);
+  auto* o_charge = app.add_option("--max-charge", max_charge, "KRW per balance charge")
+                       ->envname("ACTORSHOP_MAX_CHARGE")
+                       ->check(CLI::PositiveNumber);
+  auto* o_conns = app.add_option("--max-connections", max_conns, "open connections (closed beyond)")
+                      ->envname("ACTORSHOP_MAX_CONNECTIONS")
+                      ->check(CLI::PositiveNumber);
   auto* o_token = app.add_option("--admin-token", token, "bearer token for POST /coupons")
                       ->envname("ACTORSHOP_ADMIN_TOKEN");
   auto* o_sink = app.add_option("--event-sink", sink, "file:PATH or http://HOST:PORT/PATH")
@@ -154,23 +167,38 @@ std::optional<settings> load_settings(int argc, char** argv, int& exit_code) {
     apply_toml(s, read_file(config), config);
     s.config_path = config;
   }
-  if (o_db->count()) s.shop.db_path = db;
-  if (o_port->count()) s.server.port = static_cast<unsigned short>(port);
-  if (o_listen->count()) s.server.address = listen;
+  if (o_db->count())
+    s.shop.db_path = db;
+  if (o_port->count())
+    s.server.port = static_cast<unsigned short>(port);
+  if (o_listen->count())
+    s.server.address = listen;
   if (o_sync->count()) {
     auto m = parse_sync(sync);
     if (!m)
       throw std::runtime_error("--sync must be FULL or NORMAL");
     s.shop.sync = *m;
   }
-  if (o_io->count()) s.server.io_threads = io_threads;
-  if (o_actor->count()) s.shop.actor_threads = actor_threads;
-  if (o_inflight->count()) s.max_in_flight = max_in_flight;
-  if (o_body->count()) s.server.body_limit = static_cast<std::uint64_t>(body_limit);
-  if (o_ttl->count()) s.shop.order_ttl = std::chrono::seconds(ttl_s);
-  if (o_token->count()) s.admin_token = token;
-  if (o_sink->count()) s.shop.event_sink = sink;
-  if (o_level->count()) s.log_level = level;
+  if (o_io->count())
+    s.server.io_threads = io_threads;
+  if (o_actor->count())
+    s.shop.actor_threads = actor_threads;
+  if (o_inflight->count())
+    s.max_in_flight = max_in_flight;
+  if (o_body->count())
+    s.server.body_limit = static_cast<std::uint64_t>(body_limit);
+  if (o_ttl->count())
+    s.shop.order_ttl = std::chrono::seconds(ttl_s);
+  if (o_charge->count())
+    s.shop.max_charge = max_charge;
+  if (o_conns->count())
+    s.server.max_connections = max_conns;
+  if (o_token->count())
+    s.admin_token = token;
+  if (o_sink->count())
+    s.shop.event_sink = sink;
+  if (o_level->count())
+    s.log_level = level;
   s.seed = seed;
   return s;
 }

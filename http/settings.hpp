@@ -1,5 +1,6 @@
 // settings: the daemon's configuration, read from config/actorshop.toml (toml++), then
-// environment variables (ACTORSHOP_*), then command-line flags (CLI11): flag > env > file > default.
+// environment variables (ACTORSHOP_*), then command-line flags (CLI11): flag > env > file >
+// default.
 #pragma once
 
 #include <optional>

@@ -11,8 +11,7 @@ using namespace actorshop::http;
 
 namespace {
 
-template <class T>
-decode_error error_of(const decoded<T>& d) {
+template <class T> decode_error error_of(const decoded<T>& d) {
   REQUIRE(std::holds_alternative<decode_error>(d));
   return std::get<decode_error>(d);
 }
@@ -93,9 +92,11 @@ TEST_CASE("an order needs items, each with ids and a quantity of at least 1", "[
         "items must be an array");
   CHECK(error_of(decode_order(R"({"customerId":1001,"items":[7]})")).message ==
         "items[0] must be an object");
-  CHECK(error_of(decode_order(
-                     R"({"customerId":1001,"items":[{"productId":5001,"productOptionId":6001,"quantity":0}]})"))
-            .code == domain::errc::order_invalid_quantity);
+  CHECK(
+      error_of(
+          decode_order(
+              R"({"customerId":1001,"items":[{"productId":5001,"productOptionId":6001,"quantity":0}]})"))
+          .code == domain::errc::order_invalid_quantity);
 }
 
 TEST_CASE("a payment's couponId is optional and may be null", "[http][codec]") {
@@ -116,8 +117,9 @@ TEST_CASE("a coupon spec needs a known discount type and ISO-8601 times", "[http
                               R"("expiredAt":"2026-02-01T00:00:00Z"})");
   REQUIRE(std::holds_alternative<domain::coupon_spec>(d));
   CHECK(std::get<domain::coupon_spec>(d).type == domain::discount_type::rate);
-  CHECK(error_of(decode_coupon_spec(R"({"name":"x","discountType":"BOGUS","discountAmount":1,)"
-                                    R"("totalQuantity":1,"startedAt":"2026-01-01","expiredAt":"2026-01-02"})"))
+  CHECK(error_of(decode_coupon_spec(
+                     R"({"name":"x","discountType":"BOGUS","discountAmount":1,)"
+                     R"("totalQuantity":1,"startedAt":"2026-01-01","expiredAt":"2026-01-02"})"))
             .message == "discountType must be FIXED or RATE");
 }
 

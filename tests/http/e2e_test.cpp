@@ -84,7 +84,8 @@ TEST_CASE("every endpoint and error code of spec §3 is reachable over HTTP", "[
   CHECK(products.status == 200);
   CHECK(products.body.find(R"({"id":5001,"name":"티셔츠","basePrice":10000,"stock":300000})") !=
         std::string::npos);
-  CHECK(c.get("/products/5001").body.find(R"("options":[{"id":6001,"name":"S")") != std::string::npos);
+  CHECK(c.get("/products/5001").body.find(R"("options":[{"id":6001,"name":"S")") !=
+        std::string::npos);
   expect_error(c.get("/products/4999"), 404, "PRODUCT_NOT_FOUND");
   CHECK(c.get("/products/popular").status == 200);
   CHECK(c.get("/products/popular?days=30").status == 200);
@@ -101,7 +102,8 @@ TEST_CASE("every endpoint and error code of spec §3 is reachable over HTTP", "[
                "COUPON_NOT_FOUND");
   expect_error(c.post("/coupons/issue", R"({"couponId":4001,"customerId":999})"), 404,
                "CUSTOMER_NOT_FOUND");
-  auto one = c.request("POST", "/coupons", admin_coupon("FIXED", 100, 1, now - 1000, now + 86400000), admin);
+  auto one = c.request("POST", "/coupons",
+                       admin_coupon("FIXED", 100, 1, now - 1000, now + 86400000), admin);
   REQUIRE(one.status == 201);
   auto one_id = json_int(one.body, "id");
   auto issue_one = [&](int customer) {
@@ -113,11 +115,13 @@ TEST_CASE("every endpoint and error code of spec §3 is reachable over HTTP", "[
   auto future = c.request("POST", "/coupons",
                           admin_coupon("FIXED", 100, 5, now + 86400000, now + 2 * 86400000), admin);
   REQUIRE(future.status == 201);
-  expect_error(c.post("/coupons/issue", R"({"couponId":)" + std::to_string(json_int(future.body, "id")) +
+  expect_error(c.post("/coupons/issue", R"({"couponId":)" +
+                                            std::to_string(json_int(future.body, "id")) +
                                             R"(,"customerId":1001})"),
                400, "COUPON_INVALID_PERIOD");
   auto wallet = c.get("/coupons/customer/1001");
-  CHECK(wallet.body.find(R"("couponId":4001,"name":"이벤트 한정 1000원 할인","discountType":"FIXED")") !=
+  CHECK(wallet.body.find(
+            R"("couponId":4001,"name":"이벤트 한정 1000원 할인","discountType":"FIXED")") !=
         std::string::npos);
   expect_error(c.get("/coupons/customer/999"), 404, "CUSTOMER_NOT_FOUND");
   expect_error(c.request("POST", "/coupons", admin_coupon("FIXED", 1, 1, now, now + 1000)), 401,
@@ -132,7 +136,8 @@ TEST_CASE("every endpoint and error code of spec §3 is reachable over HTTP", "[
   REQUIRE(order.status == 201);
   auto order_id = json_int(order.body, "orderId");
   CHECK(order.body.find(R"("status":"CREATED","totalPrice":20000)") != std::string::npos);
-  CHECK(order.body.find(R"("productName":"티셔츠","optionName":"S","quantity":2)") != std::string::npos);
+  CHECK(order.body.find(R"("productName":"티셔츠","optionName":"S","quantity":2)") !=
+        std::string::npos);
   CHECK(c.get("/orders/" + std::to_string(order_id)).status == 200);
   expect_error(c.get("/orders/987654"), 404, "ORDER_NOT_FOUND");
   expect_error(c.post("/orders", R"({"customerId":1001,"items":[]})"), 400, "ORDER_ITEM_EMPTY");
@@ -144,34 +149,43 @@ TEST_CASE("every endpoint and error code of spec §3 is reachable over HTTP", "[
   expect_error(c.post("/orders", order_body(1001, 5001, 6001, 100001)), 409, "STOCK_INSUFFICIENT");
 
   // payments
-  auto paid = c.post("/payments", R"({"orderId":)" + std::to_string(order_id) + R"(,"couponId":4001})");
+  auto paid =
+      c.post("/payments", R"({"orderId":)" + std::to_string(order_id) + R"(,"couponId":4001})");
   REQUIRE(paid.status == 201);
   CHECK(json_int(paid.body, "originalPrice") == 20000);
   CHECK(json_int(paid.body, "discountAmount") == 1000);
   CHECK(json_int(paid.body, "discountedPrice") == 19000);
-  CHECK(c.get("/orders/" + std::to_string(order_id)).body.find(R"("status":"PAID")") != std::string::npos);
+  CHECK(c.get("/orders/" + std::to_string(order_id)).body.find(R"("status":"PAID")") !=
+        std::string::npos);
   expect_error(c.post("/payments", R"({"orderId":)" + std::to_string(order_id) + "}"), 409,
                "ORDER_NOT_PAYABLE");
   expect_error(c.post("/payments", R"({"orderId":987654})"), 404, "ORDER_NOT_FOUND");
   auto second = json_int(c.post("/orders", order_body(1001, 5002, 6004, 1)).body, "orderId");
-  expect_error(c.post("/payments", R"({"orderId":)" + std::to_string(second) + R"(,"couponId":4001})"),
-               409, "COUPON_ALREADY_USED");
+  expect_error(
+      c.post("/payments", R"({"orderId":)" + std::to_string(second) + R"(,"couponId":4001})"), 409,
+      "COUPON_ALREADY_USED");
   expect_error(c.post("/payments", R"({"orderId":)" + std::to_string(second) + R"(,"couponId":)" +
                                        std::to_string(one_id) + "}"),
                404, "CUSTOMER_COUPON_NOT_FOUND");
-  auto big = c.request("POST", "/coupons", admin_coupon("FIXED", 10'000'000, 5, now - 1000, now + 86400000), admin);
+  auto big = c.request("POST", "/coupons",
+                       admin_coupon("FIXED", 10'000'000, 5, now - 1000, now + 86400000), admin);
   auto big_id = std::to_string(json_int(big.body, "id"));
-  CHECK(c.post("/coupons/issue", R"({"couponId":)" + big_id + R"(,"customerId":1001})").status == 201);
-  expect_error(c.post("/payments", R"({"orderId":)" + std::to_string(second) + R"(,"couponId":)" + big_id + "}"),
+  CHECK(c.post("/coupons/issue", R"({"couponId":)" + big_id + R"(,"customerId":1001})").status ==
+        201);
+  expect_error(c.post("/payments",
+                      R"({"orderId":)" + std::to_string(second) + R"(,"couponId":)" + big_id + "}"),
                400, "PAYMENT_DISCOUNT_EXCEEDS_TOTAL_PRICE");
   auto pricey = json_int(c.post("/orders", order_body(1004, 5001, 6001, 6000)).body, "orderId");
   expect_error(c.post("/payments", R"({"orderId":)" + std::to_string(pricey) + "}"), 409,
                "BALANCE_INSUFFICIENT");
-  auto soon = c.request("POST", "/coupons", admin_coupon("FIXED", 10, 5, now - 1000, domain::now_ms() + 1500), admin);
+  auto soon = c.request("POST", "/coupons",
+                        admin_coupon("FIXED", 10, 5, now - 1000, domain::now_ms() + 1500), admin);
   auto soon_id = std::to_string(json_int(soon.body, "id"));
-  CHECK(c.post("/coupons/issue", R"({"couponId":)" + soon_id + R"(,"customerId":1001})").status == 201);
+  CHECK(c.post("/coupons/issue", R"({"couponId":)" + soon_id + R"(,"customerId":1001})").status ==
+        201);
   std::this_thread::sleep_for(std::chrono::milliseconds(1700));
-  expect_error(c.post("/payments", R"({"orderId":)" + std::to_string(second) + R"(,"couponId":)" + soon_id + "}"),
+  expect_error(c.post("/payments", R"({"orderId":)" + std::to_string(second) + R"(,"couponId":)" +
+                                       soon_id + "}"),
                409, "COUPON_EXPIRED");
   CHECK(c.post("/payments", R"({"orderId":)" + std::to_string(second) + "}").status == 201);
 
@@ -190,7 +204,8 @@ TEST_CASE("the seed's k6 coupon and order/payment flows succeed as the scripts s
   int created = 0, conflict = 0, other = 0;
   for (int i = 0; i < 300; ++i) { // coupon-peak: 201 or 409, nothing else
     auto customer = 1001 + static_cast<int>(rng() % 2000);
-    auto r = c.post("/coupons/issue", "{\"couponId\":4001,\"customerId\":" + std::to_string(customer) + "}");
+    auto r = c.post("/coupons/issue",
+                    "{\"couponId\":4001,\"customerId\":" + std::to_string(customer) + "}");
     (r.status == 201 ? created : r.status == 409 ? conflict : other)++;
   }
   CHECK(other == 0);
@@ -200,13 +215,15 @@ TEST_CASE("the seed's k6 coupon and order/payment flows succeed as the scripts s
       auto customer = 1001 + ((vu - 1) * 100 + iter) % 2000;
       auto p1 = 5001 + static_cast<int>(rng() % 20), p2 = 5001 + static_cast<int>(rng() % 20);
       auto s1 = 3 * (p1 - 5001) + 6001, m2 = 3 * (p2 - 5001) + 6002;
-      auto body = "{\"customerId\":" + std::to_string(customer) + ",\"items\":[{\"productId\":" +
-                  std::to_string(p1) + ",\"productOptionId\":" + std::to_string(s1) +
+      auto body = "{\"customerId\":" + std::to_string(customer) +
+                  ",\"items\":[{\"productId\":" + std::to_string(p1) +
+                  ",\"productOptionId\":" + std::to_string(s1) +
                   ",\"quantity\":1},{\"productId\":" + std::to_string(p2) +
                   ",\"productOptionId\":" + std::to_string(m2) + ",\"quantity\":1}]}";
       auto order = c.post("/orders", body);
       REQUIRE(order.status == 201);
-      auto pay = c.post("/payments", "{\"orderId\":" + std::to_string(json_int(order.body, "orderId")) + "}");
+      auto pay = c.post("/payments",
+                        "{\"orderId\":" + std::to_string(json_int(order.body, "orderId")) + "}");
       INFO(pay.body);
       CHECK(pay.status == 201);
     }

@@ -19,8 +19,11 @@ TEST_CASE("a restart on the same database keeps everything", "[http][e2e][lifecy
     daemon_process d(seeded_args(dir.path, db));
     client c(d.port());
     REQUIRE(c.post("/coupons/issue", R"({"couponId":4001,"customerId":1500})").status == 201);
-    REQUIRE(c.request("PATCH", "/balances/charge", R"({"customerId":1500,"amount":777})").status == 200);
-    auto o = c.post("/orders", R"({"customerId":1500,"items":[{"productId":5003,"productOptionId":6007,"quantity":3}]})");
+    REQUIRE(c.request("PATCH", "/balances/charge", R"({"customerId":1500,"amount":777})").status ==
+            200);
+    auto o = c.post(
+        "/orders",
+        R"({"customerId":1500,"items":[{"productId":5003,"productOptionId":6007,"quantity":3}]})");
     REQUIRE(o.status == 201);
     order_body = c.get("/orders/1").body;
     wallet = c.get("/coupons/customer/1500").body;
@@ -39,7 +42,10 @@ TEST_CASE("a restart on the same database keeps everything", "[http][e2e][lifecy
 TEST_CASE("SIGTERM under load loses no acknowledged charge and exits 0", "[http][e2e][lifecycle]") {
   temp_dir dir;
   auto db = dir.path + "/shop.db";
-  struct ack { int customer; std::string total; };
+  struct ack {
+    int customer;
+    std::string total;
+  };
   std::vector<ack> acks;
   std::mutex mu;
   {
@@ -75,7 +81,8 @@ TEST_CASE("SIGTERM under load loses no acknowledged charge and exits 0", "[http]
   client c(d.port());
   std::map<int, std::string> histories;
   for (int t = 0; t < 4; ++t)
-    histories[2001 + t] = c.get("/balances/" + std::to_string(2001 + t) + "/balance-histories").body;
+    histories[2001 + t] =
+        c.get("/balances/" + std::to_string(2001 + t) + "/balance-histories").body;
   std::size_t missing = 0;
   for (const auto& a : acks)
     if (histories[a.customer].find("\"totalAmount\":" + a.total + ",") == std::string::npos)
@@ -95,7 +102,9 @@ TEST_CASE("a request the actors do not answer in time gets 504 and its late answ
   client c(d.port());
   int timeouts = 0;
   for (int i = 0; i < 5; ++i) {
-    auto r = c.post("/orders", R"({"customerId":1001,"items":[{"productId":5001,"productOptionId":6001,"quantity":1}]})");
+    auto r = c.post(
+        "/orders",
+        R"({"customerId":1001,"items":[{"productId":5001,"productOptionId":6001,"quantity":1}]})");
     INFO(r.body);
     CHECK((r.status == 201 || r.status == 504));
     if (r.status == 504) {
@@ -107,5 +116,46 @@ TEST_CASE("a request the actors do not answer in time gets 504 and its late answ
   std::this_thread::sleep_for(std::chrono::milliseconds(300)); // the late answers arrive
   CHECK(c.get("/health").status == 200);
   CHECK(c.get("/orders/1").status == 200); // the work itself was done
+  CHECK(d.terminate() == 0);
+}
+
+TEST_CASE("beyond the in-flight bound requests get 503 with Retry-After, never a queue",
+          "[http][e2e][lifecycle]") {
+  temp_dir dir;
+  auto args = seeded_args(dir.path, dir.path + "/shop.db");
+  std::ofstream(dir.path + "/full.toml")
+      << "[server]\nio_threads = 2\n[storage]\nsynchronous = \"FULL\"\n";
+  args[1] = dir.path + "/full.toml";
+  args.insert(args.end(), {"--max-in-flight", "1"});
+  daemon_process d(args);
+  std::atomic<int> created{0}, refused{0}, other{0}, without_retry_after{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&, t] {
+      client c(d.port());
+      for (int i = 0; i < 15; ++i) {
+        auto r = c.post(
+            "/orders",
+            "{\"customerId\":" + std::to_string(1100 + t) +
+                ",\"items\":[{\"productId\":5001,\"productOptionId\":6001,\"quantity\":1}]}");
+        if (r.status == 201)
+          ++created;
+        else if (r.status == 503) {
+          ++refused;
+          if (r.header("retry-after") != "1")
+            ++without_retry_after;
+        } else
+          ++other;
+      }
+    });
+  for (auto& t : threads)
+    t.join();
+  INFO("created " << created << ", refused " << refused);
+  CHECK(other == 0);
+  CHECK(created > 0);
+  CHECK(refused > 0);
+  CHECK(without_retry_after == 0);
+  client c(d.port());
+  CHECK(c.get("/health").status == 200);
   CHECK(d.terminate() == 0);
 }

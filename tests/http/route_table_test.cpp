@@ -9,7 +9,12 @@ using namespace actorshop::http;
 using boost::beast::http::verb;
 
 TEST_CASE("every path of spec §3 maps to its route and method", "[http][route]") {
-  struct row { verb m; const char* target; route r; domain::id_t id; };
+  struct row {
+    verb m;
+    const char* target;
+    route r;
+    domain::id_t id;
+  };
   const row rows[] = {
       {verb::get, "/balances/1001", route::balance, 1001},
       {verb::get, "/balances/1001/balance-histories", route::balance_history, 1001},
@@ -43,8 +48,7 @@ TEST_CASE("a wrong method is reported with the allowed one", "[http][route]") {
   CHECK(match_route(verb::get, "/balances/charge").allow == "PATCH");
 }
 
-TEST_CASE("unknown paths and ids that are not positive integers are recognised",
-          "[http][route]") {
+TEST_CASE("unknown paths and ids that are not positive integers are recognised", "[http][route]") {
   CHECK(match_route(verb::get, "/nope").matched == route::unmatched);
   CHECK(match_route(verb::get, "/balances/1/x").matched == route::unmatched);
   CHECK(match_route(verb::get, "/orders/1/2").matched == route::unmatched);

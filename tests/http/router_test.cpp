@@ -57,11 +57,13 @@ struct fixture {
 
 TEST_CASE("the router answers commands and queries through its callback", "[http][router]") {
   fixture f;
-  auto issued = f.call(bhttp::verb::post, "/coupons/issue", R"({"couponId":4001,"customerId":1001})");
+  auto issued =
+      f.call(bhttp::verb::post, "/coupons/issue", R"({"couponId":4001,"customerId":1001})");
   CHECK(issued.status == 201);
   CHECK(issued.body == R"({"couponId":4001,"customerId":1001,"status":"AVAILABLE"})");
   CHECK(issued.matched == route::issue_coupon);
-  auto again = f.call(bhttp::verb::post, "/coupons/issue", R"({"couponId":4001,"customerId":1001})");
+  auto again =
+      f.call(bhttp::verb::post, "/coupons/issue", R"({"couponId":4001,"customerId":1001})");
   CHECK(again.status == 409);
   CHECK(again.body.find("COUPON_ALREADY_ISSUED") != std::string::npos);
   auto balance = f.call(bhttp::verb::get, "/balances/1001");
@@ -76,9 +78,11 @@ TEST_CASE("the router refuses bad requests before they reach the actors", "[http
   CHECK(r405.status == 405);
   CHECK(r405.allow == "POST");
   CHECK(f.call(bhttp::verb::post, "/coupons/issue", R"({"couponId":4001,"customerId":1001})",
-               "text/plain").status == 415);
+               "text/plain")
+            .status == 415);
   CHECK(f.call(bhttp::verb::post, "/coupons/issue", R"({"couponId":4001,"customerId":1001})",
-               "application/json; charset=utf-8").status == 201);
+               "application/json; charset=utf-8")
+            .status == 201);
   CHECK(f.call(bhttp::verb::post, "/coupons/issue", R"({"couponId":4001})").status == 400);
   CHECK(f.call(bhttp::verb::get, "/orders/abc").status == 400);
   CHECK(f.call(bhttp::verb::get, "/products/popular?days=31").status == 400);
@@ -113,7 +117,8 @@ TEST_CASE("health turns 503 while draining and commands are refused", "[http][ro
   CHECK(f.call(bhttp::verb::get, "/health").status == 200);
   f.r->start_draining();
   CHECK(f.call(bhttp::verb::get, "/health").status == 503);
-  auto refused = f.call(bhttp::verb::post, "/coupons/issue", R"({"couponId":4001,"customerId":1002})");
+  auto refused =
+      f.call(bhttp::verb::post, "/coupons/issue", R"({"couponId":4001,"customerId":1002})");
   CHECK(refused.status == 503);
   CHECK(refused.retry_after);
 }
@@ -124,7 +129,8 @@ TEST_CASE("metrics count answered requests in Prometheus text", "[http][router]"
   auto text = f.call(bhttp::verb::get, "/metrics");
   CHECK(text.status == 200);
   CHECK(text.text);
-  CHECK(text.body.find(R"(http_requests_total{method="POST",route="/coupons/issue",status="409"} 1)") !=
+  CHECK(text.body.find(
+            R"(http_requests_total{method="POST",route="/coupons/issue",status="409"} 1)") !=
         std::string::npos);
   CHECK(text.body.find("http_request_duration_seconds_bucket") != std::string::npos);
   CHECK(text.body.find("shop_writes_committed") != std::string::npos);

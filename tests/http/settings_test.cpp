@@ -46,9 +46,9 @@ TEST_CASE("a flag beats the environment, which beats the file", "[http][settings
   unsetenv("ACTORSHOP_PORT");
   unsetenv("ACTORSHOP_DB");
   REQUIRE(s);
-  CHECK(s->server.port == 3333);       // flag
-  CHECK(s->shop.db_path == "env.db");  // env over file
-  CHECK(s->server.io_threads == 3);    // file over default
+  CHECK(s->server.port == 3333);      // flag
+  CHECK(s->shop.db_path == "env.db"); // env over file
+  CHECK(s->server.io_threads == 3);   // file over default
   CHECK(s->admin_token == "from-file");
   CHECK(s->server.max_connections == 10'000); // default
 }

@@ -205,8 +205,9 @@ int daemon_process::terminate(std::chrono::milliseconds wait) {
 
 std::vector<std::string> seeded_args(const std::string& dir, const std::string& db) {
   auto config = dir + "/test.toml";
-  std::ofstream(config) << "[server]\nread_timeout_ms = 1500\nidle_timeout_ms = 5000\n"
-                           "io_threads = 2\n[actors]\nthreads = 2\n[storage]\nsynchronous = \"NORMAL\"\n";
+  std::ofstream(config)
+      << "[server]\nread_timeout_ms = 1500\nidle_timeout_ms = 5000\n"
+         "io_threads = 2\n[actors]\nthreads = 2\n[storage]\nsynchronous = \"NORMAL\"\n";
   return {"--config", config, "--db", db, "--seed", "--admin-token", "test-admin"};
 }
 

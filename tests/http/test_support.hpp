@@ -61,8 +61,7 @@ bool closed_after(unsigned short port, const std::string& bytes, std::chrono::mi
 class daemon_process {
 public:
   /// Starts ACTORSHOP_BIN with `args` (plus --port 0 unless given); waits for the start line.
-  explicit daemon_process(std::vector<std::string> args,
-                          std::vector<std::string> env = {});
+  explicit daemon_process(std::vector<std::string> args, std::vector<std::string> env = {});
   ~daemon_process(); ///< SIGKILL if still running
   unsigned short port() const { return port_; }
   pid_t pid() const { return pid_; }
