@@ -93,6 +93,13 @@ outbox_dispatcher::~outbox_dispatcher() {
     thread_.join();
 }
 
+std::uint64_t outbox_dispatcher::pending() const {
+  if (!sink_.empty())
+    return pending_.load();
+  return static_cast<std::uint64_t>(
+      storage::count_undelivered_events(storage::thread_reader(db_path_)));
+}
+
 bool outbox_dispatcher::wait_for(std::chrono::milliseconds d) {
   std::unique_lock<std::mutex> lock(mutex_);
   return !cv_.wait_for(lock, d, [this] { return stopping_; });

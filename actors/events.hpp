@@ -23,7 +23,8 @@ public:
   outbox_dispatcher(const outbox_dispatcher&) = delete;
   outbox_dispatcher& operator=(const outbox_dispatcher&) = delete;
 
-  std::uint64_t pending() const { return pending_.load(); }
+  /// Returns the undelivered events (counted in the database when there is no sink thread).
+  std::uint64_t pending() const;
   std::uint64_t delivered() const { return delivered_.load(); }
 
 private:

@@ -1,7 +1,9 @@
 // The in-process API of actorshop: a small facade over the actor system that the HTTP front-end
 // and the actor-level benchmark both call. Every call returns at once; the callback runs exactly
-// once, later, on an actor or writer thread (never the caller's stack for commands), so callers
-// must post the answer to their own executor. No call blocks on an actor.
+// once, on an actor or writer thread, so callers must post the answer to their own executor.
+// Exception: refusals decided without any actor (shutting down, unknown customer, coupon or
+// order, an invalid order or coupon spec) are answered at once on the caller's stack.
+// No call blocks on an actor.
 #pragma once
 
 #include <chrono>

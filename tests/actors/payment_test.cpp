@@ -43,6 +43,7 @@ TEST_CASE("50 concurrent payments of one order succeed exactly once", "[actors][
   CHECK(db.query(balance_of(1001)) == storage::seed_balance - o.total_price);
   CHECK(db.query("SELECT COUNT(*) FROM balance_history WHERE customer_id = 1001") == 1);
   CHECK(db.query("SELECT COUNT(*) FROM outbox") == 1);
+  CHECK(shop.stats().events_pending == 1); // no sink configured: it waits in the outbox
 }
 
 TEST_CASE("a payment above the balance is refused and changes nothing", "[actors][payment]") {
