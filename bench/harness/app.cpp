@@ -52,20 +52,22 @@ void add_flags(CLI::App& app, app_config& c) {
   app.add_option("--threshold", c.thresholds, "METRIC:EXPR, e.g. 'http_req_duration:p(95)<500'");
   app.add_option("--summary-export", c.summary_export, "write k6's --summary-export JSON here");
   app.add_option("--out", c.outs, "csv=FILE, json=FILE or influxdb=http://HOST:8086/DB");
-  app.add_flag("--out-samples", c.out_samples, "--out writes every sample (default: 1 s aggregates)");
+  app.add_flag("--out-samples", c.out_samples,
+               "--out writes every sample (default: 1 s aggregates)");
   app.add_option("--report", c.report, "write a self-contained HTML report here");
   app.add_option("--seed", c.seed, "random seed (same seed, same customer/product choices)");
   app.add_option("--db", c.db, "SQLite database: audit it (HTTP) or run the actors on it");
   app.add_option("--server-pid", c.server_pid, "pid of the daemon for RSS/CPU (default: by port)");
-  app.add_option("--io-threads", c.io_threads, "load generator io threads")->check(CLI::Range(1, 64));
+  app.add_option("--io-threads", c.io_threads, "load generator io threads")
+      ->check(CLI::Range(1, 64));
   app.add_option("--actor-threads", c.actor_threads, "--target actors: CAF scheduler threads");
   app.add_flag("--no-audit", c.no_audit, "skip the after-run audit");
   app.add_flag("-q,--quiet", c.quiet, "no progress line");
 }
 
 profile build_profile(const app_config& c) {
-  profile p = c.profile_file.empty() ? builtin_profile(c.profile_name)
-                                     : load_profile_file(c.profile_file);
+  profile p =
+      c.profile_file.empty() ? builtin_profile(c.profile_name) : load_profile_file(c.profile_file);
   if (!c.stages.empty()) {
     p.stages.clear();
     for (const auto& s : c.stages)
@@ -173,8 +175,7 @@ int run_checked(const app_config& c) {
 #endif
     const auto in = audit_input_of(run, scenario);
     audit = !db_path.empty() ? audit_db(db_path, *before, in) : audit_http(*http, *before, in);
-    std::cout << "\n  audit (" << (db_path.empty() ? "over HTTP" : db_path) << "):\n"
-              << audit.text;
+    std::cout << "\n  audit (" << (db_path.empty() ? "over HTTP" : db_path) << "):\n" << audit.text;
   }
   if (!c.report.empty())
     write_file(c.report, html_report(run, prof, verdicts, c.target, summary, audit.text));

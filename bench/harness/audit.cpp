@@ -58,20 +58,19 @@ void audit_common(checker& c, const audit_snapshot& before, const audit_snapshot
   std::ostringstream s;
   if (in.scenario == scenario_kind::coupon_peak) {
     const auto issued = after.issued - before.issued;
-    s << "coupon " << seed_coupon_id << ": 201 responses " << in.coupon_201
-      << " == newly issued " << issued;
+    s << "coupon " << seed_coupon_id << ": 201 responses " << in.coupon_201 << " == newly issued "
+      << issued;
     c.check(static_cast<std::int64_t>(in.coupon_201) == issued, s.str());
     if (after.total_quantity >= 0) {
-      c.check(after.issued <= after.total_quantity,
-              "issued " + std::to_string(after.issued) + " <= quantity " +
-                  std::to_string(after.total_quantity));
+      c.check(after.issued <= after.total_quantity, "issued " + std::to_string(after.issued) +
+                                                        " <= quantity " +
+                                                        std::to_string(after.total_quantity));
       c.check(after.total_quantity - after.remaining == after.issued,
               "quantity - remaining (" + std::to_string(after.total_quantity - after.remaining) +
                   ") == holders (" + std::to_string(after.issued) + ")");
     }
-    c.check(after.duplicate_holders == 0,
-            "no customer holds the coupon twice (" + std::to_string(after.duplicate_holders) +
-                " do)");
+    c.check(after.duplicate_holders == 0, "no customer holds the coupon twice (" +
+                                              std::to_string(after.duplicate_holders) + " do)");
   } else {
     const auto used = before.stock_available - after.stock_available;
     const auto expected = static_cast<std::int64_t>(in.orders_201 * in.units_per_order);
@@ -79,10 +78,10 @@ void audit_common(checker& c, const audit_snapshot& before, const audit_snapshot
                                   std::to_string(in.units_per_order) + " = " +
                                   std::to_string(expected));
     if (after.stock_initial >= 0)
-      c.check(after.stock_initial == before.stock_initial,
-              "stock conserved: available + reserved + sold = " +
-                  std::to_string(after.stock_initial) + " (before " +
-                  std::to_string(before.stock_initial) + ")");
+      c.check(
+          after.stock_initial == before.stock_initial,
+          "stock conserved: available + reserved + sold = " + std::to_string(after.stock_initial) +
+              " (before " + std::to_string(before.stock_initial) + ")");
   }
 }
 
@@ -91,12 +90,14 @@ void audit_common(checker& c, const audit_snapshot& before, const audit_snapshot
 audit_snapshot db_snapshot(const std::string& path) {
   db d(path);
   audit_snapshot s;
-  s.issued = d.scalar("SELECT COUNT(*) FROM customer_coupon WHERE coupon_id = ?", seed_coupon_id, 0);
+  s.issued =
+      d.scalar("SELECT COUNT(*) FROM customer_coupon WHERE coupon_id = ?", seed_coupon_id, 0);
   s.total_quantity = d.scalar("SELECT total_quantity FROM coupon WHERE id = ?", seed_coupon_id);
   s.remaining = d.scalar("SELECT current_quantity FROM coupon WHERE id = ?", seed_coupon_id);
-  s.duplicate_holders = d.scalar(
-      "SELECT COUNT(*) FROM (SELECT customer_id FROM customer_coupon WHERE coupon_id = ? "
-      "GROUP BY customer_id HAVING COUNT(*) > 1)", seed_coupon_id, 0);
+  s.duplicate_holders =
+      d.scalar("SELECT COUNT(*) FROM (SELECT customer_id FROM customer_coupon WHERE coupon_id = ? "
+               "GROUP BY customer_id HAVING COUNT(*) > 1)",
+               seed_coupon_id, 0);
   s.stock_initial = d.scalar("SELECT SUM(quantity + reserved + sold) FROM stock", 0, 0);
   s.stock_available = d.scalar("SELECT SUM(quantity) FROM stock", 0, 0);
   return s;
@@ -122,8 +123,7 @@ audit_result audit_db(const std::string& path, const audit_snapshot& before,
 namespace {
 
 /// Runs `body` with a fresh HTTP connection on a private io_context, bounded in time.
-template <class F>
-auto with_http(const http_target& target, F body) {
+template <class F> auto with_http(const http_target& target, F body) {
   asio::io_context io;
   http_client conn(io.get_executor(), target);
   auto fut = asio::co_spawn(io, body(conn), asio::use_future);

@@ -21,8 +21,8 @@ struct audit_snapshot {
   std::int64_t total_quantity = -1; ///< -1: not known (HTTP has no coupon endpoint)
   std::int64_t remaining = -1;      ///< coupon.current_quantity
   std::int64_t duplicate_holders = 0;
-  std::int64_t stock_initial = -1;   ///< sum of available + reserved + sold (-1: not known)
-  std::int64_t stock_available = 0;  ///< sum of available units
+  std::int64_t stock_initial = -1;  ///< sum of available + reserved + sold (-1: not known)
+  std::int64_t stock_available = 0; ///< sum of available units
 };
 
 /// What the run saw.
@@ -46,8 +46,7 @@ audit_snapshot db_snapshot(const std::string& path);
 audit_snapshot http_snapshot(const http_target& target, scenario_kind s);
 
 /// Compares before/after with what the run saw; PAID is checked in the database.
-audit_result audit_db(const std::string& path, const audit_snapshot& before,
-                      const audit_input& in);
+audit_result audit_db(const std::string& path, const audit_snapshot& before, const audit_input& in);
 /// Same over HTTP; PAID is checked with GET /orders/{id} for at most `max_orders` orders.
 audit_result audit_http(const http_target& target, const audit_snapshot& before,
                         const audit_input& in, std::size_t max_orders = 500);

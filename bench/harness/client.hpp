@@ -13,9 +13,9 @@
 namespace actorshop::bench {
 
 struct reply {
-  int status = 0;             ///< HTTP status; 0 when the transport failed
-  std::int64_t order_id = 0;  ///< the created order's id (POST /orders, 201)
-  std::size_t sent = 0;       ///< bytes on the wire (0 for the actors driver)
+  int status = 0;            ///< HTTP status; 0 when the transport failed
+  std::int64_t order_id = 0; ///< the created order's id (POST /orders, 201)
+  std::size_t sent = 0;      ///< bytes on the wire (0 for the actors driver)
   std::size_t received = 0;
 };
 

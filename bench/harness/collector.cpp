@@ -22,8 +22,8 @@ interval_data drain_all(runner& r) {
 second_point make_point(runner& r, const interval_data& d, double t) {
   second_point p;
   p.t = t;
-  p.unix_time = std::chrono::duration<double>(
-                    std::chrono::system_clock::now().time_since_epoch()).count();
+  p.unix_time =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   p.vus = r.active_vus();
   p.vus_max = r.vus_max();
   p.requests = d.requests;
@@ -39,14 +39,15 @@ second_point make_point(runner& r, const interval_data& d, double t) {
 }
 
 void print_progress(const run_totals& run, const second_point& p, double total) {
-  std::fprintf(stderr,
-               "\r\033[K  running [%6.1fs/%.1fs] VUs %5lld/%-5lld  %8.0f req/s  p95 %s  "
-               "errors %llu",
-               p.t, total, static_cast<long long>(p.vus), static_cast<long long>(p.vus_max),
-               static_cast<double>(p.requests) / std::max(1e-9, p.t - (run.series.size() > 1
-                   ? run.series[run.series.size() - 2].t : 0.0)),
-               format_ms(run.all.duration.percentile(0.95) / 1000).c_str(),
-               static_cast<unsigned long long>(run.all.failed));
+  std::fprintf(
+      stderr,
+      "\r\033[K  running [%6.1fs/%.1fs] VUs %5lld/%-5lld  %8.0f req/s  p95 %s  "
+      "errors %llu",
+      p.t, total, static_cast<long long>(p.vus), static_cast<long long>(p.vus_max),
+      static_cast<double>(p.requests) /
+          std::max(1e-9, p.t - (run.series.size() > 1 ? run.series[run.series.size() - 2].t : 0.0)),
+      format_ms(run.all.duration.percentile(0.95) / 1000).c_str(),
+      static_cast<unsigned long long>(run.all.failed));
   std::fflush(stderr);
 }
 
@@ -56,12 +57,13 @@ run_totals collect(runner& r, const collect_options& options) {
   run_totals run;
   run.names = metrics_of(r.scenario());
   run.all.stages.resize(std::max<std::size_t>(1, r.prof().stages.size()));
-  run.all.custom.resize(run.names.counters.size(), run.names.rates.size(),
-                        run.names.checks.size());
+  run.all.custom.resize(run.names.counters.size(), run.names.rates.size(), run.names.checks.size());
   r.start();
   const auto start = r.started_at();
   auto next = start;
-  bool first = true;
+  // k6 emits the vus gauge at the start too: ramping-vus begins with startVUs.
+  const bool ramping = r.prof().executor == executor_kind::ramping_vus;
+  run.vus_min = run.vus_max_seen = run.vus_last = ramping ? r.prof().start_vus : 0;
   const double total = r.prof().total_duration().count();
   while (true) {
     const bool finished = r.done();
@@ -77,11 +79,10 @@ run_totals collect(runner& r, const collect_options& options) {
       std::tie(p.server_rss_mb, p.server_cpu_pct) = options.probe();
     // k6 samples the vus gauge periodically; min/max are over those samples.
     // The gauge is sampled while the stages run; after them only graceful stops remain.
-    if (!finished && (first || t <= total + 0.5)) {
-      run.vus_min = first ? p.vus : std::min(run.vus_min, p.vus);
+    if (!finished && t <= total + 0.05) {
+      run.vus_min = std::min(run.vus_min, p.vus);
       run.vus_max_seen = std::max(run.vus_max_seen, p.vus);
       run.vus_last = p.vus;
-      first = false;
     }
     for (const auto& sink : options.sinks)
       sink(p, d);

@@ -7,7 +7,8 @@
 namespace actorshop::bench {
 
 namespace {
-constexpr std::size_t bucket_total = histogram::sub_count + histogram::octaves * histogram::sub_half;
+constexpr std::size_t bucket_total =
+    histogram::sub_count + histogram::octaves * histogram::sub_half;
 }
 
 // Buckets are allocated on first use: most intervals of most stages hold no samples.
@@ -82,8 +83,8 @@ double histogram::value_at_rank(std::uint64_t rank) const {
   for (std::size_t i = 0; i < counts_.size(); ++i) {
     seen += counts_[i];
     if (seen > rank) {
-      const double mid = static_cast<double>(lowest_of(i)) +
-                         (static_cast<double>(width_of(i)) - 1.0) / 2.0;
+      const double mid =
+          static_cast<double>(lowest_of(i)) + (static_cast<double>(width_of(i)) - 1.0) / 2.0;
       return std::clamp(mid, static_cast<double>(min_), static_cast<double>(max_));
     }
   }

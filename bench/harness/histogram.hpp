@@ -10,10 +10,10 @@ namespace actorshop::bench {
 /// Records non-negative integer values (microseconds here); exact count, sum, min and max.
 class histogram {
 public:
-  static constexpr int sub_bits = 7;                  ///< 128 sub-buckets per half-octave range
-  static constexpr int sub_half = 1 << sub_bits;      ///< 128
-  static constexpr int sub_count = 2 * sub_half;      ///< 256 values resolved exactly
-  static constexpr int octaves = 34;                  ///< up to 2^41 us (~25 days)
+  static constexpr int sub_bits = 7;             ///< 128 sub-buckets per half-octave range
+  static constexpr int sub_half = 1 << sub_bits; ///< 128
+  static constexpr int sub_count = 2 * sub_half; ///< 256 values resolved exactly
+  static constexpr int octaves = 34;             ///< up to 2^41 us (~25 days)
 
   histogram();
   void record(std::uint64_t value, std::uint64_t count = 1);

@@ -124,8 +124,8 @@ awaitable<int> http_client::read_response(std::size_t& received, std::string* bo
         co_return 0;
       in_.resize(in_.size() * 2);
     }
-    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(in_.data() + have,
-                                                                 in_.size() - have), no_throw);
+    auto [ec, n] = co_await socket_.async_read_some(
+        asio::buffer(in_.data() + have, in_.size() - have), no_throw);
     if (ec)
       co_return 0;
     have += n;
@@ -208,8 +208,7 @@ awaitable<reply> http_client::create_order(std::int64_t customer_id, order_item 
 }
 
 awaitable<reply> http_client::pay(std::int64_t order_id) {
-  co_return co_await request("POST", "/payments",
-                             "{\"orderId\":" + std::to_string(order_id) + "}");
+  co_return co_await request("POST", "/payments", "{\"orderId\":" + std::to_string(order_id) + "}");
 }
 
 client_factory make_http_factory(const http_target& target) {

@@ -53,7 +53,7 @@ struct interval_data {
   std::map<int, std::uint64_t> statuses;
   std::vector<stage_stats> stages;
   custom_counts custom;
-  std::vector<std::int64_t> paid_orders;    ///< order ids of 201 payments (for the audit)
+  std::vector<std::int64_t> paid_orders; ///< order ids of 201 payments (for the audit)
   std::vector<raw_sample> samples;
 
   void merge(interval_data& o); ///< moves o's vectors in

@@ -46,8 +46,8 @@ void expand(const second_point& p, const interval_data& d, bool every, const poi
     emit({"http_req_duration", p.avg_ms, p.unix_time, nullptr, "stat=avg"});
     emit({"http_req_duration", p.p95_ms, p.unix_time, nullptr, "stat=p95"});
     emit({"http_req_duration", p.p99_ms, p.unix_time, nullptr, "stat=p99"});
-    emit({"http_req_failed", p.requests ? double(p.failed) / double(p.requests) : 0.0,
-          p.unix_time, nullptr, ""});
+    emit({"http_req_failed", p.requests ? double(p.failed) / double(p.requests) : 0.0, p.unix_time,
+          nullptr, ""});
     emit({"iterations", static_cast<double>(p.iterations), p.unix_time, nullptr, ""});
   }
   emit({"vus", static_cast<double>(p.vus), p.unix_time, nullptr, ""});
@@ -93,9 +93,8 @@ second_sink json_sink(const std::string& path, const output_context& ctx) {
       std::string tags = "{\"scenario\":" + json_quote(ctx.scenario);
       if (x.req) {
         const std::string url = ctx.base_url + endpoint_paths[static_cast<int>(x.req->ep)];
-        tags += ",\"method\":\"POST\",\"name\":" + json_quote(url) + ",\"url\":" +
-                json_quote(url) + ",\"status\":\"" + std::to_string(x.req->status) +
-                "\",\"expected_response\":\"" +
+        tags += ",\"method\":\"POST\",\"name\":" + json_quote(url) + ",\"url\":" + json_quote(url) +
+                ",\"status\":\"" + std::to_string(x.req->status) + "\",\"expected_response\":\"" +
                 (x.req->status >= 200 && x.req->status < 400 ? "true" : "false") +
                 "\",\"proto\":\"HTTP/1.1\"";
       }
@@ -149,9 +148,9 @@ second_sink influx_sink(const std::string& url, const output_context& ctx) {
     if (body.empty())
       return;
     // One POST per second from the collector thread, on its own small io_context.
-    auto fut = boost::asio::co_spawn(
-        *io, conn->request("POST", "/write?db=" + db + "&precision=ns", body),
-        boost::asio::use_future);
+    auto fut =
+        boost::asio::co_spawn(*io, conn->request("POST", "/write?db=" + db + "&precision=ns", body),
+                              boost::asio::use_future);
     io->restart();
     io->run_for(std::chrono::milliseconds(900));
     if (fut.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
@@ -182,7 +181,8 @@ std::string rfc3339(double unix_time) {
 
 second_sink make_output(const std::string& spec, const output_context& ctx) {
   const auto eq = spec.find('=');
-  const std::string kind = spec.substr(0, eq), arg = eq == std::string::npos ? "" : spec.substr(eq + 1);
+  const std::string kind = spec.substr(0, eq),
+                    arg = eq == std::string::npos ? "" : spec.substr(eq + 1);
   if (arg.empty())
     throw std::invalid_argument("--out '" + spec + "' needs KIND=DESTINATION");
   if (kind == "csv")

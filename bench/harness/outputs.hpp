@@ -12,7 +12,7 @@
 namespace actorshop::bench {
 
 struct output_context {
-  std::string base_url;      ///< "http://127.0.0.1:8080" or "actors://shop", for url/name tags
+  std::string base_url; ///< "http://127.0.0.1:8080" or "actors://shop", for url/name tags
   std::string scenario = "default";
   bool every_sample = false; ///< false: one aggregate per metric and second
 };

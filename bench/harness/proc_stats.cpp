@@ -36,8 +36,7 @@ std::vector<std::string> listening_inodes(unsigned short port) {
 }
 
 double wall_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 /// Returns utime + stime of `pid` in seconds, or -1.

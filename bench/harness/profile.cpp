@@ -141,70 +141,112 @@ std::string to_string(executor_kind e) {
 
 namespace {
 
-seconds_d json_duration(simdjson::dom::element e) {
-  if (e.is_string())
-    return parse_duration(std::string(e.get_string().value()));
-  return seconds_d{e.get_double().value()};
+namespace dom = simdjson::dom;
+
+[[noreturn]] void bad(const std::string& why) {
+  throw std::invalid_argument("profile JSON: " + why);
 }
 
-void read_thresholds(simdjson::dom::object obj, profile& p) {
+std::string get_string(dom::element e, const char* what) {
+  std::string_view v;
+  if (e.get(v))
+    bad(std::string(what) + " must be a string");
+  return std::string(v);
+}
+
+seconds_d json_duration(dom::element e) {
+  if (e.is_string())
+    return parse_duration(get_string(e, "duration"));
+  double v = 0;
+  if (e.get(v))
+    bad("duration must be a string like \"30s\" or a number of seconds");
+  return seconds_d{v};
+}
+
+std::int64_t get_int(dom::element e, const char* what) {
+  std::int64_t v = 0;
+  if (e.get(v))
+    bad(std::string(what) + " must be an integer");
+  return v;
+}
+
+/// Reads {"metric": ["expr", {"threshold": "expr", "abortOnFail": false}, ...]}.
+void read_thresholds(dom::object obj, profile& p) {
   p.thresholds.clear();
-  for (auto [key, value] : obj) {
-    auto& list = p.thresholds[std::string(key)];
-    auto add = [&](simdjson::dom::element e) {
-      if (e.is_string())
-        list.emplace_back(e.get_string().value());
+  for (dom::key_value_pair kv : obj) {
+    auto& list = p.thresholds[std::string(kv.key)];
+    auto add = [&](dom::element e) {
+      dom::element inner;
+      if (e.is_object() && !e.at_key("threshold").get(inner))
+        list.push_back(get_string(inner, "threshold"));
       else
-        list.emplace_back(e["threshold"].get_string().value());
+        list.push_back(get_string(e, "threshold"));
     };
-    if (value.is_array())
-      for (auto e : value.get_array())
+    dom::array arr;
+    if (!kv.value.get(arr)) {
+      for (dom::element e : arr)
         add(e);
-    else
-      add(value);
+    } else {
+      add(kv.value);
+    }
   }
 }
 
-void read_int(simdjson::dom::object obj, const char* key, std::int64_t& out) {
-  auto v = obj[key];
-  if (!v.error())
-    out = v.get_int64().value();
+void read_stages(dom::array arr, profile& p) {
+  for (dom::element st : arr) {
+    dom::element d, t;
+    if (st.at_key("duration").get(d) || st.at_key("target").get(t))
+      bad("every stage needs a duration and a target");
+    p.stages.push_back({json_duration(d), get_int(t, "target")});
+  }
+}
+
+void read_options(dom::object obj, profile& p) {
+  dom::element e;
+  if (!obj.at_key("name").get(e))
+    p.name = get_string(e, "name");
+  p.scenario = p.name;
+  if (!obj.at_key("scenario").get(e))
+    p.scenario = get_string(e, "scenario");
+  if (!obj.at_key("executor").get(e))
+    p.executor = parse_executor(get_string(e, "executor"));
+  dom::array stages;
+  if (obj.at_key("stages").get(e) || e.get(stages))
+    bad("\"stages\" must be an array of {duration, target}");
+  read_stages(stages, p);
+  dom::object th;
+  if (!obj.at_key("thresholds").get(e)) {
+    if (e.get(th))
+      bad("\"thresholds\" must be an object");
+    read_thresholds(th, p);
+  }
+  const std::pair<const char*, std::int64_t*> ints[] = {{"startVUs", &p.start_vus},
+                                                        {"startRate", &p.start_rate},
+                                                        {"preAllocatedVUs", &p.pre_allocated_vus},
+                                                        {"maxVUs", &p.max_vus}};
+  for (auto [key, out] : ints)
+    if (!obj.at_key(key).get(e))
+      *out = get_int(e, key);
+  if (!obj.at_key("gracefulRampDown").get(e))
+    p.graceful_ramp_down = json_duration(e);
+  if (!obj.at_key("gracefulStop").get(e))
+    p.graceful_stop = json_duration(e);
 }
 
 } // namespace
 
 profile parse_profile_json(const std::string& json, const std::string& fallback_name) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
+  dom::parser parser;
+  dom::element doc;
   if (auto err = parser.parse(json).get(doc))
-    throw std::invalid_argument(std::string("profile JSON: ") + simdjson::error_message(err));
-  try {
-    auto obj = doc.get_object().value();
-    profile p;
-    p.name = fallback_name;
-    if (auto v = obj["name"]; !v.error())
-      p.name = std::string(v.get_string().value());
-    p.scenario = p.name;
-    if (auto v = obj["scenario"]; !v.error())
-      p.scenario = std::string(v.get_string().value());
-    if (auto v = obj["executor"]; !v.error())
-      p.executor = parse_executor(std::string(v.get_string().value()));
-    for (auto st : obj["stages"].get_array().value())
-      p.stages.push_back({json_duration(st["duration"].value()), st["target"].get_int64().value()});
-    if (auto v = obj["thresholds"]; !v.error())
-      read_thresholds(v.get_object().value(), p);
-    read_int(obj, "startVUs", p.start_vus);
-    read_int(obj, "startRate", p.start_rate);
-    read_int(obj, "preAllocatedVUs", p.pre_allocated_vus);
-    read_int(obj, "maxVUs", p.max_vus);
-    if (auto v = obj["gracefulRampDown"]; !v.error())
-      p.graceful_ramp_down = json_duration(v.value());
-    if (auto v = obj["gracefulStop"]; !v.error())
-      p.graceful_stop = json_duration(v.value());
-    return p;
-  } catch (const simdjson::simdjson_error& e) {
-    throw std::invalid_argument(std::string("profile JSON: ") + e.what());
-  }
+    bad(simdjson::error_message(err));
+  dom::object obj;
+  if (doc.get(obj))
+    bad("the top level must be an object");
+  profile p;
+  p.name = fallback_name;
+  read_options(obj, p);
+  return p;
 }
 
 profile load_profile_file(const std::string& path) {
@@ -238,8 +280,7 @@ std::int64_t planned_vus(const profile& p, seconds_d t) {
 
 namespace {
 /// Calls f(start, duration, r0, r1) for each stage until it returns true.
-template <class F>
-void for_each_rate_stage(const profile& p, F&& f) {
+template <class F> void for_each_rate_stage(const profile& p, F&& f) {
   double start = 0;
   double r0 = static_cast<double>(p.start_rate);
   for (const auto& s : p.stages) {

@@ -25,8 +25,8 @@ struct profile {
   executor_kind executor = executor_kind::ramping_vus;
   std::vector<stage> stages;
   std::map<std::string, std::vector<std::string>> thresholds; ///< metric -> expressions
-  std::int64_t start_vus = 1;        ///< k6 default for ramping-vus
-  std::int64_t start_rate = 0;       ///< iterations/s at t=0 for ramping-arrival-rate
+  std::int64_t start_vus = 1;                                 ///< k6 default for ramping-vus
+  std::int64_t start_rate = 0; ///< iterations/s at t=0 for ramping-arrival-rate
   std::int64_t pre_allocated_vus = 100;
   std::int64_t max_vus = 1000;
   seconds_d graceful_ramp_down{30};

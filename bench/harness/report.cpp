@@ -101,9 +101,9 @@ std::string html_report(const run_totals& run, const profile& prof,
     << "</title><style>body{font-family:sans-serif;margin:20px}svg.chart{border:1px solid #ddd;"
        "margin:6px}text{font-size:11px}.title{font-weight:bold}.ok{color:#2a7}.fail{color:#d22}"
        "pre{background:#f6f6f6;padding:8px;font-size:12px}</style></head><body>";
-  o << "<h1>actorshop-bench: " << html_escape(prof.name) << "</h1><p>target "
-    << html_escape(target) << ", " << to_string(prof.executor) << ", "
-    << format_duration(prof.total_duration()) << "</p><h2>Thresholds</h2><ul>";
+  o << "<h1>actorshop-bench: " << html_escape(prof.name) << "</h1><p>target " << html_escape(target)
+    << ", " << to_string(prof.executor) << ", " << format_duration(prof.total_duration())
+    << "</p><h2>Thresholds</h2><ul>";
   for (const auto& v : verdicts)
     o << "<li class='" << (v.ok ? "ok" : "fail") << "'>" << (v.ok ? "✓ " : "✗ ")
       << html_escape(v.t.metric + " " + v.t.expression) << " (observed " << num(v.observed)
@@ -111,7 +111,8 @@ std::string html_report(const run_totals& run, const profile& prof,
   o << "</ul><h2>Over time</h2>";
   o << svg_chart("VUs", "count", t, {{"vus", "#26c", vus}});
   o << svg_chart("Requests", "req/s", t, {{"req/s", "#2a7", rps}});
-  o << svg_chart("Latency", "ms", t, {{"p50", "#2a7", p50}, {"p95", "#c90", p95}, {"p99", "#d22", p99}});
+  o << svg_chart("Latency", "ms", t,
+                 {{"p50", "#2a7", p50}, {"p95", "#c90", p95}, {"p99", "#d22", p99}});
   o << svg_chart("Status codes", "per s", t, status_series);
   o << svg_chart("Server RSS", "MB", t, {{"rss", "#a3a", rss}});
   o << svg_chart("Server CPU", "%", t, {{"cpu", "#d62", cpu}});

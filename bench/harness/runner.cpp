@@ -107,21 +107,24 @@ awaitable<void> runner::ramping_vus() {
   const double total = p.total_duration().count();
   const auto grace = std::chrono::duration_cast<steady::duration>(p.graceful_ramp_down);
   std::vector<vu_state*> planned; // activation order: ramp-down stops the newest first
+  std::size_t reuse_from = 0;     // within a tick, VUs before this index are planned or running
   for (;;) {
     const auto now = steady::now();
     const double t = std::chrono::duration<double>(now - clock_.start).count();
     if (t >= total)
       break;
-    const auto target = static_cast<std::size_t>(std::max<std::int64_t>(0, planned_vus(p, seconds_d{t})));
+    const auto target =
+        static_cast<std::size_t>(std::max<std::int64_t>(0, planned_vus(p, seconds_d{t})));
+    reuse_from = 0;
     while (planned.size() < target) {
+      // Reuse an initialized VU that is neither planned nor still finishing, as k6 does.
       vu_state* vu = nullptr;
-      for (auto& v : vus_)
-        if (!v->running.load() && std::find(planned.begin(), planned.end(), v.get()) == planned.end()) {
-          vu = v.get();
-          break;
-        }
+      for (; reuse_from < vus_.size() && !vu; ++reuse_from)
+        if (!vus_[reuse_from]->running.load() && !vus_[reuse_from]->planned)
+          vu = vus_[reuse_from].get();
       if (!vu)
         vu = &add_vu();
+      vu->planned = true;
       vu->stop.store(false);
       vu->running.store(true);
       active_.fetch_add(1);
@@ -130,6 +133,7 @@ awaitable<void> runner::ramping_vus() {
       asio::co_spawn(*contexts_[c], vu_loop(*vu), asio::detached);
     }
     while (planned.size() > target) {
+      planned.back()->planned = false;
       planned.back()->stop.store(true);
       planned.back()->stop_requested = now;
       planned.pop_back();

@@ -37,6 +37,7 @@ struct vu_state {
   std::atomic<bool> stop{false};
   std::atomic<bool> running{false};
   steady::time_point stop_requested{};
+  bool planned = false; ///< ramping-vus: counted in the current target (controller only)
   /// Arrival-rate executor: when this iteration was due; latency counts from here.
   std::optional<steady::time_point> scheduled;
 };

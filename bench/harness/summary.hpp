@@ -20,10 +20,10 @@ enum class metric_type { trend, counter, rate, gauge };
 struct metric_view {
   std::string name;
   metric_type type = metric_type::counter;
-  bool is_time = false;            ///< trend in milliseconds (formatted as durations)
-  bool is_data = false;            ///< counter in bytes
-  const histogram* hist = nullptr; ///< trend: values in microseconds when is_time
-  double count = 0, rate = 0;      ///< counter: total and per second
+  bool is_time = false;                ///< trend in milliseconds (formatted as durations)
+  bool is_data = false;                ///< counter in bytes
+  const histogram* hist = nullptr;     ///< trend: values in microseconds when is_time
+  double count = 0, rate = 0;          ///< counter: total and per second
   std::uint64_t passes = 0, fails = 0; ///< rate: non-zero and zero samples
   double value = 0, min = 0, max = 0;  ///< gauge (value = last)
 };

@@ -158,8 +158,8 @@ std::string summary_export_json(const run_totals& run, const std::vector<metric_
     };
     if (m.type == metric_type::trend)
       o << "\"avg\":" << agg("avg") << ",\"min\":" << agg("min") << ",\"med\":" << agg("med")
-        << ",\"max\":" << agg("max") << ",\"p(90)\":" << agg("p(90)") << ",\"p(95)\":"
-        << agg("p(95)");
+        << ",\"max\":" << agg("max") << ",\"p(90)\":" << agg("p(90)")
+        << ",\"p(95)\":" << agg("p(95)");
     else if (m.type == metric_type::counter)
       o << "\"count\":" << json_number(m.count) << ",\"rate\":" << json_number(m.rate);
     else if (m.type == metric_type::rate)

@@ -55,7 +55,7 @@ void parse_aggregate(const std::string& expr, const std::string& agg, threshold&
       t.aggregate = agg;
       return;
     }
-  if (agg.size() > 3 && agg.rfind("p(", 0) == 0 && agg.back() == ')') {
+  if (agg.size() >= 3 && agg.rfind("p(", 0) == 0 && agg.back() == ')') {
     const std::string num = trim(agg.substr(2, agg.size() - 3));
     std::size_t used = 0;
     double v = 0;

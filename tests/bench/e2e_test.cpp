@@ -1,0 +1,160 @@
+// End-to-end: both seed profiles at a small time scale, in-process against the actors and over
+// HTTP against a real daemon started on a free loopback port. Assertions are on correctness
+// (audit, exports, counts), never on speed: a threshold may fail on a loaded machine (exit 99).
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <netinet/in.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+#include <simdjson.h>
+
+#include "bench/harness/app.hpp"
+#include "bench/harness/http_client.hpp"
+
+extern char** environ;
+
+using namespace actorshop::bench;
+
+namespace {
+
+struct temp_dir {
+  std::filesystem::path path;
+  temp_dir() {
+    char tmpl[] = "/tmp/bench-e2e-XXXXXX";
+    path = mkdtemp(tmpl);
+  }
+  ~temp_dir() { std::filesystem::remove_all(path); }
+  std::string file(const std::string& name) const { return (path / name).string(); }
+};
+
+int run_bench(std::vector<std::string> args) {
+  args.insert(args.begin(), "actorshop-bench");
+  std::vector<char*> argv;
+  for (auto& a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  return run_app(static_cast<int>(args.size()), argv.data());
+}
+
+/// Checks the summary export of a finished run and returns http_reqs.count.
+std::int64_t exported_requests(const std::string& path, const char* counter) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  REQUIRE(parser.load(path).get(doc) == simdjson::SUCCESS);
+  auto m = doc["metrics"];
+  CHECK(std::int64_t(m["vus_max"]["value"]) > 1);
+  CHECK(double(m[counter]["count"]) >= 0);
+  return std::int64_t(m["http_reqs"]["count"]);
+}
+
+unsigned short free_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+#ifdef ACTORSHOP_DAEMON
+/// The real daemon on a seeded temporary database; SIGTERM on destruction.
+struct daemon_process {
+  pid_t pid = -1;
+  unsigned short port = free_port();
+  daemon_process(const std::string& db) {
+    std::vector<std::string> args{
+        ACTORSHOP_DAEMON, "--db",        db,    "--port", std::to_string(port),
+        "--seed",         "--log-level", "warn"};
+    std::vector<char*> argv;
+    for (auto& a : args)
+      argv.push_back(a.data());
+    argv.push_back(nullptr);
+    REQUIRE(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) == 0);
+    wait_healthy();
+  }
+  ~daemon_process() {
+    kill(pid, SIGTERM);
+    int st = 0;
+    for (int i = 0; i < 100 && waitpid(pid, &st, WNOHANG) == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (waitpid(pid, &st, WNOHANG) == 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &st, 0);
+    }
+  }
+  void wait_healthy() {
+    for (int i = 0; i < 200; ++i) {
+      const int fd = socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in a{};
+      a.sin_family = AF_INET;
+      a.sin_port = htons(port);
+      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      const bool up = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+      close(fd);
+      if (up)
+        return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    FAIL("the daemon did not start listening");
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+};
+#endif
+
+} // namespace
+
+#ifdef ACTORSHOP_BENCH_WITH_ACTORS
+TEST_CASE("coupon-peak against the actors issues exactly what the audit finds", "[bench][e2e]") {
+  temp_dir dir;
+  const int rc = run_bench({"--profile", "coupon-peak", "--target", "actors", "--time-scale", "0.3",
+                            "--quiet", "--summary-export", dir.file("s.json"), "--report",
+                            dir.file("r.html"), "--out", "csv=" + dir.file("o.csv")});
+  CHECK((rc == 0 || rc == exit_threshold_failed)); // 98 would be a failed audit
+  CHECK(exported_requests(dir.file("s.json"), "coupon_201_count") > 0);
+  std::ifstream html(dir.file("r.html"));
+  const std::string page((std::istreambuf_iterator<char>(html)), {});
+  CHECK_THAT(page, Catch::Contains("<svg"));
+  CHECK_THAT(page, Catch::Contains("http_req_duration p(95)&lt;500"));
+  CHECK(page.find("<script src") == std::string::npos);
+}
+
+TEST_CASE("order-payment against the actors pays every created order", "[bench][e2e]") {
+  temp_dir dir;
+  const int rc = run_bench({"--profile", "order-payment", "--target", "actors", "--time-scale",
+                            "0.05", "--quiet", "--summary-export", dir.file("s.json")});
+  CHECK((rc == 0 || rc == exit_threshold_failed));
+  CHECK(exported_requests(dir.file("s.json"), "payment_201_count") > 0);
+}
+#endif
+
+#ifdef ACTORSHOP_DAEMON
+TEST_CASE("both seed profiles pass the audit against the real daemon over HTTP", "[bench][e2e]") {
+  temp_dir dir;
+  daemon_process d(dir.file("shop.db"));
+  int rc = run_bench({"--profile", "coupon-peak", "--target", d.url(), "--time-scale", "0.3",
+                      "--quiet", "--summary-export", dir.file("c.json")});
+  CHECK((rc == 0 || rc == exit_threshold_failed));
+  CHECK(exported_requests(dir.file("c.json"), "coupon_201_count") > 0);
+  rc = run_bench({"--profile", "order-payment", "--target", d.url(), "--time-scale", "0.05",
+                  "--quiet", "--db", dir.file("shop.db"), "--summary-export", dir.file("o.json")});
+  CHECK((rc == 0 || rc == exit_threshold_failed));
+  CHECK(exported_requests(dir.file("o.json"), "payment_201_count") > 0);
+}
+#endif
+
+TEST_CASE("an invalid threshold is a usage error before any load", "[bench]") {
+  CHECK(run_bench({"--target", "http://127.0.0.1:1", "--threshold", "http_req_duration:p95<5",
+                   "--quiet"}) == 1);
+  CHECK(run_bench({"--target", "ftp://x", "--quiet"}) == 1);
+}
