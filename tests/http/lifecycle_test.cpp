@@ -159,3 +159,34 @@ TEST_CASE("beyond the in-flight bound requests get 503 with Retry-After, never a
   CHECK(c.get("/health").status == 200);
   CHECK(d.terminate() == 0);
 }
+
+TEST_CASE("pipelined requests are answered in order on one connection", "[http][e2e][lifecycle]") {
+  temp_dir dir;
+  daemon_process d(seeded_args(dir.path, dir.path + "/shop.db"));
+  const std::string issue = "POST /coupons/issue HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                            "application/json\r\nContent-Length: 35\r\n\r\n"
+                            R"({"couponId":4001,"customerId":1007})";
+  auto replies = pipelined_exchange(d.port(),
+                                    "GET /balances/1007 HTTP/1.1\r\nHost: x\r\n\r\n" + issue +
+                                        issue + "GET /health HTTP/1.1\r\nHost: x\r\n\r\n",
+                                    4);
+  REQUIRE(replies.size() == 4);
+  CHECK(replies[0].body == R"({"customerId":1007,"amount":50000000})");
+  CHECK(replies[1].status == 201);
+  CHECK(replies[2].status == 409);
+  CHECK(replies[3].body == R"({"status":"ok"})");
+  CHECK(d.terminate() == 0);
+}
+
+TEST_CASE("connections beyond the limit are closed at once", "[http][e2e][lifecycle]") {
+  temp_dir dir;
+  auto args = seeded_args(dir.path, dir.path + "/shop.db");
+  args.insert(args.end(), {"--max-connections", "2"});
+  daemon_process d(args);
+  client a(d.port()), b(d.port());
+  CHECK(a.get("/health").status == 200);
+  CHECK(b.get("/health").status == 200);
+  CHECK(closed_after(d.port(), "GET /health HTTP/1.1\r\nHost: x\r\n\r\n", std::chrono::seconds(3)));
+  CHECK(a.get("/health").status == 200);
+  CHECK(d.terminate() == 0);
+}

@@ -110,6 +110,23 @@ std::optional<response> raw_exchange(unsigned short port, const std::string& byt
   return to_response(parser.get());
 }
 
+std::vector<response> pipelined_exchange(unsigned short port, const std::string& bytes,
+                                         std::size_t count) {
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  net::write(stream, net::buffer(bytes));
+  beast::flat_buffer buf;
+  std::vector<response> out;
+  for (std::size_t i = 0; i < count; ++i) {
+    bhttp::response_parser<bhttp::string_body> parser;
+    stream.expires_after(std::chrono::seconds(10));
+    bhttp::read(stream, buf, parser);
+    out.push_back(to_response(parser.get()));
+  }
+  return out;
+}
+
 bool closed_after(unsigned short port, const std::string& bytes, std::chrono::milliseconds wait) {
   net::io_context ioc;
   tcp::socket sock(ioc);

@@ -54,6 +54,10 @@ private:
 std::optional<response> raw_exchange(unsigned short port, const std::string& bytes,
                                      std::chrono::milliseconds wait = std::chrono::seconds(5));
 
+/// Writes `bytes` (several requests) at once on one connection and reads `count` replies.
+std::vector<response> pipelined_exchange(unsigned short port, const std::string& bytes,
+                                         std::size_t count);
+
 /// True if the server closes a connection that sent `bytes` and then stayed silent, within `wait`.
 bool closed_after(unsigned short port, const std::string& bytes, std::chrono::milliseconds wait);
 
