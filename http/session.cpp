@@ -104,6 +104,7 @@ void session::on_parse_error(beast::error_code ec) {
     return do_close();
   started_ = std::chrono::steady_clock::now();
   request_id_.clear();
+  ++seq_; // a refused request still gets its own generated id
   do_write(r);
 }
 
