@@ -85,6 +85,31 @@ profile build_profile(const app_config& c) {
   return p;
 }
 
+/// Returns true when a run of `s` reports `metric` (k6 rejects thresholds on unknown metrics).
+bool known_metric(const std::string& metric, scenario_kind s) {
+  static const char* builtin[] = {"checks",
+                                  "data_received",
+                                  "data_sent",
+                                  "http_req_duration",
+                                  "http_req_duration{expected_response:true}",
+                                  "http_req_failed",
+                                  "http_reqs",
+                                  "iteration_duration",
+                                  "iterations",
+                                  "vus",
+                                  "vus_max",
+                                  "dropped_iterations"};
+  for (const char* b : builtin)
+    if (metric == b)
+      return true;
+  const auto m = metrics_of(s);
+  for (const auto* list : {&m.counters, &m.rates})
+    for (const auto& name : *list)
+      if (metric == name)
+        return true;
+  return false;
+}
+
 std::vector<threshold> build_thresholds(const app_config& c, const profile& p) {
   std::vector<threshold> out;
   for (const auto& [metric, exprs] : p.thresholds)
@@ -92,6 +117,10 @@ std::vector<threshold> build_thresholds(const app_config& c, const profile& p) {
       out.push_back(parse_threshold(metric, e));
   for (const auto& f : c.thresholds)
     out.push_back(parse_threshold_flag(f));
+  for (const auto& t : out)
+    if (!known_metric(t.metric, parse_scenario(p.scenario)))
+      throw std::invalid_argument("threshold '" + t.expression + "' is on unknown metric '" +
+                                  t.metric + "'");
   return out;
 }
 

@@ -63,7 +63,8 @@ run_totals collect(runner& r, const collect_options& options) {
   auto next = start;
   // k6 emits the vus gauge at the start too: ramping-vus begins with startVUs.
   const bool ramping = r.prof().executor == executor_kind::ramping_vus;
-  run.vus_min = run.vus_max_seen = run.vus_last = ramping ? r.prof().start_vus : 0;
+  run.vus_min = run.vus_max_seen = run.vus_last =
+      ramping ? r.prof().start_vus : r.prof().pre_allocated_vus;
   const double total = r.prof().total_duration().count();
   while (true) {
     const bool finished = r.done();

@@ -140,7 +140,10 @@ awaitable<int> http_client::read_response(std::size_t& received, std::string* bo
       std::size_t body_len = 0;
       std::from_chars(len.data(), len.data() + len.size(), body_len);
       chunked = iequals_at(header_value(head, "transfer-encoding"), 0, "chunked");
-      close_after = iequals_at(header_value(head, "connection"), 0, "close");
+      // HTTP/1.0 closes after each reply unless it says keep-alive.
+      const auto conn = header_value(head, "connection");
+      close_after = iequals_at(conn, 0, "close") ||
+                    (text.starts_with("HTTP/1.0") && !iequals_at(conn, 0, "keep-alive"));
       need = head_end + body_len;
     }
     const bool complete = chunked ? text.ends_with("0\r\n\r\n") : have >= need;
@@ -160,18 +163,23 @@ awaitable<int> http_client::read_response(std::size_t& received, std::string* bo
   }
 }
 
+namespace {
+void append_int(std::string& out, std::int64_t v);
+} // namespace
+
 awaitable<reply> http_client::request(std::string_view method, std::string_view path,
                                       std::string_view body, std::string* body_out) {
   reply r;
   body_out_scratch_ = {};
-  if (!co_await ensure_connected())
+  if (!socket_.is_open() && !co_await ensure_connected())
     co_return r;
   out_.clear();
   out_.append(method).append(" ").append(path).append(" HTTP/1.1\r\nHost: ");
   out_.append(host_header_).append("\r\nUser-Agent: actorshop-bench\r\n");
   if (!body.empty()) {
     out_.append("Content-Type: application/json\r\nContent-Length: ");
-    out_.append(std::to_string(body.size())).append("\r\n\r\n").append(body);
+    append_int(out_, static_cast<std::int64_t>(body.size()));
+    out_.append("\r\n\r\n").append(body);
   } else {
     out_.append("\r\n");
   }
@@ -187,28 +195,50 @@ awaitable<reply> http_client::request(std::string_view method, std::string_view 
   co_return r;
 }
 
+namespace {
+/// Appends the decimal form of `v` without allocating.
+void append_int(std::string& out, std::int64_t v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
+} // namespace
+
+// Bodies are built in a reused member string: no allocation per request on the hot path.
 awaitable<reply> http_client::issue_coupon(std::int64_t coupon_id, std::int64_t customer_id) {
-  const std::string body = "{\"couponId\":" + std::to_string(coupon_id) +
-                           ",\"customerId\":" + std::to_string(customer_id) + "}";
-  co_return co_await request("POST", "/coupons/issue", body);
+  body_.assign("{\"couponId\":");
+  append_int(body_, coupon_id);
+  body_.append(",\"customerId\":");
+  append_int(body_, customer_id);
+  body_.push_back('}');
+  co_return co_await request("POST", "/coupons/issue", body_);
 }
 
 awaitable<reply> http_client::create_order(std::int64_t customer_id, order_item a, order_item b) {
-  auto item = [](const order_item& i) {
-    return "{\"productId\":" + std::to_string(i.product_id) +
-           ",\"productOptionId\":" + std::to_string(i.option_id) +
-           ",\"quantity\":" + std::to_string(i.quantity) + "}";
-  };
-  const std::string body = "{\"customerId\":" + std::to_string(customer_id) + ",\"items\":[" +
-                           item(a) + "," + item(b) + "]}";
-  reply r = co_await request("POST", "/orders", body);
+  body_.assign("{\"customerId\":");
+  append_int(body_, customer_id);
+  body_.append(",\"items\":[");
+  for (const order_item* i : {&a, &b}) {
+    body_.append(i == &a ? "{\"productId\":" : ",{\"productId\":");
+    append_int(body_, i->product_id);
+    body_.append(",\"productOptionId\":");
+    append_int(body_, i->option_id);
+    body_.append(",\"quantity\":");
+    append_int(body_, i->quantity);
+    body_.push_back('}');
+  }
+  body_.append("]}");
+  reply r = co_await request("POST", "/orders", body_);
   if (r.status == 201)
     r.order_id = json_int_field(body_out_scratch_, "orderId");
   co_return r;
 }
 
 awaitable<reply> http_client::pay(std::int64_t order_id) {
-  co_return co_await request("POST", "/payments", "{\"orderId\":" + std::to_string(order_id) + "}");
+  body_.assign("{\"orderId\":");
+  append_int(body_, order_id);
+  body_.push_back('}');
+  co_return co_await request("POST", "/payments", body_);
 }
 
 client_factory make_http_factory(const http_target& target) {

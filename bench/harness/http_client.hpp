@@ -47,6 +47,7 @@ private:
   std::string host_header_;
   std::string out_;
   std::string in_;
+  std::string body_;                  ///< the request body being built, reused
   std::string_view body_out_scratch_; ///< the last 201 body, valid until the next call
 };
 

@@ -120,6 +120,21 @@ std::string tag_escape(const std::string& v) {
   return out;
 }
 
+/// POSTs `body` on `conn`, running `io` for at most ~1 s (the collector must keep its beat).
+reply post_once(boost::asio::io_context& io, http_client& conn, const std::string& path,
+                const std::string& body) {
+  auto fut = boost::asio::co_spawn(io, conn.request("POST", path, body), boost::asio::use_future);
+  io.restart();
+  io.run_for(std::chrono::milliseconds(900));
+  if (fut.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    conn.cancel();
+    io.restart();
+    io.run_for(std::chrono::milliseconds(100));
+    return {};
+  }
+  return fut.get();
+}
+
 second_sink influx_sink(const std::string& url, const output_context& ctx) {
   const auto target = parse_http_target(url);
   auto slash = url.find('/', 7);
@@ -148,18 +163,10 @@ second_sink influx_sink(const std::string& url, const output_context& ctx) {
     if (body.empty())
       return;
     // One POST per second from the collector thread, on its own small io_context.
-    auto fut =
-        boost::asio::co_spawn(*io, conn->request("POST", "/write?db=" + db + "&precision=ns", body),
-                              boost::asio::use_future);
-    io->restart();
-    io->run_for(std::chrono::milliseconds(900));
-    if (fut.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
-      conn->cancel();
-      io->restart();
-      io->run_for(std::chrono::milliseconds(100));
-      return;
-    }
-    const auto r = fut.get();
+    const std::string path = "/write?db=" + db + "&precision=ns"; // outlives the request
+    auto r = post_once(*io, *conn, path, body);
+    if (r.status == 0) // a server that closed the idle connection: reconnect once
+      r = post_once(*io, *conn, path, body);
     if (r.status != 204 && r.status != 200)
       std::fprintf(stderr, "influxdb write failed: status %d\n", r.status);
   };

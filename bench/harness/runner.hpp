@@ -39,7 +39,12 @@ public:
   void join();
 
   std::vector<std::unique_ptr<shard>>& shards() { return shards_; }
-  std::int64_t active_vus() const { return active_.load(); }
+  /// The vus gauge as k6 reports it: VUs running the ramp (ramping-vus) or the whole
+  /// initialized pool (ramping-arrival-rate, whose VUs are all activated at the start).
+  std::int64_t active_vus() const {
+    return options_.prof.executor == executor_kind::ramping_vus ? active_.load()
+                                                                : pool_size_.load();
+  }
   std::int64_t vus_max() const { return pool_size_.load(); }
   std::uint64_t dropped_iterations() const { return dropped_.load(); }
   steady::time_point started_at() const { return clock_.start; }

@@ -157,4 +157,6 @@ TEST_CASE("an invalid threshold is a usage error before any load", "[bench]") {
   CHECK(run_bench({"--target", "http://127.0.0.1:1", "--threshold", "http_req_duration:p95<5",
                    "--quiet"}) == 1);
   CHECK(run_bench({"--target", "ftp://x", "--quiet"}) == 1);
+  CHECK(run_bench({"--target", "http://127.0.0.1:1", "--threshold", "no_such:rate<1", "--quiet"}) ==
+        1);
 }
