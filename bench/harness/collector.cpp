@@ -80,7 +80,7 @@ run_totals collect(runner& r, const collect_options& options) {
       std::tie(p.server_rss_mb, p.server_cpu_pct) = options.probe();
     // k6 samples the vus gauge periodically; min/max are over those samples.
     // The gauge is sampled while the stages run; after them only graceful stops remain.
-    if (!finished && t <= total + 0.05) {
+    if (!finished && t < total) {
       run.vus_min = std::min(run.vus_min, p.vus);
       run.vus_max_seen = std::max(run.vus_max_seen, p.vus);
       run.vus_last = p.vus;
