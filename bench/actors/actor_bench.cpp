@@ -238,12 +238,12 @@ stat_line summarize(std::vector<double> v) {
 
 void print(const char* name, const char* unit, std::vector<double> v, const char* target) {
   auto st = summarize(std::move(v));
-  std::printf("| %-34s | %12.0f | %12.0f | %12.0f | %-6s | %-18s |\n", name, st.median, st.min,
+  std::printf("| %-34s | %12.0f | %12.0f | %12.0f | %-7s | %-18s |\n", name, st.median, st.min,
               st.max, unit, target);
 }
 void print_ms(const char* name, std::vector<double> v, const char* target) {
   auto st = summarize(std::move(v));
-  std::printf("| %-34s | %12.2f | %12.2f | %12.2f | %-6s | %-18s |\n", name, st.median, st.min,
+  std::printf("| %-34s | %12.2f | %12.2f | %12.2f | %-7s | %-18s |\n", name, st.median, st.min,
               st.max, "ms", target);
 }
 
@@ -275,9 +275,9 @@ int main(int argc, char** argv) {
   }
   std::printf("actor_bench: %d runs, %d CAF threads, sync %s, db dir %s\n", s.runs, s.threads,
               s.sync.c_str(), s.dir.c_str());
-  std::printf("| %-34s | %12s | %12s | %12s | %-6s | %-18s |\n", "scenario", "median", "min", "max",
+  std::printf("| %-34s | %12s | %12s | %12s | %-7s | %-18s |\n", "scenario", "median", "min", "max",
               "unit", "target");
-  std::printf("|%s|\n", std::string(115, '-').c_str());
+  std::printf("|%s|\n", std::string(116, '-').c_str());
   print("coupon issue decisions (sold out)", "ops/s", sold_out, ">= 500,000/s");
   print("durable coupon issuances", "ops/s", durable, ">= 50,000/s");
   print("order+payment pairs (closed loop)", "pairs/s", pairs, ">= 20,000/s");
