@@ -61,9 +61,7 @@ void count_outcome(shard& rec, int status) {
     rec.add_rate(i, i == which);
 }
 
-asio::awaitable<void> coupon_peak(vu_state& vu, const run_clock& clock, steady::time_point t0) {
-  const std::int64_t customer = 1001 + static_cast<std::int64_t>(vu.rng() % 2000);
-  const reply r = co_await vu.conn->issue_coupon(4001, customer);
+void record_coupon(vu_state& vu, const run_clock& clock, steady::time_point t0, const reply& r) {
   vu.rec->record_request(endpoint::coupon_issue, r.status, micros_since(t0), clock.stage_now(),
                          r.sent, r.received);
   count_outcome(*vu.rec, r.status);
@@ -95,9 +93,12 @@ asio::awaitable<void> order_payment(vu_state& vu, const run_clock& clock, steady
 asio::awaitable<void> run_iteration(scenario_kind s, vu_state& vu, const run_clock& clock) {
   // Without coordinated omission: an arrival-rate iteration's clock starts when it was due.
   const auto t0 = vu.scheduled.value_or(steady::now());
-  if (s == scenario_kind::coupon_peak)
-    co_await coupon_peak(vu, clock, t0);
-  else
+  if (s == scenario_kind::coupon_peak) {
+    // Inlined rather than awaited: one coroutine frame less per request on the hottest path.
+    const std::int64_t customer = 1001 + static_cast<std::int64_t>(vu.rng() % 2000);
+    const reply r = co_await vu.conn->issue_coupon(4001, customer);
+    record_coupon(vu, clock, t0, r);
+  } else
     co_await order_payment(vu, clock, t0);
   vu.rec->record_iteration(micros_since(t0));
   ++vu.iter;
