@@ -18,6 +18,7 @@
 
 #include "bench/harness/app.hpp"
 #include "bench/harness/http_client.hpp"
+#include "bench/harness/outputs.hpp"
 
 extern char** environ;
 
@@ -119,7 +120,8 @@ TEST_CASE("coupon-peak against the actors issues exactly what the audit finds", 
   temp_dir dir;
   const int rc = run_bench({"--profile", "coupon-peak", "--target", "actors", "--time-scale", "0.3",
                             "--quiet", "--summary-export", dir.file("s.json"), "--report",
-                            dir.file("r.html"), "--out", "csv=" + dir.file("o.csv")});
+                            dir.file("r.html"), "--out", "csv=" + dir.file("o.csv"), "--out",
+                            "json=" + dir.file("o.json"), "--out-samples"});
   CHECK((rc == 0 || rc == exit_threshold_failed)); // 98 would be a failed audit
   CHECK(exported_requests(dir.file("s.json"), "coupon_201_count") > 0);
   std::ifstream html(dir.file("r.html"));
@@ -127,6 +129,24 @@ TEST_CASE("coupon-peak against the actors issues exactly what the audit finds", 
   CHECK_THAT(page, Catch::Contains("<svg"));
   CHECK_THAT(page, Catch::Contains("http_req_duration p(95)&lt;500"));
   CHECK(page.find("<script src") == std::string::npos);
+  std::ifstream csv(dir.file("o.csv"));
+  std::string header;
+  std::getline(csv, header);
+  CHECK(header == k6_csv_header);
+  std::ifstream json(dir.file("o.json"));
+  std::string line;
+  simdjson::dom::parser parser;
+  std::size_t points = 0, posts = 0;
+  while (std::getline(json, line)) {
+    simdjson::dom::element e;
+    REQUIRE(parser.parse(line).get(e) == simdjson::SUCCESS);
+    if (std::string_view(e["type"]) == "Point" && std::string_view(e["metric"]) == "http_reqs") {
+      posts += std::string_view(e["data"]["tags"]["method"]) == "POST" ? 1 : 0;
+      ++points;
+    }
+  }
+  CHECK(points > 0); // every request sample is a point
+  CHECK(posts == points);
 }
 
 TEST_CASE("order-payment against the actors pays every created order", "[bench][e2e]") {
