@@ -1,6 +1,7 @@
 // The SQL of every writer unit the actors submit: one business transaction each, run on the
-// writer thread inside its own SAVEPOINT. Updates are relative (x = x - ?), so units that commit
-// in any order, or fail alone, keep the rows consistent with the actors' memory.
+// writer thread. Updates are relative (x = x - ?), so units that commit in any order, or fail
+// alone, keep the rows consistent with the actors' memory. Every unit is pure SQL (a unit may run
+// twice, see storage::unit_fn); charge's `*total` is overwritten by each run.
 #pragma once
 
 #include <memory>

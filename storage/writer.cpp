@@ -1,6 +1,7 @@
 // The group-commit writer: producers append to a bounded queue under a mutex; the writer thread
-// swaps the whole queue out and commits it as one transaction (one fsync for the lot), each unit in
-// its own SAVEPOINT. The hot loop reuses prepared statements and the swapped vectors' capacity, so
+// swaps the whole queue out and commits it as one transaction (one fsync for the lot). Units run
+// without savepoints; only when one fails is the batch rolled back and re-run, each unit in its own
+// SAVEPOINT. The hot loop reuses prepared statements and the swapped vectors' capacity, so
 // a unit costs its std::functions and its SQL, nothing more.
 #include "storage/writer.hpp"
 
@@ -157,6 +158,9 @@ struct writer::impl {
   void run();
   void linger(std::unique_lock<std::mutex>& lock, std::size_t expected);
   void commit_range(std::size_t first, std::size_t last);
+  bool run_fast(std::size_t first, std::size_t count);
+  void run_isolated(std::size_t first, std::size_t count);
+  domain::status call_unit(item& unit, bool loud);
   domain::status run_unit(item& unit);
   bool take_injection(const std::string& label);
   void fail_all(std::size_t count, domain::status why);
@@ -193,10 +197,8 @@ void writer::impl::commit_range(std::size_t first, std::size_t last) {
   std::size_t count = last - first;
   results.assign(count, domain::status::ok());
   try {
-    begin.run();
-    for (std::size_t i = 0; i < count; ++i)
-      results[i] = run_unit(batch[first + i]);
-    commit.run();
+    if (!run_fast(first, count))
+      run_isolated(first, count);
   } catch (const error& e) {
     // COMMIT (or the transaction's own machinery) failed: nothing of this batch is durable.
     spdlog::error("storage writer: batch of {} units failed: {}", count, e.what());
@@ -232,20 +234,62 @@ void writer::impl::commit_range(std::size_t first, std::size_t last) {
   count_answers(ok, count - ok);
 }
 
-domain::status writer::impl::run_unit(item& unit) {
-  savepoint.run();
+// The fast path: every unit without a SAVEPOINT (a savepoint journals each page a unit touches).
+// Returns false, with the transaction rolled back, as soon as one unit fails: the caller then
+// re-runs the whole range with run_isolated so that only that unit fails. With a failure injection
+// pending the fast path is skipped, so the injected unit fails exactly once, in run_isolated.
+bool writer::impl::run_fast(std::size_t first, std::size_t count) {
+  if (injecting.load(std::memory_order_relaxed))
+    return false;
+  begin.run();
+  for (std::size_t i = 0; i < count; ++i) {
+    const bool ok = static_cast<bool>(call_unit(batch[first + i], false));
+    const bool open = sqlite3_get_autocommit(db.handle()) == 0;
+    // A unit that ended the transaction yet "succeeded" would let the next units autocommit:
+    // fail the batch, as RELEASE failing does on the slow path.
+    if (ok && !open)
+      throw error(SQLITE_MISUSE, "a unit ended the batch's transaction");
+    if (!ok) {
+      if (open)
+        rollback.run();
+      return false;
+    }
+  }
+  commit.run();
+  return true;
+}
+
+// The slow path: each unit in its own SAVEPOINT, so a failing unit is rolled back alone.
+void writer::impl::run_isolated(std::size_t first, std::size_t count) {
+  begin.run();
+  for (std::size_t i = 0; i < count; ++i)
+    results[i] = run_unit(batch[first + i]);
+  commit.run();
+}
+
+// Runs one unit, turning what it throws into STORAGE_FAILURE; `loud` logs the failure (the fast
+// path stays quiet: the unit runs again in run_isolated, which reports it).
+domain::status writer::impl::call_unit(item& unit, bool loud) {
   domain::status status;
   try {
     status = unit.unit(ctx);
   } catch (const error& e) {
-    spdlog::warn("storage writer: unit '{}' failed (sqlite code {}): {}", unit.label, e.code(),
-                 e.what());
+    if (loud)
+      spdlog::warn("storage writer: unit '{}' failed (sqlite code {}): {}", unit.label, e.code(),
+                   e.what());
     status = domain::errc::storage_failure;
   } catch (const std::exception& e) {
-    spdlog::warn("storage writer: unit '{}' threw: {}", unit.label, e.what());
+    if (loud)
+      spdlog::warn("storage writer: unit '{}' threw: {}", unit.label, e.what());
     status = domain::errc::storage_failure;
   }
   ctx.end_unit();
+  return status;
+}
+
+domain::status writer::impl::run_unit(item& unit) {
+  savepoint.run();
+  domain::status status = call_unit(unit, true);
   if (injecting.load(std::memory_order_relaxed) && take_injection(unit.label))
     status = domain::errc::storage_failure;
   if (!status)

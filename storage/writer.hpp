@@ -1,7 +1,9 @@
 // The single writer with group commit. Producers on any thread submit units of work (one business
 // transaction each); one writer thread commits whatever is queued when the previous commit
-// finishes as ONE SQLite transaction, each unit inside its own SAVEPOINT so a failing unit fails
-// alone. A producer learns its unit's outcome only after the COMMIT returned: a success is durable.
+// finishes as ONE SQLite transaction. Units run without savepoints; if one fails, the transaction
+// is rolled back and the batch re-run with each unit inside its own SAVEPOINT, so a failing unit
+// fails alone. A producer learns its unit's outcome only after the COMMIT returned: a success is
+// durable.
 #pragma once
 
 #include <cstdint>
@@ -34,8 +36,13 @@ public:
   virtual sqlite3* handle() = 0;
 };
 
-/// A unit of work: runs on the writer thread inside its own SAVEPOINT. Return an error (or throw
-/// storage::error) to roll back just this unit; its producer then gets that error.
+/// A unit of work: runs on the writer thread. Return an error (or throw storage::error) to roll back
+/// just this unit; its producer then gets that error.
+/// Contract: a unit may run TWICE. It first runs in a batch without savepoints; when any unit of
+/// that batch fails, the whole transaction is rolled back and every unit of the batch runs again,
+/// each in its own SAVEPOINT. So a unit must be pure SQL on write_context: no effect outside the
+/// database except overwriting outputs it owns (e.g. `*total = ...`), which the last run decides.
+/// Only the final run's status reaches `done`, and `done` runs once.
 using unit_fn = std::function<domain::status(write_context&)>;
 
 /// Completion: called exactly once, on the writer thread (the syncer thread with
@@ -85,7 +92,8 @@ public:
   writer_stats stats() const;
 
   /// Test hook: the next `count` units labelled `label` fail with STORAGE_FAILURE after running
-  /// (their SAVEPOINT is rolled back), as if the disk had refused them.
+  /// (their SAVEPOINT is rolled back), as if the disk had refused them. While an injection is
+  /// pending, batches run with a SAVEPOINT per unit (the slow path) so each injection fires once.
   void inject_failure(std::string_view label, int count);
 
 private:
