@@ -12,8 +12,9 @@ namespace {
 
 using domain::errc;
 using domain::id_t;
-constexpr std::chrono::seconds ask_timeout{
-    30}; // actors answer at once; this only bounds a stuck system
+// No timeout on asks: stock and coupon actors answer at once (a dead one answers with an error),
+// and a finite timeout costs a timer on CAF's clock thread per request, i.e. a thread wake-up.
+const caf::duration ask_timeout{caf::infinite};
 
 caf::actor self_handle(saga_actor* self) { return caf::actor_cast<caf::actor>(self); }
 
