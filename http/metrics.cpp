@@ -1,9 +1,7 @@
 // Prometheus exposition of request counters, latency histograms and shop_stats.
 #include "http/metrics.hpp"
 
-#include <prometheus/counter.h>
-#include <prometheus/gauge.h>
-#include <prometheus/registry.h>
+#include <prometheus/metric_family.h>
 #include <prometheus/text_serializer.h>
 
 namespace actorshop::http {
@@ -44,36 +42,7 @@ prometheus::ClientMetric::Label label(std::string name, std::string_view value) 
 
 } // namespace
 
-struct metrics::gauges {
-  prometheus::Gauge* in_flight;
-  prometheus::Gauge* writes_committed;
-  prometheus::Gauge* writes_failed;
-  prometheus::Gauge* batches;
-  prometheus::Gauge* queue_depth;
-  prometheus::Gauge* customers;
-  prometheus::Gauge* sagas;
-  prometheus::Gauge* events_pending;
-  prometheus::Gauge* events_delivered;
-};
-
-metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
-  auto gauge = [&](const char* name, const char* help) {
-    return &prometheus::BuildGauge().Name(name).Help(help).Register(*registry_).Add({});
-  };
-  gauges_ = std::make_unique<gauges>(gauges{
-      gauge("http_requests_in_flight", "Requests waiting for the actor system"),
-      gauge("shop_writes_committed", "Units of work committed by the storage writer"),
-      gauge("shop_writes_failed", "Units of work the storage writer rolled back"),
-      gauge("shop_write_batches", "Transactions committed by the storage writer"),
-      gauge("shop_write_queue_depth", "Units waiting for the storage writer"),
-      gauge("shop_live_customer_actors", "Customer actors currently active"),
-      gauge("shop_live_order_sagas", "Order sagas currently active"),
-      gauge("shop_events_pending", "Outbox events not yet delivered"),
-      gauge("shop_events_delivered", "Outbox events delivered to the sink"),
-  });
-}
-
-metrics::~metrics() = default;
+metrics::metrics() = default;
 
 void metrics::record(route r, verb method, unsigned status, std::uint64_t micros) noexcept {
   auto& s = stats_[static_cast<std::size_t>(r) % routes];
@@ -132,17 +101,33 @@ void metrics::add_request_families(std::string& out) {
 }
 
 std::string metrics::render(const actors::shop_stats& st, std::int64_t in_flight) {
-  auto& g = *gauges_;
-  g.in_flight->Set(static_cast<double>(in_flight));
-  g.writes_committed->Set(static_cast<double>(st.writes_committed));
-  g.writes_failed->Set(static_cast<double>(st.writes_failed));
-  g.batches->Set(static_cast<double>(st.write_batches));
-  g.queue_depth->Set(static_cast<double>(st.write_queue_depth));
-  g.customers->Set(static_cast<double>(st.live_customer_actors));
-  g.sagas->Set(static_cast<double>(st.live_order_sagas));
-  g.events_pending->Set(static_cast<double>(st.events_pending));
-  g.events_delivered->Set(static_cast<double>(st.events_delivered));
-  std::string out = prometheus::TextSerializer().Serialize(registry_->Collect());
+  using type = prometheus::MetricType;
+  std::vector<prometheus::MetricFamily> families;
+  // Monotonic totals are counters (with _total, as Prometheus names them); levels are gauges.
+  auto add = [&](const char* name, const char* help, type t, double value) {
+    prometheus::ClientMetric m;
+    (t == type::Counter ? m.counter.value : m.gauge.value) = value;
+    families.push_back({name, help, t, {std::move(m)}});
+  };
+  add("http_requests_in_flight", "Requests waiting for the actor system", type::Gauge,
+      double(in_flight));
+  add("shop_writes_committed_total", "Units of work committed by the storage writer", type::Counter,
+      double(st.writes_committed));
+  add("shop_writes_failed_total", "Units of work the storage writer rolled back", type::Counter,
+      double(st.writes_failed));
+  add("shop_write_batches_total", "Transactions committed by the storage writer", type::Counter,
+      double(st.write_batches));
+  add("shop_write_queue_depth", "Units waiting for the storage writer", type::Gauge,
+      double(st.write_queue_depth));
+  add("shop_live_customer_actors", "Customer actors currently active", type::Gauge,
+      double(st.live_customer_actors));
+  add("shop_live_order_sagas", "Order sagas currently active", type::Gauge,
+      double(st.live_order_sagas));
+  add("shop_events_pending", "Outbox events not yet delivered", type::Gauge,
+      double(st.events_pending));
+  add("shop_events_delivered_total", "Outbox events delivered to the sink", type::Counter,
+      double(st.events_delivered));
+  std::string out = prometheus::TextSerializer().Serialize(families);
   add_request_families(out);
   return out;
 }

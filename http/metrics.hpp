@@ -1,6 +1,6 @@
 // metrics: request counters and latency histograms kept in lock-free atomics on the hot path and
-// turned into Prometheus families only when /metrics is scraped (prometheus-cpp registry for the
-// gauges, TextSerializer for the text format).
+// turned into Prometheus families only when /metrics is scraped (prometheus-cpp's
+// TextSerializer writes the text format).
 #pragma once
 
 #include <array>
@@ -16,17 +16,11 @@
 #include "actors/shop.hpp"
 #include "http/reply.hpp"
 
-namespace prometheus {
-class Registry;
-class Gauge;
-} // namespace prometheus
-
 namespace actorshop::http {
 
 class metrics {
 public:
   metrics();
-  ~metrics();
   metrics(const metrics&) = delete;
   metrics& operator=(const metrics&) = delete;
 
@@ -53,9 +47,6 @@ private:
   void add_request_families(std::string& out);
 
   std::array<route_stats, routes> stats_;
-  std::shared_ptr<prometheus::Registry> registry_;
-  struct gauges;
-  std::unique_ptr<gauges> gauges_;
 };
 
 } // namespace actorshop::http

@@ -12,6 +12,7 @@
 #include "actors/shop.hpp"
 #include "domain/errors.hpp"
 #include "domain/time.hpp"
+#include "http/reply.hpp"
 #include "storage/schema.hpp"
 #include "storage/seed.hpp"
 #include "storage/sqlite.hpp"
@@ -22,21 +23,10 @@ namespace asio = boost::asio;
 using asio::awaitable;
 
 int status_of_error(int errc_value) {
-  switch (domain::describe(static_cast<domain::errc>(errc_value)).kind) {
-  case domain::error_kind::invalid_argument:
-    return 400;
-  case domain::error_kind::not_found:
-    return 404;
-  case domain::error_kind::conflict:
-    return 409;
-  case domain::error_kind::unavailable:
-    return 503;
-  case domain::error_kind::timeout:
-    return 504;
-  case domain::error_kind::internal:
-    return 500;
-  }
-  return 500;
+  // The one errc -> HTTP status mapping lives in http/; the actor driver reports what the
+  // daemon would have answered, so both drivers' summaries compare.
+  return static_cast<int>(
+      http::status_of(domain::describe(static_cast<domain::errc>(errc_value)).kind));
 }
 
 namespace {

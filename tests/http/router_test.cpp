@@ -133,5 +133,5 @@ TEST_CASE("metrics count answered requests in Prometheus text", "[http][router]"
             R"(http_requests_total{method="POST",route="/coupons/issue",status="409"} 1)") !=
         std::string::npos);
   CHECK(text.body.find("http_request_duration_seconds_bucket") != std::string::npos);
-  CHECK(text.body.find("shop_writes_committed") != std::string::npos);
+  CHECK(text.body.find("shop_writes_committed_total") != std::string::npos);
 }
