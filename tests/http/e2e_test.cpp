@@ -4,7 +4,11 @@
 
 #include <simdjson.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <random>
+
+#include <sys/wait.h>
 
 #include "domain/time.hpp"
 #include "test_support.hpp"
@@ -227,5 +231,29 @@ TEST_CASE("the seed's k6 coupon and order/payment flows succeed as the scripts s
       INFO(pay.body);
       CHECK(pay.status == 201);
     }
+  CHECK(d.terminate() == 0);
+}
+
+TEST_CASE("Prometheus' own promtool accepts /metrics without lint problems", "[http][e2e]") {
+  temp_dir dir;
+  daemon_process d(seeded_args(dir.path, dir.path + "/shop.db"));
+  client c(d.port());
+  c.post("/coupons/issue", R"({"couponId":4001,"customerId":1001})");
+  c.get("/products");
+  c.get("/nowhere");
+  auto metrics = c.get("/metrics");
+  REQUIRE(metrics.status == 200);
+  auto file = dir.path + "/metrics.txt";
+  std::FILE* f = std::fopen(file.c_str(), "w");
+  REQUIRE(f);
+  std::fwrite(metrics.body.data(), 1, metrics.body.size(), f);
+  std::fclose(f);
+  // promtool comes from Debian's prometheus package, which config/setup.sh installs.
+  // Exit 0: clean; 3: lint problems (missing _total, HELP); 1: syntax errors.
+  auto command = "promtool check metrics < " + file + " > " + dir.path + "/promtool.out 2>&1";
+  int rc = std::system(command.c_str());
+  INFO(metrics.body);
+  CHECK(WIFEXITED(rc));
+  CHECK(WEXITSTATUS(rc) == 0);
   CHECK(d.terminate() == 0);
 }
