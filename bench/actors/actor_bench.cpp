@@ -5,6 +5,9 @@
 // Each scenario runs --runs times on a fresh seeded database; the table shows median and spread.
 #include <CLI/CLI.hpp>
 #include <sqlite3.h>
+#include <sys/resource.h>
+
+#include <ctime>
 
 #include <algorithm>
 #include <atomic>
@@ -185,9 +188,37 @@ struct pair_client {
   }
 };
 
+// The writer thread's CPU seconds so far, read by a unit running on it.
+double writer_cpu_seconds(actors::shop& shop) {
+  std::atomic<bool> done{false};
+  double seconds = 0;
+  shop.writer_for_tests().submit(
+      "probe",
+      [&seconds](storage::write_context&) {
+        timespec ts{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        seconds = static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+        return domain::status::ok();
+      },
+      [&done](domain::status) { done = true; });
+  while (!done)
+    std::this_thread::yield();
+  return seconds;
+}
+
+// The process's user + system CPU seconds so far.
+double process_cpu_seconds() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  auto sec = [](timeval t) { return static_cast<double>(t.tv_sec) + t.tv_usec * 1e-6; };
+  return sec(ru.ru_utime) + sec(ru.ru_stime);
+}
+
 pair_result order_payment_pairs(const settings& s) {
   bench_db db(s, 0);
   actors::shop shop{db.options(s)};
+  const double writer_cpu0 = writer_cpu_seconds(shop);
+  const double cpu0 = process_cpu_seconds();
   std::atomic<bool> stop{false};
   std::vector<std::unique_ptr<pair_client>> clients;
   for (int i = 0; i < s.clients; ++i) {
@@ -207,6 +238,8 @@ pair_result order_payment_pairs(const settings& s) {
     while (!c->finished)
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
   double secs = std::chrono::duration<double>(clock_type::now() - t0).count();
+  const double cpu = process_cpu_seconds() - cpu0;
+  const double writer_cpu = writer_cpu_seconds(shop) - writer_cpu0;
   auto st = shop.stats();
   std::fprintf(stderr, "pairs: %llu units in %llu batches (%.1f units/batch) in %.2f s\n",
                static_cast<unsigned long long>(st.writes_committed),
@@ -221,6 +254,9 @@ pair_result order_payment_pairs(const settings& s) {
   }
   if (errors)
     std::fprintf(stderr, "pairs: %ld errors\n", errors);
+  const double n = std::max<double>(1, static_cast<double>(all.size()));
+  std::fprintf(stderr, "pairs: %.1f us process CPU per pair, %.1f us writer CPU per unit\n",
+               cpu / n * 1e6, writer_cpu / std::max<double>(1, st.writes_committed) * 1e6);
   std::sort(all.begin(), all.end());
   auto pct = [&](double q) {
     return all.empty() ? 0 : all[static_cast<std::size_t>(q * (all.size() - 1))];
