@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <charconv>
+
 #include "storage/sqlite.hpp"
 
 namespace actorshop::actors::units {
@@ -109,20 +111,72 @@ storage::unit_fn charge(domain::id_t customer_id, domain::money amount, domain::
 
 namespace {
 
-// The balance part of a payment: debit and its USE history row.
+// Appends `v` in decimal without a temporary string.
+void append_int(std::string& s, std::int64_t v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  s.append(buf, end);
+}
+
+// The PaymentCompleted JSON, with paidAt already formatted (the payment unit formats it once).
+std::string event_json(const payment_job& job, const std::string& paid_at) {
+  const auto& p = job.payment;
+  std::string s;
+  s.reserve(256 + 96 * job.lines.size());
+  s += "{\"eventId\":";
+  append_int(s, p.id);
+  s += ",\"eventType\":\"PaymentCompleted\",\"paymentId\":";
+  append_int(s, p.id);
+  s += ",\"orderId\":";
+  append_int(s, p.order_id);
+  s += ",\"customerId\":";
+  append_int(s, p.customer_id);
+  s += ",\"couponId\":";
+  if (p.coupon_id)
+    append_int(s, *p.coupon_id);
+  else
+    s += "null";
+  s += ",\"originalPrice\":";
+  append_int(s, p.original_price);
+  s += ",\"discountAmount\":";
+  append_int(s, p.discount_amount);
+  s += ",\"discountedPrice\":";
+  append_int(s, p.discounted_price);
+  s += ",\"paidAt\":\"";
+  s += paid_at;
+  s += "\",\"items\":[";
+  for (std::size_t i = 0; i < job.lines.size(); ++i) {
+    const auto& l = job.lines[i];
+    s += i ? ",{\"productId\":" : "{\"productId\":";
+    append_int(s, l.product_id);
+    s += ",\"productOptionId\":";
+    append_int(s, l.option_id);
+    s += ",\"quantity\":";
+    append_int(s, l.qty);
+    s += ",\"subtotalPrice\":";
+    append_int(s, l.subtotal);
+    s += "}";
+  }
+  s += "]}";
+  return s;
+}
+
+// The balance part of a payment: debit and its USE history row. No RETURNING: SQLite builds an
+// ephemeral table (a pager of its own) per RETURNING statement; the history row reads the new total
+// with a subquery on the row the UPDATE just touched (a cached page).
 status debit_balance(write_context& ctx, const domain::payment& p, const std::string& at) {
-  auto& up = ctx.prepare("UPDATE balance SET amount = amount - ? WHERE customer_id = ? "
-                         "RETURNING amount");
-  up.bind(1, p.discounted_price).bind(2, p.customer_id);
-  if (!up.step())
+  ctx.prepare("UPDATE balance SET amount = amount - ? WHERE customer_id = ?")
+      .bind(1, p.discounted_price)
+      .bind(2, p.customer_id)
+      .run();
+  if (!changed_one(ctx))
     return errc::customer_not_found;
-  domain::money total = up.column_int64(0);
-  up.reset();
   ctx.prepare("INSERT INTO balance_history (customer_id, change_type, change_amount, "
-              "total_amount, created_at) VALUES (?, 'USE', ?, ?, ?)")
+              "total_amount, created_at) VALUES (?, 'USE', ?, "
+              "(SELECT amount FROM balance WHERE customer_id = ?), ?)")
       .bind(1, p.customer_id)
       .bind(2, p.discounted_price)
-      .bind(3, total)
+      .bind(3, p.customer_id)
       .bind(4, at)
       .run();
   return {};
@@ -187,7 +241,7 @@ storage::unit_fn payment(const payment_job& job) {
                 "VALUES (?, 'PaymentCompleted', ?, ?, ?)")
         .bind(1, p.id)
         .bind(2, p.order_id)
-        .bind(3, payment_event_json(job))
+        .bind(3, event_json(job, at))
         .bind(4, at)
         .run();
     return {};
@@ -225,27 +279,7 @@ storage::unit_fn mark_delivered(std::vector<domain::id_t> ids, domain::timestamp
 }
 
 std::string payment_event_json(const payment_job& job) {
-  const auto& p = job.payment;
-  std::string s;
-  s.reserve(256 + 96 * job.lines.size());
-  s += "{\"eventId\":" + std::to_string(p.id) + ",\"eventType\":\"PaymentCompleted\"";
-  s += ",\"paymentId\":" + std::to_string(p.id) + ",\"orderId\":" + std::to_string(p.order_id);
-  s += ",\"customerId\":" + std::to_string(p.customer_id) + ",\"couponId\":";
-  s += p.coupon_id ? std::to_string(*p.coupon_id) : std::string("null");
-  s += ",\"originalPrice\":" + std::to_string(p.original_price);
-  s += ",\"discountAmount\":" + std::to_string(p.discount_amount);
-  s += ",\"discountedPrice\":" + std::to_string(p.discounted_price);
-  s += ",\"paidAt\":\"" + domain::format_iso8601(p.paid_at) + "\",\"items\":[";
-  for (std::size_t i = 0; i < job.lines.size(); ++i) {
-    const auto& l = job.lines[i];
-    s += i ? ",{" : "{";
-    s += "\"productId\":" + std::to_string(l.product_id);
-    s += ",\"productOptionId\":" + std::to_string(l.option_id);
-    s += ",\"quantity\":" + std::to_string(l.qty);
-    s += ",\"subtotalPrice\":" + std::to_string(l.subtotal) + "}";
-  }
-  s += "]}";
-  return s;
+  return event_json(job, domain::format_iso8601(job.payment.paid_at));
 }
 
 } // namespace actorshop::actors::units
