@@ -11,6 +11,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/expiry_timer.hpp"
 #include "actors/registry.hpp"
 #include "actors/reply.hpp"
 #include "actors/shop.hpp"
@@ -23,6 +24,7 @@ struct context {
   shop_options options;
   caf::actor_system* system = nullptr;
   storage::writer* writer = nullptr;
+  expiry_timer* expiries = nullptr; ///< order deadlines; fires expire_atom at the order's saga
   domain::catalog catalog;                             ///< read-only after start
   std::vector<domain::id_t> customer_ids;              ///< sorted, read-only after start
   std::unordered_map<domain::id_t, caf::actor> stocks; ///< by option id, fixed after start

@@ -21,6 +21,7 @@ caf::actor self_handle(saga_actor* self) { return caf::actor_cast<caf::actor>(se
 // Unregisters the saga; messages already queued still get an answer before the stop arrives.
 void finish(saga_actor* self) {
   self->state.phase = saga_phase::done;
+  self->state.ctx->expiries->cancel(self->state.order.id);
   self->state.ctx->sagas.erase(self->state.order.id);
   self->send(self, stop_atom::value);
 }
@@ -33,9 +34,9 @@ void release_lines(saga_actor* self, const std::vector<code_t>* only_ok) {
         self->send(*s, release_atom::value, lines[i].qty);
 }
 
+// The shared expiry timer, not delayed_send: CAF's clock would wake its thread for every order.
 void schedule_expiry(saga_actor* self) {
-  auto left = std::max<domain::timestamp>(0, self->state.order.expires_at - domain::now_ms());
-  self->delayed_send(self, std::chrono::milliseconds(left), expire_atom::value);
+  self->state.ctx->expiries->schedule(self->state.order.id, self->state.order.expires_at);
 }
 
 // All reservations answered: persist the order, or give back what was reserved.

@@ -30,6 +30,7 @@ struct shop::impl {
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> system;
   std::unique_ptr<outbox_dispatcher> events;
+  std::unique_ptr<expiry_timer> expiries;
   std::atomic<bool> accepting{false};
   std::atomic<bool> stopped{false};
 
@@ -62,6 +63,12 @@ shop::impl::impl(shop_options o) {
   cfg.set("scheduler.policy", caf::atom("sharing"));
   system = std::make_unique<caf::actor_system>(cfg);
   ctx.system = system.get();
+  expiries = std::make_unique<expiry_timer>([this](id_t order_id) {
+    ctx.sagas.send_locked(
+        order_id, [] { return std::optional<caf::actor>(); },
+        [](const caf::actor& a) { caf::anon_send(a, expire_atom::value); });
+  });
+  ctx.expiries = expiries.get();
   spawn_entities(rd);
   events = std::make_unique<outbox_dispatcher>(opt.db_path, opt.event_sink, *writer);
   accepting = true;
@@ -107,6 +114,7 @@ void shop::impl::stop() {
   // Actors may still be running (e.g. a saga expiring): keep the maps they read until the
   // system is gone; `stopping` keeps new customer actors from appearing while we kill.
   ctx.stopping = true;
+  expiries->stop(); // no expiry is sent from here on; sagas may still schedule (ignored)
   auto kill = [](const caf::actor& a) { caf::anon_send_exit(a, caf::exit_reason::user_shutdown); };
   ctx.sagas.for_each(kill);
   ctx.customers.for_each(kill);
