@@ -25,7 +25,7 @@ struct context {
   caf::actor_system* system = nullptr;
   storage::writer* writer = nullptr;
   expiry_timer* expiries = nullptr; ///< order deadlines; fires expire_atom at the order's saga
-  domain::catalog catalog;                             ///< read-only after start
+  domain::catalog catalog;          ///< read-only after start
   std::vector<domain::id_t> customer_ids;              ///< sorted, read-only after start
   std::unordered_map<domain::id_t, caf::actor> stocks; ///< by option id, fixed after start
   registry coupons;

@@ -43,8 +43,8 @@ private:
   fire_fn fire_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::multimap<domain::timestamp, domain::id_t> due_;                    // guarded by mutex_
-  std::unordered_map<domain::id_t, decltype(due_)::iterator> by_id_;      // guarded by mutex_
+  std::multimap<domain::timestamp, domain::id_t> due_;               // guarded by mutex_
+  std::unordered_map<domain::id_t, decltype(due_)::iterator> by_id_; // guarded by mutex_
   domain::timestamp sleeping_until_ = INT64_MIN; // guarded; INT64_MIN while awake
   bool stopping_ = false;                        // guarded by mutex_
   std::thread thread_;

@@ -36,13 +36,13 @@ public:
   virtual sqlite3* handle() = 0;
 };
 
-/// A unit of work: runs on the writer thread. Return an error (or throw storage::error) to roll back
-/// just this unit; its producer then gets that error.
-/// Contract: a unit may run TWICE. It first runs in a batch without savepoints; when any unit of
-/// that batch fails, the whole transaction is rolled back and every unit of the batch runs again,
-/// each in its own SAVEPOINT. So a unit must be pure SQL on write_context: no effect outside the
-/// database except overwriting outputs it owns (e.g. `*total = ...`), which the last run decides.
-/// Only the final run's status reaches `done`, and `done` runs once.
+/// A unit of work: runs on the writer thread. Return an error (or throw storage::error) to roll
+/// back just this unit; its producer then gets that error. Contract: a unit may run TWICE. It first
+/// runs in a batch without savepoints; when any unit of that batch fails, the whole transaction is
+/// rolled back and every unit of the batch runs again, each in its own SAVEPOINT. So a unit must be
+/// pure SQL on write_context: no effect outside the database except overwriting outputs it owns
+/// (e.g. `*total = ...`), which the last run decides. Only the final run's status reaches `done`,
+/// and `done` runs once.
 using unit_fn = std::function<domain::status(write_context&)>;
 
 /// Completion: called exactly once, on the writer thread (the syncer thread with
