@@ -188,6 +188,7 @@ int run_checked(const app_config& c) {
   run_options ro{prof, c.io_threads, c.out_samples, c.seed};
   runner r(ro, factory);
   const run_totals run = collect(r, co);
+  co.sinks.clear(); // flushes the outputs: the InfluxDB writer drains its queue before we go on
 
   const auto metrics = collect_metrics(run);
   const auto verdicts = evaluate(metrics, thresholds);

@@ -30,6 +30,13 @@ std::string num(double v) {
   return buf;
 }
 
+/// An axis label: up to 4 significant digits, never in exponent form below 1e7.
+std::string axis_num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, v >= 1000 && v < 1e7 ? "%.0f" : "%.4g", v);
+  return buf;
+}
+
 } // namespace
 
 std::string svg_chart(const std::string& title, const std::string& unit,
@@ -48,8 +55,11 @@ std::string svg_chart(const std::string& title, const std::string& unit,
   o << "<line x1='" << left << "' y1='" << h - bottom << "' x2='" << w << "' y2='" << h - bottom
     << "' stroke='#999'/><line x1='" << left << "' y1='" << top << "' x2='" << left << "' y2='"
     << h - bottom << "' stroke='#999'/>";
-  o << "<text x='2' y='" << top + 8 << "'>" << num(vmax) << "</text><text x='2' y='" << h - bottom
-    << "'>0</text><text x='" << w - 40 << "' y='" << h - 4 << "'>" << num(tmax) << "s</text>";
+  // Axis labels end at the axis; plain digits (not "6.044e+04") up to a few million.
+  o << "<text x='" << left - 4 << "' y='" << top + 8 << "' text-anchor='end'>" << axis_num(vmax)
+    << "</text><text x='" << left - 4 << "' y='" << h - bottom
+    << "' text-anchor='end'>0</text><text x='" << w - 4 << "' y='" << h - 4
+    << "' text-anchor='end'>" << axis_num(tmax) << "s</text>";
   int legend = 0;
   for (const auto& s : series) {
     o << "<polyline fill='none' stroke='" << s.color << "' stroke-width='1.5' points='";
@@ -72,17 +82,20 @@ std::string html_report(const run_totals& run, const profile& prof,
                         const std::string& text_summary, const std::string& audit_text) {
   std::vector<double> t, vus, rps, p50, p95, p99, rss, cpu;
   std::set<int> codes;
+  std::vector<bool> sliver; // the last point often closes a few ms after the previous beat
   double prev = 0;
   for (const auto& p : run.series) {
     t.push_back(p.t);
     vus.push_back(static_cast<double>(p.vus));
-    rps.push_back(static_cast<double>(p.requests) / std::max(1e-3, p.t - prev));
+    // Rates over a sliver of a second, and percentiles of no requests, are gaps, not drops to 0.
+    sliver.push_back(p.t - prev < 0.5);
+    rps.push_back(sliver.back() ? -1 : static_cast<double>(p.requests) / (p.t - prev));
     prev = p.t;
-    p50.push_back(p.p50_ms);
-    p95.push_back(p.p95_ms);
-    p99.push_back(p.p99_ms);
+    p50.push_back(p.requests ? p.p50_ms : -1);
+    p95.push_back(p.requests ? p.p95_ms : -1);
+    p99.push_back(p.requests ? p.p99_ms : -1);
     rss.push_back(p.server_rss_mb);
-    cpu.push_back(p.server_cpu_pct);
+    cpu.push_back(sliver.back() ? -1 : p.server_cpu_pct);
     for (auto [c, n] : p.statuses)
       codes.insert(c);
   }
@@ -90,9 +103,11 @@ std::string html_report(const run_totals& run, const profile& prof,
   std::vector<chart_series> status_series;
   for (int c : codes) {
     chart_series s{std::to_string(c), palette[status_series.size() % 6], {}};
-    for (const auto& p : run.series) {
-      auto it = p.statuses.find(c);
-      s.values.push_back(it == p.statuses.end() ? 0.0 : static_cast<double>(it->second));
+    for (std::size_t i = 0; i < run.series.size(); ++i) {
+      auto it = run.series[i].statuses.find(c);
+      s.values.push_back(sliver[i]                            ? -1.0
+                         : it == run.series[i].statuses.end() ? 0.0
+                                                              : static_cast<double>(it->second));
     }
     status_series.push_back(std::move(s));
   }
