@@ -19,31 +19,16 @@
 #include "bench/harness/app.hpp"
 #include "bench/harness/http_client.hpp"
 #include "bench/harness/outputs.hpp"
+#include "tool_fixture.hpp"
 
 extern char** environ;
 
 using namespace actorshop::bench;
+using tools::free_port;
+using tools::run_bench;
+using tools::temp_dir;
 
 namespace {
-
-struct temp_dir {
-  std::filesystem::path path;
-  temp_dir() {
-    char tmpl[] = "/tmp/bench-e2e-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~temp_dir() { std::filesystem::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
-
-int run_bench(std::vector<std::string> args) {
-  args.insert(args.begin(), "actorshop-bench");
-  std::vector<char*> argv;
-  for (auto& a : args)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  return run_app(static_cast<int>(args.size()), argv.data());
-}
 
 /// Checks the summary export of a finished run and returns http_reqs.count.
 std::int64_t exported_requests(const std::string& path, const char* counter) {
@@ -54,18 +39,6 @@ std::int64_t exported_requests(const std::string& path, const char* counter) {
   CHECK(std::int64_t(m["vus_max"]["value"]) > 1);
   CHECK(double(m[counter]["count"]) >= 0);
   return std::int64_t(m["http_reqs"]["count"]);
-}
-
-unsigned short free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
 }
 
 #ifdef ACTORSHOP_DAEMON
