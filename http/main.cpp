@@ -13,6 +13,7 @@
 #include "domain/time.hpp"
 #include "http/server.hpp"
 #include "http/settings.hpp"
+#include "storage/sqlite.hpp"
 #include "storage/schema.hpp"
 #include "storage/seed.hpp"
 #include "storage/sqlite.hpp"
@@ -56,6 +57,8 @@ int serve(const http::settings& s) {
 } // namespace
 
 int main(int argc, char** argv) {
+  // Process-wide SQLite settings only take before the first SQLite call (--seed opens one).
+  storage::configure_process();
   try {
     int code = 0;
     auto s = http::load_settings(argc, argv, code);

@@ -286,6 +286,8 @@ void print_ms(const char* name, std::vector<double> v, const char* target) {
 } // namespace
 
 int main(int argc, char** argv) {
+  // Process-wide SQLite settings only take before the first SQLite call.
+  actorshop::storage::configure_process();
   settings s;
   CLI::App app{"actor_bench: actor-level throughput with FULL durability"};
   app.add_option("--runs", s.runs, "runs per scenario (median and spread)")
