@@ -14,4 +14,7 @@ int latest_schema_version();
 /// Throws error (e.g. a database newer than this build, a read-only file, a lock held too long).
 int migrate(connection& db);
 
+/// As migrate(), but stops at version `target` (tests of a later migration build older files).
+int migrate(connection& db, int target);
+
 } // namespace actorshop::storage

@@ -73,3 +73,50 @@ TEST_CASE("a database from a newer build is refused", "[storage]") {
   db.exec("PRAGMA user_version = 99");
   CHECK_THROWS_AS(migrate(db), error);
 }
+
+TEST_CASE("migration 2 keeps the rows of a version-1 database and its CHECKs", "[storage]") {
+  testing::temp_dir dir;
+  {
+    auto db = open_rw(dir.file("shop.db"));
+    REQUIRE(migrate(db, 1) == 1);
+    db.exec("INSERT INTO orders VALUES (1, 7, 'CREATED', 100, 'a', 'b', NULL)");
+    db.exec("INSERT INTO orders VALUES (2, 7, 'PAID', 200, 'a', 'b', 'c')");
+    db.exec("INSERT INTO balance_history VALUES (1, 7, 'CHARGE', 5, 5, 'a')");
+    db.exec("INSERT INTO customer_coupon VALUES (7, 4001, 'USED', 'a', 'b')");
+  }
+  auto db = open_rw(dir.file("shop.db"));
+  CHECK(migrate(db) == latest_schema_version());
+  CHECK(db.query_int64("SELECT sum(total_price) FROM orders") == 300);
+  CHECK(db.query_int64("SELECT count(*) FROM orders WHERE status = 'CREATED'") == 1);
+  CHECK(db.query_text("SELECT change_type FROM balance_history WHERE id = 1") == "CHARGE");
+  CHECK(db.query_text("SELECT used_at FROM customer_coupon WHERE customer_id = 7") == "b");
+  CHECK(db.query_int64("SELECT count(*) FROM sqlite_master WHERE name IN ('orders_open', "
+                       "'balance_history_by_customer', 'customer_coupon_by_coupon')") == 3);
+  CHECK_THROWS_AS(db.exec("INSERT INTO orders VALUES (3, 7, 'SHIPPED', 0, 'a', 'b', NULL)"), error);
+  CHECK_THROWS_AS(db.exec("INSERT INTO balance_history VALUES (2, 7, 'GIFT', 1, 1, 'a')"), error);
+  CHECK_THROWS_AS(db.exec("UPDATE customer_coupon SET status = 'GONE'"), error);
+}
+
+// A CHECK written as `x IN (...)` makes SQLite build an ephemeral table on every row write; the
+// hot statements must not carry one (a plan property, not a timing).
+TEST_CASE("the hot statements open no ephemeral table", "[storage]") {
+  testing::temp_dir dir;
+  auto db = open_rw(dir.file("shop.db"));
+  migrate(db);
+  for (const char* sql :
+       {"INSERT INTO orders (id, customer_id, status, total_price, created_at, expires_at) "
+        "VALUES (?, ?, 'CREATED', ?, ?, ?)",
+        "UPDATE orders SET status = 'PAID', paid_at = ? WHERE id = ? AND status = 'CREATED'",
+        "INSERT INTO balance_history (customer_id, change_type, change_amount, total_amount, "
+        "created_at) VALUES (?, 'USE', ?, ?, ?)",
+        "INSERT INTO customer_coupon (customer_id, coupon_id, status, issued_at) "
+        "VALUES (?, ?, 'AVAILABLE', ?)",
+        "UPDATE customer_coupon SET status = 'USED' WHERE customer_id = ? AND coupon_id = ?"}) {
+    auto s = db.prepare(std::string("EXPLAIN ") + sql);
+    int ephemeral = 0;
+    while (s.step())
+      ephemeral += s.column_text(1) == "OpenEphemeral" ? 1 : 0;
+    INFO(sql);
+    CHECK(ephemeral == 0);
+  }
+}
