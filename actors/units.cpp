@@ -16,6 +16,15 @@ using storage::write_context;
 // Returns whether the last statement on the write connection changed exactly one row.
 bool changed_one(write_context& ctx) { return sqlite3_changes(ctx.handle()) == 1; }
 
+// Stock and daily sales are sums many units of a batch touch: applied once per row and batch.
+// Stock deltas are {available, reserved, sold}.
+constexpr std::string_view stock_delta =
+    "UPDATE stock SET quantity = quantity + ?3, reserved = reserved + ?4, sold = sold + ?5 "
+    "WHERE product_option_id = ?1";
+constexpr std::string_view sales_delta =
+    "INSERT INTO product_sales_daily (product_id, sales_date, quantity) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (product_id, sales_date) DO UPDATE SET quantity = quantity + excluded.quantity";
+
 } // namespace
 
 storage::unit_fn issue(domain::id_t coupon_id, domain::id_t customer_id, domain::timestamp now) {
@@ -57,14 +66,7 @@ storage::unit_fn create_order(const domain::order& o) {
           .bind(7, l.unit_price)
           .bind(8, l.subtotal)
           .run();
-      ctx.prepare("UPDATE stock SET quantity = quantity - ?, reserved = reserved + ? "
-                  "WHERE product_option_id = ?")
-          .bind(1, l.qty)
-          .bind(2, l.qty)
-          .bind(3, l.option_id)
-          .run();
-      if (!changed_one(ctx))
-        return errc::product_option_not_found;
+      ctx.add_later(stock_delta, l.option_id, {}, {-l.qty, l.qty, 0});
     }
     return {};
   };
@@ -78,12 +80,7 @@ storage::unit_fn expire_order(const domain::order& o) {
     if (!changed_one(ctx))
       return {};
     for (const auto& l : o.lines)
-      ctx.prepare("UPDATE stock SET quantity = quantity + ?, reserved = reserved - ? "
-                  "WHERE product_option_id = ?")
-          .bind(1, l.qty)
-          .bind(2, l.qty)
-          .bind(3, l.option_id)
-          .run();
+      ctx.add_later(stock_delta, l.option_id, {}, {l.qty, -l.qty, 0});
     return {};
   };
 }
@@ -200,19 +197,8 @@ status settle_order(write_context& ctx, const payment_job& job, const std::strin
   ins.run();
   const std::string day = domain::format_day(p.paid_at);
   for (const auto& l : job.lines) {
-    ctx.prepare("UPDATE stock SET reserved = reserved - ?, sold = sold + ? "
-                "WHERE product_option_id = ?")
-        .bind(1, l.qty)
-        .bind(2, l.qty)
-        .bind(3, l.option_id)
-        .run();
-    ctx.prepare("INSERT INTO product_sales_daily (product_id, sales_date, quantity) "
-                "VALUES (?, ?, ?) ON CONFLICT (product_id, sales_date) "
-                "DO UPDATE SET quantity = quantity + excluded.quantity")
-        .bind(1, l.product_id)
-        .bind(2, day)
-        .bind(3, l.qty)
-        .run();
+    ctx.add_later(stock_delta, l.option_id, {}, {0, -l.qty, l.qty});
+    ctx.add_later(sales_delta, l.product_id, day, {l.qty, 0, 0});
   }
   return {};
 }

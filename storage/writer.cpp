@@ -35,6 +35,22 @@ struct string_hash {
 template <class V>
 using string_map = std::unordered_map<std::string, V, string_hash, std::equal_to<>>;
 
+/// The row an add_later() sum goes to: its SQL (a literal) and its key.
+struct later_key {
+  std::string_view sql;
+  std::int64_t id;
+  std::string text;
+  bool operator==(const later_key&) const = default;
+};
+
+struct later_hash {
+  std::size_t operator()(const later_key& k) const noexcept {
+    std::size_t h = std::hash<std::string_view>{}(k.sql);
+    h ^= std::hash<std::int64_t>{}(k.id) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    return h ^ (std::hash<std::string>{}(k.text) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+  }
+};
+
 /// The write_context units see: a statement cache keyed by SQL text. Statements a unit used are
 /// reset when it ends, so none stays mid-step across a SAVEPOINT release or the COMMIT.
 class context final : public write_context {
@@ -54,6 +70,34 @@ public:
 
   sqlite3* handle() override { return db_.handle(); }
 
+  void add_later(std::string_view sql, std::int64_t key, std::string_view text_key,
+                 std::array<std::int64_t, 3> deltas) override {
+    auto& sum = later_[later_key{sql, key, std::string(text_key)}];
+    for (std::size_t i = 0; i < deltas.size(); ++i)
+      sum[i] += deltas[i];
+  }
+
+  /// Runs the summed add_later() updates; throws error if one fails or misses its row.
+  void apply_later() {
+    for (const auto& [k, sums] : later_) {
+      statement& s = prepare(k.sql);
+      const int params = sqlite3_bind_parameter_count(s.handle());
+      s.bind(1, k.id);
+      if (params >= 2)
+        s.bind(2, k.text);
+      for (int i = 3; i <= std::min(params, 5); ++i)
+        s.bind(i, sums[static_cast<std::size_t>(i - 3)]);
+      s.run();
+      if (sqlite3_changes(db_.handle()) != 1)
+        throw error(SQLITE_ERROR, "add_later: no row for key " + std::to_string(k.id) + " of: " +
+                                         std::string(k.sql));
+    }
+    later_.clear();
+    end_unit();
+  }
+
+  void drop_later() { later_.clear(); }
+
   void end_unit() {
     for (statement* s : used_)
       s->reset();
@@ -64,6 +108,7 @@ private:
   connection& db_;
   string_map<std::unique_ptr<statement>> cache_;
   std::vector<statement*> used_;
+  std::unordered_map<later_key, std::array<std::int64_t, 3>, later_hash> later_;
 };
 
 struct item {
@@ -159,6 +204,7 @@ struct writer::impl {
   void linger(std::unique_lock<std::mutex>& lock, std::size_t expected);
   void commit_range(std::size_t first, std::size_t last);
   bool run_fast(std::size_t first, std::size_t count);
+  bool apply_later(bool loud);
   void run_isolated(std::size_t first, std::size_t count);
   domain::status call_unit(item& unit, bool loud);
   domain::status run_unit(item& unit);
@@ -210,6 +256,7 @@ void writer::impl::commit_range(std::size_t first, std::size_t last) {
       }
     }
     ctx.end_unit();
+    ctx.drop_later();
     fail_all(count, domain::errc::storage_failure);
   }
   batches.fetch_add(1, std::memory_order_relaxed);
@@ -252,11 +299,31 @@ bool writer::impl::run_fast(std::size_t first, std::size_t count) {
     if (!ok) {
       if (open)
         rollback.run();
+      ctx.drop_later();
       return false;
     }
   }
+  if (!apply_later(false)) {
+    rollback.run();
+    return false;
+  }
   commit.run();
   return true;
+}
+
+// Applies the add_later() sums; on failure drops them and returns false (`loud` logs why).
+bool writer::impl::apply_later(bool loud) {
+  try {
+    ctx.apply_later();
+    return true;
+  } catch (const error& e) {
+    if (loud)
+      spdlog::warn("storage writer: batched update failed (sqlite code {}): {}", e.code(),
+                   e.what());
+    ctx.end_unit();
+    ctx.drop_later();
+    return false;
+  }
 }
 
 // The slow path: each unit in its own SAVEPOINT, so a failing unit is rolled back alone.
@@ -287,9 +354,14 @@ domain::status writer::impl::call_unit(item& unit, bool loud) {
   return status;
 }
 
+// On this path every unit applies its own add_later() sums inside its SAVEPOINT.
 domain::status writer::impl::run_unit(item& unit) {
   savepoint.run();
   domain::status status = call_unit(unit, true);
+  if (!status)
+    ctx.drop_later();
+  else if (!apply_later(true))
+    status = domain::errc::storage_failure;
   if (injecting.load(std::memory_order_relaxed) && take_injection(unit.label))
     status = domain::errc::storage_failure;
   if (!status)

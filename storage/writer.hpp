@@ -6,6 +6,7 @@
 // durable.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -34,6 +35,17 @@ public:
   /// Returns the cached prepared statement for `sql`, reset and with bindings cleared.
   virtual statement& prepare(std::string_view sql) = 0;
   virtual sqlite3* handle() = 0;
+
+  /// An additive update run once per batch instead of once per unit: the `deltas` of every unit of
+  /// the batch with the same `sql`, `key` and `text_key` are summed, and just before COMMIT `sql`
+  /// runs once per distinct key with ?1 = key, ?2 = text_key, ?3, ?4, ?5 = the sums (parameters the
+  /// SQL does not use are skipped). It must change exactly one row, else the batch fails (and, on
+  /// the re-run with a SAVEPOINT per unit, the unit that added it). Why: a hot row (one stock line,
+  /// one product's sales of the day) is then written once per batch, not once per order. `sql` must
+  /// be a string literal (it is kept until the commit). Nothing in the batch may read the row: it
+  /// holds the sum only after the batch.
+  virtual void add_later(std::string_view sql, std::int64_t key, std::string_view text_key,
+                         std::array<std::int64_t, 3> deltas) = 0;
 };
 
 /// A unit of work: runs on the writer thread. Return an error (or throw storage::error) to roll
