@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "storage/checkpointer.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/wal_syncer.hpp"
@@ -175,6 +176,7 @@ struct writer::impl {
   std::vector<domain::status> results; // owned by the writer thread
   std::vector<completion> outgoing;    // owned by the writer thread; full_pipelined only
   std::unique_ptr<wal_syncer> syncer;  // full_pipelined only
+  std::unique_ptr<checkpointer> ckpt;  // copies the WAL into the database off this thread
   std::mutex join_mutex;
   std::thread thread;
 
@@ -183,6 +185,9 @@ struct writer::impl {
     queue.reserve(std::min<std::size_t>(options.max_queue, 65'536));
     batch.reserve(queue.capacity());
     results.reserve(options.max_batch);
+    ckpt = std::make_unique<checkpointer>(
+        checkpointer_options{.path = options.path, .full_sync = options.sync != sync_mode::normal},
+        db.handle());
     if (options.sync == sync_mode::full_pipelined) {
       outgoing.reserve(options.max_batch);
       syncer = std::make_unique<wal_syncer>(options.path + "-wal",
@@ -433,6 +438,7 @@ void writer::stop() {
   if (impl_->thread.joinable() && impl_->thread.get_id() != std::this_thread::get_id()) {
     impl_->thread.join();
     impl_->syncer.reset(); // answers what the last batches committed, then joins
+    impl_->ckpt.reset();
   }
 }
 
@@ -441,6 +447,7 @@ writer_stats writer::stats() const {
   s.units_committed = impl_->committed.load(std::memory_order_relaxed);
   s.units_failed = impl_->failed.load(std::memory_order_relaxed);
   s.batches = impl_->batches.load(std::memory_order_relaxed);
+  s.checkpoints = impl_->ckpt ? impl_->ckpt->checkpoints() : 0;
   std::lock_guard lock(impl_->mutex);
   s.queue_depth = impl_->queue.size();
   return s;

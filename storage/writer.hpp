@@ -80,6 +80,7 @@ struct writer_stats {
   std::uint64_t units_failed = 0;
   std::uint64_t batches = 0;
   std::uint64_t queue_depth = 0;
+  std::uint64_t checkpoints = 0; ///< WAL checkpoint passes run by the checkpointer thread
 };
 
 class writer {

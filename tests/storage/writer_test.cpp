@@ -5,7 +5,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <filesystem>
 #include <future>
 #include <thread>
 #include <vector>
@@ -415,4 +418,36 @@ TEST_CASE("a failing unit's add_later deltas are dropped, its neighbours' kept",
   CHECK(out.errors[4].load() == err(domain::errc::storage_failure));
   CHECK(balance_of(dir.file("shop.db"), 1) == 115);
   CHECK(balance_of(dir.file("shop.db"), 2) == 100);
+}
+
+TEST_CASE("the WAL is checkpointed off the writer thread and stays bounded", "[storage]") {
+  testing::temp_dir dir;
+  const std::string path = dir.file("shop.db");
+  writer w({.path = path});
+  const std::string payload(2000, 'x'); // ~20 MB in all: 5x the 1,000-page checkpoint mark
+  std::int64_t id = 0;
+  std::uintmax_t largest_wal = 0;
+  for (int round = 0; round < 20; ++round) {
+    for (int i = 0; i < 500; ++i) {
+      ++id;
+      w.submit(
+          "row",
+          [id, &payload](write_context& ctx) {
+            ctx.prepare("INSERT INTO outbox (id, event_type, aggregate_id, payload, created_at) "
+                        "VALUES (?, 'test', ?, ?, 'now')")
+                .bind(1, id)
+                .bind(2, id)
+                .bind(3, payload)
+                .run();
+            return domain::status::ok();
+          },
+          [](domain::status) {});
+    }
+    w.flush();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50)); // let a pass catch up
+    largest_wal = std::max(largest_wal, std::filesystem::file_size(path + "-wal"));
+  }
+  CHECK(w.stats().checkpoints >= 1);
+  CHECK(largest_wal < 12u * 1024 * 1024);
+  CHECK(count_rows(path) == id);
 }

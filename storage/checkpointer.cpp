@@ -1,0 +1,80 @@
+// A PASSIVE checkpoint never blocks the writer: it copies what the WAL holds when it starts while
+// the writer keeps appending. SQLite restarts the WAL from its beginning (overwriting, which is
+// cheaper to fsync than growing the file) once a pass caught up with the writer. If passes keep
+// losing the race and the WAL reaches inline_pages, the writer checkpoints itself, as SQLite
+// would, so the file stays bounded.
+#include "storage/checkpointer.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+#include <pthread.h>
+
+namespace actorshop::storage {
+
+checkpointer::checkpointer(checkpointer_options options, sqlite3* writer_db)
+    : options_(std::move(options)), writer_db_(writer_db),
+      db_(options_.path, SQLITE_OPEN_READWRITE) {
+  db_.exec(options_.full_sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+  sqlite3_wal_hook(writer_db, &checkpointer::on_commit, this);
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "storage-ckpt");
+    run();
+  });
+}
+
+checkpointer::~checkpointer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+  sqlite3_wal_hook(writer_db_, nullptr, nullptr);
+}
+
+std::uint64_t checkpointer::checkpoints() const {
+  std::lock_guard lock(mutex_);
+  return passes_;
+}
+
+// Runs on the writer thread after every COMMIT, so it only compares and, rarely, notifies.
+int checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int wal_pages) {
+  auto* me = static_cast<checkpointer*>(self);
+  if (wal_pages >= me->options_.inline_pages) {
+    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    return SQLITE_OK;
+  }
+  if (wal_pages < me->options_.start_pages)
+    return SQLITE_OK;
+  bool wake = false;
+  {
+    std::lock_guard lock(me->mutex_);
+    wake = !me->requested_;
+    me->requested_ = true;
+  }
+  if (wake)
+    me->wake_.notify_one();
+  return SQLITE_OK;
+}
+
+void checkpointer::run() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [&] { return requested_ || stopping_; });
+    if (stopping_)
+      return;
+    requested_ = false;
+    lock.unlock();
+    int log = 0;
+    int copied = 0;
+    int rc = sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log,
+                                       &copied);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+      spdlog::warn("storage checkpointer: checkpoint failed: {}", sqlite3_errmsg(db_.handle()));
+    lock.lock();
+    ++passes_;
+  }
+}
+
+} // namespace actorshop::storage
