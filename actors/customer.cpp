@@ -47,8 +47,9 @@ void debit(customer_actor* self, payment_job& job, const reply<domain::payment>&
     return r(after.error());
   st.balance = *after;
   caf::actor me = caf::actor_cast<caf::actor>(self);
-  auto unit = units::payment(job);
-  submit(self, units::payment_label, std::move(unit), [=, p = job.payment](domain::status s) {
+  auto p = job.payment;
+  auto unit = units::payment(std::move(job));
+  submit(self, units::payment_label, std::move(unit), [=](domain::status s) {
     if (s)
       return r(p);
     caf::anon_send(me, undo_atom::value, price, to_code(s), r);

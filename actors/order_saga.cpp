@@ -52,11 +52,12 @@ void on_all_reserved(saga_actor* self) {
   auto me = self_handle(self);
   // On success the client is answered right here on the writer thread (one actor hop less);
   // `created` is sent first, so anything the client sends next reaches the saga after it.
-  st.ctx->writer->submit(units::order_label, units::create_order(st.order),
-                         [me, client = st.created_reply, o = st.order](domain::status s) {
+  auto o = std::make_shared<const domain::order>(st.order); // one copy for the unit and the answer
+  st.ctx->writer->submit(units::order_label, units::create_order(o),
+                         [me, client = st.created_reply, o](domain::status s) {
                            caf::anon_send(me, created_atom::value, to_code(s));
                            if (s)
-                             client(o);
+                             client(*o);
                          });
 }
 

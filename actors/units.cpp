@@ -44,8 +44,9 @@ storage::unit_fn issue(domain::id_t coupon_id, domain::id_t customer_id, domain:
   };
 }
 
-storage::unit_fn create_order(const domain::order& o) {
-  return [o](write_context& ctx) -> status {
+storage::unit_fn create_order(std::shared_ptr<const domain::order> order) {
+  return [order = std::move(order)](write_context& ctx) -> status {
+    const domain::order& o = *order;
     ctx.prepare("INSERT INTO orders (id, customer_id, status, total_price, created_at, expires_at) "
                 "VALUES (?, ?, 'CREATED', ?, ?, ?)")
         .bind(1, o.id)
@@ -205,8 +206,8 @@ status settle_order(write_context& ctx, const payment_job& job, const std::strin
 
 } // namespace
 
-storage::unit_fn payment(const payment_job& job) {
-  return [job](write_context& ctx) -> status {
+storage::unit_fn payment(payment_job job) {
+  return [job = std::move(job)](write_context& ctx) -> status {
     const auto& p = job.payment;
     const std::string at = domain::format_iso8601(p.paid_at);
     if (auto s = settle_order(ctx, job, at); !s)

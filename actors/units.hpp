@@ -27,7 +27,7 @@ inline constexpr const char* delivered_label = "outbox_delivered";
 storage::unit_fn issue(domain::id_t coupon_id, domain::id_t customer_id, domain::timestamp now);
 
 /// Persists a new order with its lines and moves the lines' units from available to reserved.
-storage::unit_fn create_order(const domain::order& o);
+storage::unit_fn create_order(std::shared_ptr<const domain::order> o);
 
 /// Expires a CREATED order and gives its reserved units back (a no-op if it is not CREATED).
 storage::unit_fn expire_order(const domain::order& o);
@@ -37,7 +37,7 @@ storage::unit_fn charge(domain::id_t customer_id, domain::money amount, domain::
                         std::shared_ptr<domain::money> total);
 
 /// Everything a payment changes, in one unit (see payment_job).
-storage::unit_fn payment(const payment_job& job);
+storage::unit_fn payment(payment_job job);
 
 /// Inserts a coupon created by an admin.
 storage::unit_fn create_coupon(const domain::coupon& c);
