@@ -92,18 +92,13 @@ private:
           .bind(2, 5000 + option)
           .bind(3, option)
           .run();
-      ctx.prepare("UPDATE stock SET quantity = quantity - ?, sold = sold + ? "
-                  "WHERE product_option_id = ?")
-          .bind(1, std::int64_t{1})
-          .bind(2, std::int64_t{1})
-          .bind(3, option)
-          .run();
-      ctx.prepare("INSERT INTO product_sales_daily VALUES (?, ?, ?) ON CONFLICT (product_id, "
-                  "sales_date) DO UPDATE SET quantity = quantity + excluded.quantity")
-          .bind(1, 5000 + option)
-          .bind(2, today_)
-          .bind(3, std::int64_t{1})
-          .run();
+      // As the service does: stock and daily sales are summed per batch (write_context::add_later).
+      ctx.add_later("UPDATE stock SET quantity = quantity + ?3, sold = sold + ?5 "
+                    "WHERE product_option_id = ?1",
+                    option, {}, {-1, 0, 1});
+      ctx.add_later("INSERT INTO product_sales_daily VALUES (?1, ?2, ?3) ON CONFLICT (product_id, "
+                    "sales_date) DO UPDATE SET quantity = quantity + excluded.quantity",
+                    5000 + option, today_, {1, 0, 0});
     }
     ctx.prepare("INSERT INTO payment VALUES (?, ?, ?, NULL, 21000, 0, 21000, ?)")
         .bind(1, order)
