@@ -16,6 +16,31 @@ using storage::write_context;
 // Returns whether the last statement on the write connection changed exactly one row.
 bool changed_one(write_context& ctx) { return sqlite3_changes(ctx.handle()) == 1; }
 
+// A balance change: appends the history row (total and list link read from the balance row),
+// then moves the balance and the head of the customer's history list to it (schema migration 3).
+// `delta` is what the balance gains; `amount` is the positive change_amount shown in the history.
+status append_history(write_context& ctx, domain::id_t customer_id, const char* type,
+                      domain::money amount, domain::money delta, const std::string& at) {
+  ctx.prepare("INSERT INTO balance_history (customer_id, change_type, change_amount, "
+              "total_amount, created_at, prev_id) "
+              "SELECT customer_id, ?2, ?3, amount + ?4, ?5, last_history_id FROM balance "
+              "WHERE customer_id = ?1")
+      .bind(1, customer_id)
+      .bind(2, type)
+      .bind(3, amount)
+      .bind(4, delta)
+      .bind(5, at)
+      .run();
+  if (!changed_one(ctx))
+    return errc::customer_not_found;
+  ctx.prepare("UPDATE balance SET amount = amount + ?2, last_history_id = ?3 WHERE customer_id = ?1")
+      .bind(1, customer_id)
+      .bind(2, delta)
+      .bind(3, static_cast<std::int64_t>(sqlite3_last_insert_rowid(ctx.handle())))
+      .run();
+  return {};
+}
+
 // Stock and daily sales are sums many units of a batch touch: applied once per row and batch.
 // Stock deltas are {available, reserved, sold}.
 constexpr std::string_view stock_delta =
@@ -89,20 +114,15 @@ storage::unit_fn expire_order(const domain::order& o) {
 storage::unit_fn charge(domain::id_t customer_id, domain::money amount, domain::timestamp now,
                         std::shared_ptr<domain::money> total) {
   return [=](write_context& ctx) -> status {
-    auto& up = ctx.prepare("UPDATE balance SET amount = amount + ? WHERE customer_id = ? "
-                           "RETURNING amount");
-    up.bind(1, amount).bind(2, customer_id);
-    if (!up.step())
+    if (auto s = append_history(ctx, customer_id, "CHARGE", amount, amount,
+                                domain::format_iso8601(now));
+        !s)
+      return s;
+    auto& q = ctx.prepare("SELECT amount FROM balance WHERE customer_id = ?");
+    q.bind(1, customer_id);
+    if (!q.step())
       return errc::customer_not_found;
-    *total = up.column_int64(0);
-    up.reset();
-    ctx.prepare("INSERT INTO balance_history (customer_id, change_type, change_amount, "
-                "total_amount, created_at) VALUES (?, 'CHARGE', ?, ?, ?)")
-        .bind(1, customer_id)
-        .bind(2, amount)
-        .bind(3, *total)
-        .bind(4, domain::format_iso8601(now))
-        .run();
+    *total = q.column_int64(0);
     return {};
   };
 }
@@ -159,25 +179,9 @@ std::string event_json(const payment_job& job, const std::string& paid_at) {
   return s;
 }
 
-// The balance part of a payment: debit and its USE history row. No RETURNING: SQLite builds an
-// ephemeral table (a pager of its own) per RETURNING statement; the history row reads the new total
-// with a subquery on the row the UPDATE just touched (a cached page).
+// The balance part of a payment: debit and its USE history row.
 status debit_balance(write_context& ctx, const domain::payment& p, const std::string& at) {
-  ctx.prepare("UPDATE balance SET amount = amount - ? WHERE customer_id = ?")
-      .bind(1, p.discounted_price)
-      .bind(2, p.customer_id)
-      .run();
-  if (!changed_one(ctx))
-    return errc::customer_not_found;
-  ctx.prepare("INSERT INTO balance_history (customer_id, change_type, change_amount, "
-              "total_amount, created_at) VALUES (?, 'USE', ?, "
-              "(SELECT amount FROM balance WHERE customer_id = ?), ?)")
-      .bind(1, p.customer_id)
-      .bind(2, p.discounted_price)
-      .bind(3, p.customer_id)
-      .bind(4, at)
-      .run();
-  return {};
+  return append_history(ctx, p.customer_id, "USE", p.discounted_price, -p.discounted_price, at);
 }
 
 // The order part of a payment: payment row, order PAID, stock reserved -> sold, daily sales.

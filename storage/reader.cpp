@@ -20,8 +20,15 @@ std::optional<domain::balance_view> reader::balance(domain::id_t customer_id) {
 }
 
 std::vector<domain::balance_change> reader::balance_history(domain::id_t customer_id) {
-  cursor c_s = impl_->query("SELECT change_type, change_amount, total_amount, created_at "
-                            "FROM balance_history WHERE customer_id = ? ORDER BY id");
+  // Walks the customer's list from its head (schema migration 3), newest to oldest.
+  cursor c_s = impl_->query(
+      "WITH RECURSIVE chain(id) AS ("
+      "  SELECT last_history_id FROM balance WHERE customer_id = ? AND last_history_id NOT NULL"
+      "  UNION ALL"
+      "  SELECT h.prev_id FROM balance_history h JOIN chain ON h.id = chain.id"
+      "  WHERE h.prev_id NOT NULL) "
+      "SELECT h.change_type, h.change_amount, h.total_amount, h.created_at "
+      "FROM chain JOIN balance_history h ON h.id = chain.id ORDER BY h.id");
   statement& s = *c_s;
   s.bind(1, customer_id);
   std::vector<domain::balance_change> out;

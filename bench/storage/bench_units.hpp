@@ -33,7 +33,8 @@ inline void prepare_database(const std::string& path) {
   db.exec("INSERT INTO coupon VALUES (1, 'bench', 'FIXED', 1000, 1000000000000, 1000000000000, "
           "'2026-01-01T00:00:00.000Z', '2099-01-01T00:00:00.000Z')");
   for (int c = 1; c <= bench_customers; ++c)
-    db.exec("INSERT INTO balance VALUES (" + std::to_string(c) + ", 1000000000000000)");
+    db.exec("INSERT INTO balance (customer_id, amount) VALUES (" + std::to_string(c) +
+            ", 1000000000000000)");
   for (int o = 1; o <= bench_options; ++o)
     db.exec("INSERT INTO stock VALUES (" + std::to_string(o) + ", " + std::to_string(o) +
             ", 1000000000, 0, 0)");

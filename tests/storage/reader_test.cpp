@@ -100,14 +100,21 @@ TEST_CASE("an order is read back with its lines, and open orders are the CREATED
 
 TEST_CASE("balances, their history and wallets are read per customer", "[storage]") {
   seeded_db s;
-  s.db.exec("INSERT INTO balance_history (customer_id, change_type, change_amount, total_amount, "
-            "created_at) VALUES (1001, 'CHARGE', 500, 50000500, '" +
+  // Linked as the units write them: balance.last_history_id -> prev_id -> ... (migration 3).
+  s.db.exec("INSERT INTO balance_history (id, customer_id, change_type, change_amount, "
+            "total_amount, created_at, prev_id) VALUES (1, 1001, 'CHARGE', 500, 50000500, '" +
             iso(now) +
-            "');"
-            "INSERT INTO balance_history (customer_id, change_type, change_amount, total_amount, "
-            "created_at) VALUES (1001, 'USE', 500, 50000000, '" +
+            "', NULL);"
+            "INSERT INTO balance_history (id, customer_id, change_type, change_amount, "
+            "total_amount, created_at, prev_id) VALUES (2, 1002, 'CHARGE', 9, 50000009, '" +
+            iso(now) +
+            "', NULL);"
+            "INSERT INTO balance_history (id, customer_id, change_type, change_amount, "
+            "total_amount, created_at, prev_id) VALUES (3, 1001, 'USE', 500, 50000000, '" +
             iso(now + 1) +
-            "');"
+            "', 1);"
+            "UPDATE balance SET last_history_id = 3 WHERE customer_id = 1001;"
+            "UPDATE balance SET last_history_id = 2 WHERE customer_id = 1002;"
             "INSERT INTO customer_coupon VALUES (1001, 4001, 'AVAILABLE', '" +
             iso(now) + "', NULL)");
   reader r(s.path);
@@ -120,6 +127,8 @@ TEST_CASE("balances, their history and wallets are read per customer", "[storage
   CHECK(history[0].type == domain::change_type::charge);
   CHECK(history[1].type == domain::change_type::use);
   CHECK(history[1].created_at == now + 1);
+  CHECK(r.balance_history(1002).size() == 1);
+  CHECK(r.balance_history(1003).empty());
   auto wallet = r.customer_coupons(1001);
   REQUIRE(wallet.size() == 1);
   CHECK(wallet[0].name == "이벤트 한정 1000원 할인");

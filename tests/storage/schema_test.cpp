@@ -56,12 +56,12 @@ TEST_CASE("the schema's CHECK constraints refuse negative balances, stock and ba
   testing::temp_dir dir;
   auto db = open_rw(dir.file("shop.db"));
   migrate(db);
-  CHECK_THROWS_AS(db.exec("INSERT INTO balance VALUES (1, -1)"), error);
+  CHECK_THROWS_AS(db.exec("INSERT INTO balance (customer_id, amount) VALUES (1, -1)"), error);
   CHECK_THROWS_AS(db.exec("INSERT INTO stock VALUES (1, 1, -1, 0, 0)"), error);
   CHECK_THROWS_AS(db.exec("INSERT INTO orders VALUES (1, 1, 'SHIPPED', 0, 'a', 'b', NULL)"), error);
   CHECK_THROWS_AS(db.exec("INSERT INTO customer_coupon VALUES (1, 1, 'GONE', 'a', NULL)"), error);
   try {
-    db.exec("INSERT INTO balance VALUES (2, -5)");
+    db.exec("INSERT INTO balance (customer_id, amount) VALUES (2, -5)");
   } catch (const error& e) {
     CHECK(e.is_constraint());
   }
@@ -85,7 +85,7 @@ TEST_CASE("migration 2 keeps the rows of a version-1 database and its CHECKs", "
     db.exec("INSERT INTO customer_coupon VALUES (7, 4001, 'USED', 'a', 'b')");
   }
   auto db = open_rw(dir.file("shop.db"));
-  CHECK(migrate(db) == latest_schema_version());
+  CHECK(migrate(db, 2) == 2);
   CHECK(db.query_int64("SELECT sum(total_price) FROM orders") == 300);
   CHECK(db.query_int64("SELECT count(*) FROM orders WHERE status = 'CREATED'") == 1);
   CHECK(db.query_text("SELECT change_type FROM balance_history WHERE id = 1") == "CHARGE");
@@ -93,7 +93,9 @@ TEST_CASE("migration 2 keeps the rows of a version-1 database and its CHECKs", "
   CHECK(db.query_int64("SELECT count(*) FROM sqlite_master WHERE name IN ('orders_open', "
                        "'balance_history_by_customer', 'customer_coupon_by_coupon')") == 3);
   CHECK_THROWS_AS(db.exec("INSERT INTO orders VALUES (3, 7, 'SHIPPED', 0, 'a', 'b', NULL)"), error);
-  CHECK_THROWS_AS(db.exec("INSERT INTO balance_history VALUES (2, 7, 'GIFT', 1, 1, 'a')"), error);
+  CHECK_THROWS_AS(db.exec("INSERT INTO balance_history (id, customer_id, change_type, "
+                          "change_amount, total_amount, created_at) VALUES (2, 7, 'GIFT', 1, 1, 'a')"),
+                  error);
   CHECK_THROWS_AS(db.exec("UPDATE customer_coupon SET status = 'GONE'"), error);
 }
 
@@ -108,7 +110,8 @@ TEST_CASE("the hot statements open no ephemeral table", "[storage]") {
         "VALUES (?, ?, 'CREATED', ?, ?, ?)",
         "UPDATE orders SET status = 'PAID', paid_at = ? WHERE id = ? AND status = 'CREATED'",
         "INSERT INTO balance_history (customer_id, change_type, change_amount, total_amount, "
-        "created_at) VALUES (?, 'USE', ?, ?, ?)",
+        "created_at, prev_id) SELECT customer_id, ?2, ?3, amount + ?4, ?5, last_history_id "
+        "FROM balance WHERE customer_id = ?1",
         "INSERT INTO customer_coupon (customer_id, coupon_id, status, issued_at) "
         "VALUES (?, ?, 'AVAILABLE', ?)",
         "UPDATE customer_coupon SET status = 'USED' WHERE customer_id = ? AND coupon_id = ?"}) {
@@ -119,4 +122,26 @@ TEST_CASE("the hot statements open no ephemeral table", "[storage]") {
     INFO(sql);
     CHECK(ephemeral == 0);
   }
+}
+
+TEST_CASE("migration 3 links each customer's existing history rows in order", "[storage]") {
+  testing::temp_dir dir;
+  {
+    auto db = open_rw(dir.file("shop.db"));
+    REQUIRE(migrate(db, 2) == 2);
+    db.exec("INSERT INTO balance (customer_id, amount) VALUES (7, 30), (8, 5), (9, 0)");
+    db.exec("INSERT INTO balance_history VALUES (1, 7, 'CHARGE', 10, 10, 'a'), "
+            "(2, 8, 'CHARGE', 5, 5, 'a'), (3, 7, 'CHARGE', 30, 40, 'b'), (4, 7, 'USE', 10, 30, 'c')");
+  }
+  auto db = open_rw(dir.file("shop.db"));
+  CHECK(migrate(db) == latest_schema_version());
+  CHECK(db.query_int64("SELECT last_history_id FROM balance WHERE customer_id = 7") == 4);
+  CHECK(db.query_int64("SELECT last_history_id FROM balance WHERE customer_id = 8") == 2);
+  CHECK(db.query_int64("SELECT last_history_id IS NULL FROM balance WHERE customer_id = 9") == 1);
+  CHECK(db.query_int64("SELECT prev_id FROM balance_history WHERE id = 4") == 3);
+  CHECK(db.query_int64("SELECT prev_id FROM balance_history WHERE id = 3") == 1);
+  CHECK(db.query_int64("SELECT prev_id IS NULL FROM balance_history WHERE id = 1") == 1);
+  CHECK(db.query_int64("SELECT prev_id IS NULL FROM balance_history WHERE id = 2") == 1);
+  CHECK(db.query_int64("SELECT count(*) FROM sqlite_master WHERE name = "
+                       "'balance_history_by_customer'") == 0);
 }

@@ -362,7 +362,7 @@ std::int64_t balance_of(const std::string& path, int id) {
 
 void seed_balances(const std::string& path) {
   connection db(path, SQLITE_OPEN_READWRITE);
-  db.exec("INSERT INTO balance VALUES (1, 100), (2, 100)");
+  db.exec("INSERT INTO balance (customer_id, amount) VALUES (1, 100), (2, 100)");
 }
 
 } // namespace
