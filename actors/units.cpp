@@ -2,7 +2,6 @@
 
 #include <sqlite3.h>
 
-#include <charconv>
 
 #include "storage/sqlite.hpp"
 
@@ -129,56 +128,6 @@ storage::unit_fn charge(domain::id_t customer_id, domain::money amount, domain::
 
 namespace {
 
-// Appends `v` in decimal without a temporary string.
-void append_int(std::string& s, std::int64_t v) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  s.append(buf, end);
-}
-
-// The PaymentCompleted JSON, with paidAt already formatted (the payment unit formats it once).
-std::string event_json(const payment_job& job, const std::string& paid_at) {
-  const auto& p = job.payment;
-  std::string s;
-  s.reserve(256 + 96 * job.lines.size());
-  s += "{\"eventId\":";
-  append_int(s, p.id);
-  s += ",\"eventType\":\"PaymentCompleted\",\"paymentId\":";
-  append_int(s, p.id);
-  s += ",\"orderId\":";
-  append_int(s, p.order_id);
-  s += ",\"customerId\":";
-  append_int(s, p.customer_id);
-  s += ",\"couponId\":";
-  if (p.coupon_id)
-    append_int(s, *p.coupon_id);
-  else
-    s += "null";
-  s += ",\"originalPrice\":";
-  append_int(s, p.original_price);
-  s += ",\"discountAmount\":";
-  append_int(s, p.discount_amount);
-  s += ",\"discountedPrice\":";
-  append_int(s, p.discounted_price);
-  s += ",\"paidAt\":\"";
-  s += paid_at;
-  s += "\",\"items\":[";
-  for (std::size_t i = 0; i < job.lines.size(); ++i) {
-    const auto& l = job.lines[i];
-    s += i ? ",{\"productId\":" : "{\"productId\":";
-    append_int(s, l.product_id);
-    s += ",\"productOptionId\":";
-    append_int(s, l.option_id);
-    s += ",\"quantity\":";
-    append_int(s, l.qty);
-    s += ",\"subtotalPrice\":";
-    append_int(s, l.subtotal);
-    s += "}";
-  }
-  s += "]}";
-  return s;
-}
-
 // The balance part of a payment: debit and its USE history row.
 status debit_balance(write_context& ctx, const domain::payment& p, const std::string& at) {
   return append_history(ctx, p.customer_id, "USE", p.discounted_price, -p.discounted_price, at);
@@ -228,12 +177,12 @@ storage::unit_fn payment(payment_job job) {
       if (!changed_one(ctx))
         return errc::coupon_already_used;
     }
-    ctx.prepare("INSERT INTO outbox (id, event_type, aggregate_id, payload, created_at) "
-                "VALUES (?, 'PaymentCompleted', ?, ?, ?)")
+    // No payload: the dispatcher composes the event from the payment row (schema migration 4).
+    ctx.prepare("INSERT INTO outbox (id, event_type, aggregate_id, created_at) "
+                "VALUES (?, 'PaymentCompleted', ?, ?)")
         .bind(1, p.id)
         .bind(2, p.order_id)
-        .bind(3, event_json(job, at))
-        .bind(4, at)
+        .bind(3, at)
         .run();
     return {};
   };
@@ -269,8 +218,5 @@ storage::unit_fn mark_delivered(std::vector<domain::id_t> ids, domain::timestamp
   };
 }
 
-std::string payment_event_json(const payment_job& job) {
-  return event_json(job, domain::format_iso8601(job.payment.paid_at));
-}
 
 } // namespace actorshop::actors::units

@@ -45,7 +45,5 @@ storage::unit_fn create_coupon(const domain::coupon& c);
 /// Marks outbox rows delivered.
 storage::unit_fn mark_delivered(std::vector<domain::id_t> ids, domain::timestamp now);
 
-/// Returns the PaymentCompleted event of a payment as JSON (the event id is the payment id).
-std::string payment_event_json(const payment_job& job);
 
 } // namespace actorshop::actors::units

@@ -5,8 +5,21 @@
 namespace actorshop::storage {
 
 std::vector<outbox_row> undelivered_events(reader& rd, int limit) {
-  statement st(rd.handle(), "SELECT id, event_type, aggregate_id, payload FROM outbox "
-                            "WHERE delivered_at IS NULL ORDER BY id LIMIT ?");
+  // A NULL payload is a PaymentCompleted whose id is its payment's (schema migration 4). json()
+  // keeps the items array JSON across the subquery (a subquery drops SQLite's JSON subtype).
+  statement st(
+      rd.handle(),
+      "SELECT o.id, o.event_type, o.aggregate_id, COALESCE(o.payload, ("
+      "  SELECT json_object('eventId', p.id, 'eventType', o.event_type, 'paymentId', p.id,"
+      "    'orderId', p.order_id, 'customerId', p.customer_id, 'couponId', p.coupon_id,"
+      "    'originalPrice', p.original_price, 'discountAmount', p.discount_amount,"
+      "    'discountedPrice', p.discounted_price, 'paidAt', p.paid_at, 'items', json(("
+      "      SELECT json_group_array(json_object('productId', i.product_id,"
+      "        'productOptionId', i.product_option_id, 'quantity', i.quantity,"
+      "        'subtotalPrice', i.subtotal_price))"
+      "      FROM order_item i WHERE i.order_id = p.order_id)))"
+      "  FROM payment p WHERE p.id = o.id)) "
+      "FROM outbox o WHERE o.delivered_at IS NULL ORDER BY o.id LIMIT ?");
   st.bind(1, limit);
   std::vector<outbox_row> rows;
   while (st.step())

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "shop_fixture.hpp"
 
@@ -118,6 +119,22 @@ TEST_CASE("every PaymentCompleted event reaches a file sink", "[actors][events]"
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   CHECK(event_ids_in(text) == paid);
   CHECK(text.find("\"eventType\":\"PaymentCompleted\"") != std::string::npos);
+  // The event is composed from the payment and order_item rows at dispatch: every field, the
+  // items as a JSON array (not a quoted string), one line per event.
+  std::regex event_re(
+      "\\{\"eventId\":([0-9]+),\"eventType\":\"PaymentCompleted\",\"paymentId\":\\1,"
+      "\"orderId\":[0-9]+,\"customerId\":1[0-9]{3},\"couponId\":null,"
+      "\"originalPrice\":[0-9]+,\"discountAmount\":0,\"discountedPrice\":[0-9]+,"
+      "\"paidAt\":\"20[0-9-]{8}T[0-9:.]{12}Z\",\"items\":\\[\\{\"productId\":5001,"
+      "\"productOptionId\":[0-9]+,\"quantity\":[0-9]+,\"subtotalPrice\":[0-9]+\\},"
+      "\\{\"productId\":5003,[^\\]]*\\}\\]\\}");
+  std::istringstream lines(text);
+  int events = 0;
+  for (std::string line; std::getline(lines, line); ++events) {
+    INFO(line);
+    CHECK(std::regex_match(line, event_re));
+  }
+  CHECK(events == 20);
   REQUIRE(test::eventually(
       [&] { return db.query("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL") == 0; }));
 }

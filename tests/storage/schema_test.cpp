@@ -145,3 +145,23 @@ TEST_CASE("migration 3 links each customer's existing history rows in order", "[
   CHECK(db.query_int64("SELECT count(*) FROM sqlite_master WHERE name = "
                        "'balance_history_by_customer'") == 0);
 }
+
+TEST_CASE("migration 4 keeps outbox rows and lets new ones leave the payload to the dispatcher",
+          "[storage]") {
+  testing::temp_dir dir;
+  {
+    auto db = open_rw(dir.file("shop.db"));
+    REQUIRE(migrate(db, 3) == 3);
+    db.exec("INSERT INTO outbox VALUES (1, 'PaymentCompleted', 9, '{\"eventId\":1}', 'a', NULL, 0)");
+    CHECK_THROWS_AS(db.exec("INSERT INTO outbox (id, event_type, aggregate_id, created_at) "
+                            "VALUES (2, 'PaymentCompleted', 9, 'a')"),
+                    error);
+  }
+  auto db = open_rw(dir.file("shop.db"));
+  CHECK(migrate(db) == latest_schema_version());
+  CHECK(db.query_text("SELECT payload FROM outbox WHERE id = 1") == "{\"eventId\":1}");
+  db.exec("INSERT INTO outbox (id, event_type, aggregate_id, created_at) "
+          "VALUES (2, 'PaymentCompleted', 9, 'a')");
+  CHECK(db.query_int64("SELECT count(*) FROM outbox WHERE delivered_at IS NULL") == 2);
+  CHECK(db.query_int64("SELECT count(*) FROM sqlite_master WHERE name = 'outbox_pending'") == 1);
+}
