@@ -3,7 +3,6 @@
 #pragma once
 
 #include <atomic>
-#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -107,24 +106,23 @@ private:
         .bind(3, customer)
         .bind(4, now_)
         .run();
-    ctx.prepare("UPDATE balance SET amount = amount - 21000 WHERE customer_id = ?")
-        .bind(1, customer)
-        .run();
+    // As the service writes them: the history row linked from the balance row (schema migration
+    // 3), and an outbox row without a payload (migration 4).
     ctx.prepare("INSERT INTO balance_history (customer_id, change_type, change_amount, "
-                "total_amount, created_at) VALUES (?, 'USE', 21000, (SELECT amount FROM balance "
-                "WHERE customer_id = ?), ?)")
+                "total_amount, created_at, prev_id) SELECT customer_id, 'USE', 21000, "
+                "amount - 21000, ?2, last_history_id FROM balance WHERE customer_id = ?1")
         .bind(1, customer)
-        .bind(2, customer)
-        .bind(3, now_)
+        .bind(2, now_)
         .run();
-    char payload[96];
-    int n = std::snprintf(payload, sizeof payload,
-                          "{\"orderId\":%lld,\"customerId\":%lld,\"amount\":21000}",
-                          static_cast<long long>(order), static_cast<long long>(customer));
-    ctx.prepare("INSERT INTO outbox (event_type, aggregate_id, payload, created_at) "
-                "VALUES ('PAYMENT_COMPLETED', ?, ?, ?)")
+    ctx.prepare("UPDATE balance SET amount = amount - 21000, last_history_id = ?2 "
+                "WHERE customer_id = ?1")
+        .bind(1, customer)
+        .bind(2, static_cast<std::int64_t>(sqlite3_last_insert_rowid(ctx.handle())))
+        .run();
+    ctx.prepare("INSERT INTO outbox (id, event_type, aggregate_id, created_at) "
+                "VALUES (?, 'PaymentCompleted', ?, ?)")
         .bind(1, order)
-        .bind(2, std::string_view(payload, static_cast<std::size_t>(n)))
+        .bind(2, order)
         .bind(3, now_)
         .run();
     return domain::status::ok();
