@@ -1,5 +1,6 @@
 // The group-commit writer: producers append to a bounded queue under a mutex; the writer thread
-// swaps the whole queue out and commits it as one transaction (one fsync for the lot). Units run
+// swaps the whole queue out and commits it as one transaction (one fsync for the lot). With a
+// linger, it keeps the transaction open a little longer and runs the units that arrive meanwhile. Units run
 // without savepoints; only when one fails is the batch rolled back and re-run, each unit in its own
 // SAVEPOINT. The hot loop reuses prepared statements and the swapped vectors' capacity, so
 // a unit costs its std::functions and its SQL, nothing more.
@@ -12,6 +13,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <iterator>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -206,9 +209,13 @@ struct writer::impl {
   }
 
   void run();
-  void linger(std::unique_lock<std::mutex>& lock, std::size_t expected);
+  void gather_and_commit(std::size_t expected);
+  bool take_more(std::size_t expected, std::chrono::steady_clock::time_point deadline);
   void commit_range(std::size_t first, std::size_t last);
-  bool run_fast(std::size_t first, std::size_t count);
+  bool run_fast_unit(item& unit);
+  void finish(std::size_t first, std::size_t count, bool fast);
+  void fail_batch(std::size_t count, const error& e);
+  void answer(std::size_t first, std::size_t count);
   bool apply_later(bool loud);
   void run_isolated(std::size_t first, std::size_t count);
   domain::status call_unit(item& unit, bool loud);
@@ -225,45 +232,121 @@ void writer::impl::run() {
       wake.wait(lock, [&] { return !queue.empty() || stopping; });
       if (queue.empty())
         return; // stopping, and everything queued has been committed
-      linger(lock, std::min(answered, options.max_batch));
       batch.swap(queue);
     }
+    const std::size_t expected =
+        options.linger_us > 0 ? std::min(answered, options.max_batch) : std::size_t{0};
+    if (batch.size() < expected && !injecting.load(std::memory_order_relaxed)) {
+      gather_and_commit(expected);
+    } else {
+      for (std::size_t first = 0; first < batch.size(); first += options.max_batch)
+        commit_range(first, std::min(batch.size(), first + options.max_batch));
+    }
     answered = batch.size();
-    for (std::size_t first = 0; first < batch.size(); first += options.max_batch)
-      commit_range(first, std::min(batch.size(), first + options.max_batch));
     batch.clear();
   }
 }
 
-void writer::impl::linger(std::unique_lock<std::mutex>& lock, std::size_t expected) {
-  if (options.linger_us <= 0 || stopping || queue.size() >= expected)
-    return;
-  awaited = expected;
-  wake.wait_for(lock, std::chrono::microseconds(options.linger_us),
-                [&] { return queue.size() >= expected || stopping; });
+// Lingering for the producers the previous batch answered: they come back through the actors
+// one by one, so each unit runs as soon as it arrives and the transaction commits right after the
+// last one (or at the linger deadline). The batch's SQL thus overlaps the producers' return trip
+// instead of following it.
+void writer::impl::gather_and_commit(std::size_t expected) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::microseconds(options.linger_us);
+  try {
+    begin.run();
+    std::size_t ran = 0;
+    bool fast = true;
+    for (;;) {
+      while (fast && ran < batch.size())
+        fast = run_fast_unit(batch[ran++]);
+      if (!fast || ran >= expected || !take_more(expected, deadline))
+        break;
+    }
+    finish(0, batch.size(), fast);
+  } catch (const error& e) {
+    fail_batch(batch.size(), e);
+  }
+  answer(0, batch.size());
+}
+
+// Waits until more units are queued (a few at a time, so producers rarely wake the writer) or
+// `deadline` passes, and moves them into the batch. Returns false if none came.
+bool writer::impl::take_more(std::size_t expected, std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(mutex);
+  const std::size_t missing = expected - std::min(expected, batch.size());
+  awaited = std::clamp<std::size_t>(expected / 8, 1, std::max<std::size_t>(missing, 1));
+  wake.wait_until(lock, deadline, [&] { return queue.size() >= awaited || stopping; });
   awaited = 0;
+  if (queue.empty())
+    return false;
+  const std::size_t room = options.max_batch - std::min(options.max_batch, batch.size());
+  const auto n = static_cast<std::ptrdiff_t>(std::min(room, queue.size()));
+  std::move(queue.begin(), queue.begin() + n, std::back_inserter(batch));
+  queue.erase(queue.begin(), queue.begin() + n);
+  return n > 0;
 }
 
 void writer::impl::commit_range(std::size_t first, std::size_t last) {
-  std::size_t count = last - first;
-  results.assign(count, domain::status::ok());
+  const std::size_t count = last - first;
   try {
-    if (!run_fast(first, count))
-      run_isolated(first, count);
+    // With a failure injection pending the fast path is skipped, so the injected unit fails
+    // exactly once, in run_isolated.
+    bool fast = !injecting.load(std::memory_order_relaxed);
+    begin.run();
+    for (std::size_t i = 0; fast && i < count; ++i)
+      fast = run_fast_unit(batch[first + i]);
+    finish(first, count, fast);
   } catch (const error& e) {
-    // COMMIT (or the transaction's own machinery) failed: nothing of this batch is durable.
-    spdlog::error("storage writer: batch of {} units failed: {}", count, e.what());
-    if (sqlite3_get_autocommit(db.handle()) == 0) {
-      try {
-        rollback.run();
-      } catch (const error& again) {
-        spdlog::error("storage writer: rollback failed: {}", again.what());
-      }
-    }
-    ctx.end_unit();
-    ctx.drop_later();
-    fail_all(count, domain::errc::storage_failure);
+    fail_batch(count, e);
   }
+  answer(first, count);
+}
+
+// The fast path: a unit without a SAVEPOINT (a savepoint journals each page a unit touches).
+// Returns false if it failed: the caller then rolls back and re-runs the batch with run_isolated.
+bool writer::impl::run_fast_unit(item& unit) {
+  const bool ok = static_cast<bool>(call_unit(unit, false));
+  // A unit that ended the transaction yet "succeeded" would let the next units autocommit:
+  // fail the batch, as RELEASE failing does on the slow path.
+  if (ok && sqlite3_get_autocommit(db.handle()) != 0)
+    throw error(SQLITE_MISUSE, "a unit ended the batch's transaction");
+  return ok;
+}
+
+// Ends the open transaction over batch[first, first + count): commits it if every unit ran on the
+// fast path and the add_later() sums apply; otherwise rolls it back and re-runs each unit in its
+// own SAVEPOINT, so that only the failing ones fail. Throws error if the COMMIT fails.
+void writer::impl::finish(std::size_t first, std::size_t count, bool fast) {
+  results.assign(count, domain::status::ok());
+  if (fast && apply_later(false)) {
+    commit.run();
+    return;
+  }
+  if (sqlite3_get_autocommit(db.handle()) == 0)
+    rollback.run();
+  ctx.drop_later();
+  run_isolated(first, count);
+}
+
+// COMMIT (or the transaction's own machinery) failed: nothing of this batch is durable.
+void writer::impl::fail_batch(std::size_t count, const error& e) {
+  spdlog::error("storage writer: batch of {} units failed: {}", count, e.what());
+  if (sqlite3_get_autocommit(db.handle()) == 0) {
+    try {
+      rollback.run();
+    } catch (const error& again) {
+      spdlog::error("storage writer: rollback failed: {}", again.what());
+    }
+  }
+  ctx.end_unit();
+  ctx.drop_later();
+  fail_all(count, domain::errc::storage_failure);
+}
+
+// Hands each unit of batch[first, first + count) its result: at once, or after the syncer's fsync.
+void writer::impl::answer(std::size_t first, std::size_t count) {
   batches.fetch_add(1, std::memory_order_relaxed);
   if (syncer) {
     for (std::size_t i = 0; i < count; ++i)
@@ -284,36 +367,6 @@ void writer::impl::commit_range(std::size_t first, std::size_t last) {
     }
   }
   count_answers(ok, count - ok);
-}
-
-// The fast path: every unit without a SAVEPOINT (a savepoint journals each page a unit touches).
-// Returns false, with the transaction rolled back, as soon as one unit fails: the caller then
-// re-runs the whole range with run_isolated so that only that unit fails. With a failure injection
-// pending the fast path is skipped, so the injected unit fails exactly once, in run_isolated.
-bool writer::impl::run_fast(std::size_t first, std::size_t count) {
-  if (injecting.load(std::memory_order_relaxed))
-    return false;
-  begin.run();
-  for (std::size_t i = 0; i < count; ++i) {
-    const bool ok = static_cast<bool>(call_unit(batch[first + i], false));
-    const bool open = sqlite3_get_autocommit(db.handle()) == 0;
-    // A unit that ended the transaction yet "succeeded" would let the next units autocommit:
-    // fail the batch, as RELEASE failing does on the slow path.
-    if (ok && !open)
-      throw error(SQLITE_MISUSE, "a unit ended the batch's transaction");
-    if (!ok) {
-      if (open)
-        rollback.run();
-      ctx.drop_later();
-      return false;
-    }
-  }
-  if (!apply_later(false)) {
-    rollback.run();
-    return false;
-  }
-  commit.run();
-  return true;
 }
 
 // Applies the add_later() sums; on failure drops them and returns false (`loud` logs why).
@@ -409,7 +462,7 @@ void writer::submit(std::string_view label, unit_fn unit, done_fn done) {
     if (!impl_->stopping && impl_->queue.size() < impl_->options.max_queue) {
       impl_->queue.push_back(std::move(next));
       // The writer sleeps on an empty queue, or lingers until the queue reaches `awaited`.
-      wake = impl_->queue.size() == 1 || impl_->queue.size() == impl_->awaited;
+      wake = impl_->queue.size() == (impl_->awaited ? impl_->awaited : 1);
       ++impl_->submitted;
       accepted = true;
     }

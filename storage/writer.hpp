@@ -69,8 +69,9 @@ struct writer_options {
   std::size_t max_queue = 65'536;   ///< units waiting beyond this are refused (backpressure)
   std::size_t max_batch = 8'192;    ///< at most this many units in one transaction
   int busy_timeout_ms = 5'000;      ///< a database locked longer than this fails to open
-  /// Before a batch, wait up to this long for as many units as the previous batch answered (its
-  /// producers usually come straight back): fewer, fuller commits. 0 = take what is queued.
+  /// Keep a batch's transaction open up to this long for as many units as the previous batch
+  /// answered (its producers usually come straight back), running each as it arrives: fewer,
+  /// fuller commits, and the SQL overlaps the producers' return trip. 0 = take what is queued.
   /// Pointless with full_pipelined, where producers come back only after the next fsync.
   int linger_us = 0;
 };

@@ -451,3 +451,44 @@ TEST_CASE("the WAL is checkpointed off the writer thread and stays bounded", "[s
   CHECK(largest_wal < 12u * 1024 * 1024);
   CHECK(count_rows(path) == id);
 }
+
+// With a linger the writer runs units while it waits for more: closed-loop producers, some of
+// whose units break a constraint mid-batch, still get exactly their own outcome.
+TEST_CASE("a lingering writer runs arriving units in one batch and isolates a failing one",
+          "[storage]") {
+  testing::temp_dir dir;
+  writer w({.path = dir.file("shop.db"), .linger_us = 5'000});
+  constexpr int producers = 8;
+  constexpr int per_producer = 200;
+  std::atomic<int> ok{0};
+  std::atomic<int> refused{0};
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int p = 0; p < producers; ++p)
+    threads.emplace_back([&, p] {
+      for (int i = 0; i < per_producer; ++i) {
+        const std::int64_t id = p * per_producer + i + 1;
+        const bool bad = i % 50 == 7;
+        std::promise<domain::status> answer;
+        w.submit(
+            bad ? "bad" : "row",
+            [id, bad](write_context& ctx) {
+              insert_row(id)(ctx);
+              if (bad) // rolled back with its unit, never the neighbours'
+                ctx.prepare("INSERT INTO balance (customer_id, amount) VALUES (1, -1)").run();
+              return domain::status::ok();
+            },
+            [&answer](domain::status s) { answer.set_value(s); });
+        const domain::status s = answer.get_future().get();
+        if (bad != !s)
+          ++wrong;
+        ++(s ? ok : refused);
+      }
+    });
+  for (auto& t : threads)
+    t.join();
+  CHECK(wrong.load() == 0);
+  CHECK(refused.load() == producers * (per_producer / 50));
+  CHECK(count_rows(dir.file("shop.db")) == ok.load());
+  CHECK(w.stats().batches < static_cast<std::uint64_t>(producers * per_producer / 2));
+}
