@@ -42,7 +42,9 @@ int serve(const http::settings& s) {
   std::printf("actorshop listening on http://%s:%u db=%s sync=%s%s io_threads=%d actor_threads=%d "
               "open_files=%llu recovered_orders=%llu config=%s\n",
               s.server.address.c_str(), srv.port(), s.shop.db_path.c_str(),
-              s.shop.sync == storage::sync_mode::full ? "FULL" : "NORMAL",
+              s.shop.sync == storage::sync_mode::full             ? "FULL"
+              : s.shop.sync == storage::sync_mode::full_pipelined ? "FULL_PIPELINED"
+                                                                  : "NORMAL",
               s.seed ? " (seeded)" : "", s.server.io_threads, s.shop.actor_threads,
               static_cast<unsigned long long>(files),
               static_cast<unsigned long long>(st.live_order_sagas),

@@ -50,7 +50,7 @@ void read_sync(const toml::table& t, std::string_view path, storage::sync_mode& 
     return;
   auto m = parse_sync(v);
   if (!m)
-    throw std::runtime_error(std::string(path) + " must be FULL or NORMAL");
+    throw std::runtime_error(std::string(path) + " must be FULL, FULL_PIPELINED or NORMAL");
   out = *m;
 }
 
@@ -73,6 +73,8 @@ std::optional<storage::sync_mode> parse_sync(std::string_view s) {
     return storage::sync_mode::full;
   if (up == "NORMAL")
     return storage::sync_mode::normal;
+  if (up == "FULL_PIPELINED")
+    return storage::sync_mode::full_pipelined;
   return std::nullopt;
 }
 
@@ -125,7 +127,7 @@ std::optional<settings> load_settings(int argc, char** argv, int& exit_code) {
                      ->check(CLI::Range(0, 65535));
   auto* o_listen =
       app.add_option("--listen", listen, "listen address")->envname("ACTORSHOP_LISTEN");
-  auto* o_sync = app.add_option("--sync", sync, "FULL or NORMAL")->envname("ACTORSHOP_SYNC");
+  auto* o_sync = app.add_option("--sync", sync, "FULL, FULL_PIPELINED or NORMAL")->envname("ACTORSHOP_SYNC");
   auto* o_io = app.add_option("--io-threads", io_threads, "HTTP io threads")
                    ->envname("ACTORSHOP_IO_THREADS")
                    ->check(CLI::Range(1, 256));
@@ -176,7 +178,7 @@ std::optional<settings> load_settings(int argc, char** argv, int& exit_code) {
   if (o_sync->count()) {
     auto m = parse_sync(sync);
     if (!m)
-      throw std::runtime_error("--sync must be FULL or NORMAL");
+      throw std::runtime_error("--sync must be FULL, FULL_PIPELINED or NORMAL");
     s.shop.sync = *m;
   }
   if (o_io->count())

@@ -30,6 +30,16 @@ TEST_CASE("a bad value in the config file is an error naming the key", "[http][s
   CHECK_THROWS_WITH(apply_toml(s, "[server]\nport = \"x\"\n"), Catch::Contains("server.port"));
 }
 
+TEST_CASE("every durability mode has a config spelling", "[http][settings]") {
+  settings s;
+  apply_toml(s, "[storage]\nsynchronous = \"full_pipelined\"\n");
+  CHECK(s.shop.sync == storage::sync_mode::full_pipelined);
+  apply_toml(s, "[storage]\nsynchronous = \"NORMAL\"\n");
+  CHECK(s.shop.sync == storage::sync_mode::normal);
+  apply_toml(s, "[storage]\nsynchronous = \"FULL\"\n");
+  CHECK(s.shop.sync == storage::sync_mode::full);
+}
+
 TEST_CASE("a flag beats the environment, which beats the file", "[http][settings]") {
   test::temp_dir dir;
   auto file = dir.path + "/c.toml";
