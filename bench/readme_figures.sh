@@ -34,8 +34,11 @@ if [ -z "${SKIP_MICRO:-}" ]; then
 log "storage: writer_bench"
 "$build/bench/storage/writer_bench" --runs "$runs" --seconds "$secs" | tee "$out/writer_bench.txt"
 
-log "actors: actor_bench"
+log "actors: actor_bench (FULL)"
 "$build/bench/actors/actor_bench" --runs "$runs" | tee "$out/actor_bench.txt"
+log "actors: actor_bench pairs (FULL_PIPELINED: the same fsync before every answer, on a second thread)"
+"$build/bench/actors/actor_bench" --only pairs --runs "$((runs + 2))" --sync full_pipelined \
+  | tee "$out/actor_bench_pipelined.txt"
 
 fi
 log "http: wrk vs nginx"
