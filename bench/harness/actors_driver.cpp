@@ -84,7 +84,8 @@ private:
 
 } // namespace
 
-actors_target::actors_target(const std::string& db_path, int actor_threads) : path_(db_path) {
+actors_target::actors_target(const std::string& db_path, int actor_threads, std::int64_t stock)
+    : path_(db_path) {
   if (path_.empty()) {
     char tmpl[] = "/tmp/actorshop-bench-XXXXXX";
     if (!mkdtemp(tmpl))
@@ -96,6 +97,10 @@ actors_target::actors_target(const std::string& db_path, int actor_threads) : pa
     storage::connection db(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     storage::migrate(db);
     storage::seed(db, domain::now_ms());
+    if (stock > 0) { // before the shop opens: its stock actors load these rows
+      auto raise = db.prepare("UPDATE stock SET quantity = MAX(quantity, ?)");
+      raise.bind(1, stock).run();
+    }
   }
   actors::shop_options o;
   o.db_path = path_;

@@ -3,6 +3,7 @@
 // io thread, so scenarios and recording work exactly as with HTTP.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -20,8 +21,9 @@ int status_of_error(int errc_value);
 /// Owns the in-process shop (and its temporary database) for the length of a run.
 class actors_target {
 public:
-  /// Seeds `db_path` (idempotent; "" = a new temporary file) and opens the shop on it.
-  actors_target(const std::string& db_path, int actor_threads);
+  /// Seeds `db_path` (idempotent; "" = a new temporary file), raises every stock row to at least
+  /// `stock` available units (0: leave them), and opens the shop on it.
+  actors_target(const std::string& db_path, int actor_threads, std::int64_t stock = 0);
   ~actors_target(); ///< shuts the shop down and removes a temporary database
   actors_target(const actors_target&) = delete;
   actors_target& operator=(const actors_target&) = delete;

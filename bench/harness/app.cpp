@@ -34,6 +34,7 @@ struct app_config {
   std::uint64_t seed = 0;
   bool quiet = false, out_samples = false, no_audit = false;
   int io_threads = 1, actor_threads = 2, server_pid = 0;
+  std::int64_t stock = 0; // --target actors: at least this many units per stock row (0: the seed's)
   std::int64_t pre_allocated_vus = -1, max_vus = -1;
 };
 
@@ -61,6 +62,10 @@ void add_flags(CLI::App& app, app_config& c) {
   app.add_option("--io-threads", c.io_threads, "load generator io threads")
       ->check(CLI::Range(1, 64));
   app.add_option("--actor-threads", c.actor_threads, "--target actors: CAF scheduler threads");
+  app.add_option("--stock", c.stock,
+                 "--target actors: raise every stock row to at least N available units first "
+                 "(the seed's 100,000 per option sell out within order-payment at actor speed)")
+      ->check(CLI::NonNegativeNumber);
   app.add_flag("--no-audit", c.no_audit, "skip the after-run audit");
   app.add_flag("-q,--quiet", c.quiet, "no progress line");
 }
@@ -154,7 +159,7 @@ int run_checked(const app_config& c) {
 #ifdef ACTORSHOP_BENCH_WITH_ACTORS
   std::unique_ptr<actors_target> shop;
   if (actors) {
-    shop = std::make_unique<actors_target>(c.db, c.actor_threads);
+    shop = std::make_unique<actors_target>(c.db, c.actor_threads, c.stock);
     db_path = shop->db_path();
     factory = shop->factory();
   }
@@ -162,6 +167,9 @@ int run_checked(const app_config& c) {
   if (actors)
     throw std::invalid_argument("this build has no actors driver (actorshop_actors missing)");
 #endif
+  if (!actors && c.stock > 0)
+    throw std::invalid_argument("--stock works with --target actors only (the daemon owns its "
+                                "database: seed it instead)");
   if (!actors) {
     http = parse_http_target(c.target);
     factory = make_http_factory(*http);

@@ -15,10 +15,12 @@
 #include <unistd.h>
 
 #include <simdjson.h>
+#include <sqlite3.h>
 
 #include "bench/harness/app.hpp"
 #include "bench/harness/http_client.hpp"
 #include "bench/harness/outputs.hpp"
+#include "storage/sqlite.hpp"
 #include "tool_fixture.hpp"
 
 extern char** environ;
@@ -128,6 +130,17 @@ TEST_CASE("order-payment against the actors pays every created order", "[bench][
                             "0.05", "--quiet", "--summary-export", dir.file("s.json")});
   CHECK((rc == 0 || rc == exit_threshold_failed));
   CHECK(exported_requests(dir.file("s.json"), "payment_201_count") > 0);
+}
+
+TEST_CASE("--stock raises every stock row before an actors run, and only there", "[bench][e2e]") {
+  temp_dir dir;
+  const int rc = run_bench({"--profile", "order-payment", "--target", "actors", "--time-scale",
+                            "0.01", "--quiet", "--stock", "250000", "--db", dir.file("shop.db")});
+  CHECK((rc == 0 || rc == exit_threshold_failed)); // 98 would be a failed audit
+  actorshop::storage::connection db(dir.file("shop.db"), SQLITE_OPEN_READONLY);
+  CHECK(db.query_int64("SELECT MIN(quantity + reserved + sold) FROM stock") == 250000);
+  CHECK(db.query_int64("SELECT COUNT(*) FROM stock") == 60);
+  CHECK(run_bench({"--target", "http://127.0.0.1:1", "--stock", "5", "--quiet"}) == 1);
 }
 #endif
 
