@@ -132,7 +132,8 @@ TEST_CASE("order-payment against the actors pays every created order", "[bench][
   CHECK(exported_requests(dir.file("s.json"), "payment_201_count") > 0);
 }
 
-TEST_CASE("--stock raises every stock row before an actors run, and only there", "[bench][e2e]") {
+TEST_CASE("actorshop-bench --stock raises every stock row before an actors run, and only there",
+          "[bench][e2e]") {
   temp_dir dir;
   const int rc = run_bench({"--profile", "order-payment", "--target", "actors", "--time-scale",
                             "0.01", "--quiet", "--stock", "250000", "--db", dir.file("shop.db")});
