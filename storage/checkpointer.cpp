@@ -1,8 +1,12 @@
 // A PASSIVE checkpoint never blocks the writer: it copies what the WAL holds when it starts while
 // the writer keeps appending. SQLite restarts the WAL from its beginning (overwriting, which is
-// cheaper to fsync than growing the file) once a pass caught up with the writer. If passes keep
-// losing the race and the WAL reaches inline_pages, the writer checkpoints itself, as SQLite
-// would, so the file stays bounded.
+// cheaper to fsync than growing the file) only if it was fully copied when the writer's next
+// transaction begins, and the writer appends all the time. So each WAL cycle has two steps: this
+// thread copies the bulk (start_pages) in the background, then the writer, in the hook after its
+// next COMMIT, copies the few pages appended meanwhile (one small PASSIVE checkpoint on its own
+// connection), and its next transaction restarts the WAL. One background pass per cycle, not one
+// per commit: a pass fsyncs the database file, which would compete with the WAL's own fsyncs.
+// If the WAL still reaches inline_pages, the writer checkpoints all of it, as SQLite would.
 #include "storage/checkpointer.hpp"
 
 #include <spdlog/spdlog.h>
@@ -16,6 +20,7 @@ checkpointer::checkpointer(checkpointer_options options, sqlite3* writer_db)
     : options_(std::move(options)), writer_db_(writer_db),
       db_(options_.path, SQLITE_OPEN_READWRITE) {
   db_.exec(options_.full_sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+  next_pass_at_ = options_.start_pages;
   sqlite3_wal_hook(writer_db, &checkpointer::on_commit, this);
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "storage-ckpt");
@@ -41,20 +46,22 @@ std::uint64_t checkpointer::checkpoints() const {
 // Runs on the writer thread after every COMMIT, so it only compares and, rarely, notifies.
 int checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int wal_pages) {
   auto* me = static_cast<checkpointer*>(self);
-  if (wal_pages >= me->options_.inline_pages) {
+  if (wal_pages < me->last_pages_) // the WAL restarted: a new cycle
+    me->next_pass_at_ = me->options_.start_pages;
+  me->last_pages_ = wal_pages;
+  if (me->bulk_done_.exchange(false, std::memory_order_acq_rel) ||
+      wal_pages >= me->options_.inline_pages) {
     sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     return SQLITE_OK;
   }
-  if (wal_pages < me->options_.start_pages)
+  if (wal_pages < me->next_pass_at_)
     return SQLITE_OK;
-  bool wake = false;
+  me->next_pass_at_ = wal_pages + me->options_.start_pages; // if this cycle's catch-up fails
   {
     std::lock_guard lock(me->mutex_);
-    wake = !me->requested_;
     me->requested_ = true;
   }
-  if (wake)
-    me->wake_.notify_one();
+  me->wake_.notify_one();
   return SQLITE_OK;
 }
 
@@ -72,6 +79,8 @@ void checkpointer::run() {
                                        &copied);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY)
       spdlog::warn("storage checkpointer: checkpoint failed: {}", sqlite3_errmsg(db_.handle()));
+    else
+      bulk_done_.store(true, std::memory_order_release);
     lock.lock();
     ++passes_;
   }

@@ -1,9 +1,11 @@
 // Copies the WAL back into the database file on a thread of its own. SQLite's default is to
 // checkpoint inside the COMMIT that pushed the WAL past 1,000 pages, on the writer thread: a
 // stall of several milliseconds (copy ~4 MB, fsync the database) every few hundred batches,
-// during which no unit commits and every producer waits. That stall was the writer's p99.
+// during which no unit commits and every producer waits. Here the writer only copies the last
+// few pages of each cycle (see checkpointer.cpp).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -44,6 +46,9 @@ private:
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool requested_ = false;     // guarded by mutex_
+  std::atomic<bool> bulk_done_{false}; // a pass finished: the writer's hook copies the rest
+  int last_pages_ = 0;         // writer thread only: WAL length after the previous commit
+  int next_pass_at_ = 0;       // writer thread only: WAL length that requests the next pass
   bool stopping_ = false;      // guarded by mutex_
   std::uint64_t passes_ = 0;   // guarded by mutex_
   std::thread thread_;
