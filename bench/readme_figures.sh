@@ -56,9 +56,10 @@ for target in http actors; do
         | tee "$out/$profile-$target.txt" || rc=$?
       stop_daemon
     else
-      # At actor speed the seed's 6,000,000 stock units sell out within the 5-minute
-      # order-payment profile (then every order is a correct 409): give the run more stock.
-      extra=(); [ "$profile" = order-payment ] && extra=(--stock 1000000)
+      # At actor speed the seed's 6,000,000 stock units and its customers' 50,000,000 KRW each
+      # run out within the 5-minute order-payment profile (then orders and payments get correct
+      # 409s): give the in-process run more of both.
+      extra=(); [ "$profile" = order-payment ] && extra=(--stock 1000000 --balance 1000000000)
       rc=0; "$bench" "${args[@]}" "${extra[@]}" --target actors --db "$out/$profile-$target.db" \
         | tee "$out/$profile-$target.txt" || rc=$?
     fi

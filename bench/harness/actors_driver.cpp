@@ -84,7 +84,8 @@ private:
 
 } // namespace
 
-actors_target::actors_target(const std::string& db_path, int actor_threads, std::int64_t stock)
+actors_target::actors_target(const std::string& db_path, int actor_threads, std::int64_t stock,
+                             std::int64_t balance)
     : path_(db_path) {
   if (path_.empty()) {
     char tmpl[] = "/tmp/actorshop-bench-XXXXXX";
@@ -97,10 +98,11 @@ actors_target::actors_target(const std::string& db_path, int actor_threads, std:
     storage::connection db(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     storage::migrate(db);
     storage::seed(db, domain::now_ms());
-    if (stock > 0) { // before the shop opens: its stock actors load these rows
-      auto raise = db.prepare("UPDATE stock SET quantity = MAX(quantity, ?)");
-      raise.bind(1, stock).run();
-    }
+    // Before the shop opens: its stock and customer actors load these rows.
+    if (stock > 0)
+      db.prepare("UPDATE stock SET quantity = MAX(quantity, ?)").bind(1, stock).run();
+    if (balance > 0)
+      db.prepare("UPDATE balance SET amount = MAX(amount, ?)").bind(1, balance).run();
   }
   actors::shop_options o;
   o.db_path = path_;

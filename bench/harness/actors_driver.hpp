@@ -22,8 +22,10 @@ int status_of_error(int errc_value);
 class actors_target {
 public:
   /// Seeds `db_path` (idempotent; "" = a new temporary file), raises every stock row to at least
-  /// `stock` available units (0: leave them), and opens the shop on it.
-  actors_target(const std::string& db_path, int actor_threads, std::int64_t stock = 0);
+  /// `stock` available units and every balance to at least `balance` (0: leave them), and opens
+  /// the shop on it.
+  actors_target(const std::string& db_path, int actor_threads, std::int64_t stock = 0,
+                std::int64_t balance = 0);
   ~actors_target(); ///< shuts the shop down and removes a temporary database
   actors_target(const actors_target&) = delete;
   actors_target& operator=(const actors_target&) = delete;

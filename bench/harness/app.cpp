@@ -34,7 +34,8 @@ struct app_config {
   std::uint64_t seed = 0;
   bool quiet = false, out_samples = false, no_audit = false;
   int io_threads = 1, actor_threads = 2, server_pid = 0;
-  std::int64_t stock = 0; // --target actors: at least this many units per stock row (0: the seed's)
+  std::int64_t stock = 0;   // --target actors: at least this many units per stock row (0: seed's)
+  std::int64_t balance = 0; // --target actors: at least this much per customer (0: seed's)
   std::int64_t pre_allocated_vus = -1, max_vus = -1;
 };
 
@@ -65,6 +66,10 @@ void add_flags(CLI::App& app, app_config& c) {
   app.add_option("--stock", c.stock,
                  "--target actors: raise every stock row to at least N available units first "
                  "(the seed's 100,000 per option sell out within order-payment at actor speed)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--balance", c.balance,
+                 "--target actors: raise every customer's balance to at least N KRW first "
+                 "(the seed's 50,000,000 run out within order-payment at actor speed)")
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--no-audit", c.no_audit, "skip the after-run audit");
   app.add_flag("-q,--quiet", c.quiet, "no progress line");
@@ -159,7 +164,7 @@ int run_checked(const app_config& c) {
 #ifdef ACTORSHOP_BENCH_WITH_ACTORS
   std::unique_ptr<actors_target> shop;
   if (actors) {
-    shop = std::make_unique<actors_target>(c.db, c.actor_threads, c.stock);
+    shop = std::make_unique<actors_target>(c.db, c.actor_threads, c.stock, c.balance);
     db_path = shop->db_path();
     factory = shop->factory();
   }
@@ -167,9 +172,9 @@ int run_checked(const app_config& c) {
   if (actors)
     throw std::invalid_argument("this build has no actors driver (actorshop_actors missing)");
 #endif
-  if (!actors && c.stock > 0)
-    throw std::invalid_argument("--stock works with --target actors only (the daemon owns its "
-                                "database: seed it instead)");
+  if (!actors && (c.stock > 0 || c.balance > 0))
+    throw std::invalid_argument("--stock and --balance work with --target actors only (the "
+                                "daemon owns its database: seed it instead)");
   if (!actors) {
     http = parse_http_target(c.target);
     factory = make_http_factory(*http);

@@ -132,16 +132,21 @@ TEST_CASE("order-payment against the actors pays every created order", "[bench][
   CHECK(exported_requests(dir.file("s.json"), "payment_201_count") > 0);
 }
 
-TEST_CASE("actorshop-bench --stock raises every stock row before an actors run, and only there",
+TEST_CASE("actorshop-bench --stock and --balance raise the seed before an actors run, only there",
           "[bench][e2e]") {
   temp_dir dir;
   const int rc = run_bench({"--profile", "order-payment", "--target", "actors", "--time-scale",
-                            "0.01", "--quiet", "--stock", "250000", "--db", dir.file("shop.db")});
+                            "0.01", "--quiet", "--stock", "250000", "--balance", "90000000000",
+                            "--db", dir.file("shop.db")});
   CHECK((rc == 0 || rc == exit_threshold_failed)); // 98 would be a failed audit
   actorshop::storage::connection db(dir.file("shop.db"), SQLITE_OPEN_READONLY);
   CHECK(db.query_int64("SELECT MIN(quantity + reserved + sold) FROM stock") == 250000);
   CHECK(db.query_int64("SELECT COUNT(*) FROM stock") == 60);
+  // Payments took some: every balance was raised to 90,000,000,000 and is above 89,000,000,000.
+  CHECK(db.query_int64("SELECT MIN(amount) FROM balance") > 89'000'000'000);
+  CHECK(db.query_int64("SELECT COUNT(*) FROM balance WHERE amount < 50000000") == 0);
   CHECK(run_bench({"--target", "http://127.0.0.1:1", "--stock", "5", "--quiet"}) == 1);
+  CHECK(run_bench({"--target", "http://127.0.0.1:1", "--balance", "5", "--quiet"}) == 1);
 }
 #endif
 
