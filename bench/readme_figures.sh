@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces every benchmark figure of README.md, one after the other (never two loads at once),
-# and keeps the raw outputs in OUT (default var/bench-<date>). ~25 minutes on 2 cores; every load
+# and keeps the raw outputs in OUT (default var/bench-<date>). ~15 minutes on 2 cores; every load
 # is bounded in time and goes to 127.0.0.1 only.
 #   bench/readme_figures.sh [BUILD_DIR] [OUT]      env: QUICK=1 shortens everything (smoke test)
 set -euo pipefail
