@@ -209,9 +209,8 @@ struct writer::impl {
   }
 
   void run();
-  void gather_and_commit(std::size_t expected);
   bool take_more(std::size_t expected, std::chrono::steady_clock::time_point deadline);
-  void commit_range(std::size_t first, std::size_t last);
+  void commit_range(std::size_t first, std::size_t last, std::size_t expected);
   bool run_fast_unit(item& unit);
   void finish(std::size_t first, std::size_t count, bool fast);
   void fail_batch(std::size_t count, const error& e);
@@ -234,41 +233,41 @@ void writer::impl::run() {
         return; // stopping, and everything queued has been committed
       batch.swap(queue);
     }
-    const std::size_t expected =
-        options.linger_us > 0 ? std::min(answered, options.max_batch) : std::size_t{0};
-    if (batch.size() < expected && !injecting.load(std::memory_order_relaxed)) {
-      gather_and_commit(expected);
-    } else {
-      for (std::size_t first = 0; first < batch.size(); first += options.max_batch)
-        commit_range(first, std::min(batch.size(), first + options.max_batch));
-    }
+    // Linger only when the whole batch is smaller than the previous one (then it is one range).
+    std::size_t expected = options.linger_us > 0 ? std::min(answered, options.max_batch) : 0;
+    if (batch.size() >= expected)
+      expected = 0;
+    for (std::size_t first = 0; first < batch.size(); first += options.max_batch)
+      commit_range(first, std::min(batch.size(), first + options.max_batch), expected);
     answered = batch.size();
     batch.clear();
   }
 }
 
-// Lingering for the producers the previous batch answered: they come back through the actors
-// one by one, so each unit runs as soon as it arrives and the transaction commits right after the
-// last one (or at the linger deadline). The batch's SQL thus overlaps the producers' return trip
-// instead of following it.
-void writer::impl::gather_and_commit(std::size_t expected) {
+// Commits batch[first, last) as one transaction. If fewer than `expected` units are in it (the
+// writer lingers for the producers the previous batch answered: they come back through the actors
+// one by one), the transaction stays open up to linger_us and each unit runs as soon as it
+// arrives, so the batch's SQL overlaps the producers' return trip instead of following it.
+void writer::impl::commit_range(std::size_t first, std::size_t last, std::size_t expected) {
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::microseconds(options.linger_us);
   try {
+    // With a failure injection pending the fast path is skipped, so the injected unit fails
+    // exactly once, in run_isolated.
+    bool fast = !injecting.load(std::memory_order_relaxed);
     begin.run();
-    std::size_t ran = 0;
-    bool fast = true;
-    for (;;) {
-      while (fast && ran < batch.size())
+    for (std::size_t ran = first;;) {
+      while (fast && ran < last)
         fast = run_fast_unit(batch[ran++]);
-      if (!fast || ran >= expected || !take_more(expected, deadline))
+      if (!fast || last - first >= expected || !take_more(expected, deadline))
         break;
+      last = batch.size();
     }
-    finish(0, batch.size(), fast);
+    finish(first, last - first, fast);
   } catch (const error& e) {
-    fail_batch(batch.size(), e);
+    fail_batch(last - first, e);
   }
-  answer(0, batch.size());
+  answer(first, last - first);
 }
 
 // Waits until more units are queued (a few at a time, so producers rarely wake the writer) or
@@ -286,22 +285,6 @@ bool writer::impl::take_more(std::size_t expected, std::chrono::steady_clock::ti
   std::move(queue.begin(), queue.begin() + n, std::back_inserter(batch));
   queue.erase(queue.begin(), queue.begin() + n);
   return n > 0;
-}
-
-void writer::impl::commit_range(std::size_t first, std::size_t last) {
-  const std::size_t count = last - first;
-  try {
-    // With a failure injection pending the fast path is skipped, so the injected unit fails
-    // exactly once, in run_isolated.
-    bool fast = !injecting.load(std::memory_order_relaxed);
-    begin.run();
-    for (std::size_t i = 0; fast && i < count; ++i)
-      fast = run_fast_unit(batch[first + i]);
-    finish(first, count, fast);
-  } catch (const error& e) {
-    fail_batch(count, e);
-  }
-  answer(first, count);
 }
 
 // The fast path: a unit without a SAVEPOINT (a savepoint journals each page a unit touches).
