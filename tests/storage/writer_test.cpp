@@ -360,7 +360,9 @@ std::int64_t balance_of(const std::string& path, int id) {
   return db.query_int64("SELECT amount FROM balance WHERE customer_id = " + std::to_string(id));
 }
 
+/// Creates the schema (a writer opened and closed) with customers 1 and 2 holding 100 each.
 void seed_balances(const std::string& path) {
+  { writer w({.path = path}); }
   connection db(path, SQLITE_OPEN_READWRITE);
   db.exec("INSERT INTO balance (customer_id, amount) VALUES (1, 100), (2, 100)");
 }
@@ -369,7 +371,6 @@ void seed_balances(const std::string& path) {
 
 TEST_CASE("add_later sums a batch's deltas per row and writes each row once", "[storage]") {
   testing::temp_dir dir;
-  { writer w({.path = dir.file("shop.db")}); }
   seed_balances(dir.file("shop.db"));
   writer w({.path = dir.file("shop.db")});
   outcomes out(6);
@@ -398,7 +399,6 @@ TEST_CASE("add_later sums a batch's deltas per row and writes each row once", "[
 
 TEST_CASE("a failing unit's add_later deltas are dropped, its neighbours' kept", "[storage]") {
   testing::temp_dir dir;
-  { writer w({.path = dir.file("shop.db")}); }
   seed_balances(dir.file("shop.db"));
   writer w({.path = dir.file("shop.db")});
   outcomes out(5);
