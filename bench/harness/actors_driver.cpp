@@ -44,8 +44,8 @@ awaitable<domain::result<T>> await_facade(asio::any_io_executor ex, Start start)
       asio::use_awaitable);
 }
 
-template <class T> reply to_reply(const domain::result<T>& r, int ok_status) {
-  reply out;
+template <class T> http_answer to_answer(const domain::result<T>& r, int ok_status) {
+  http_answer out;
   out.status = r ? ok_status : status_of_error(static_cast<int>(r.error()));
   return out;
 }
@@ -54,27 +54,28 @@ class actors_client final : public client {
 public:
   actors_client(asio::any_io_executor ex, actors::shop& shop) : ex_(std::move(ex)), shop_(shop) {}
 
-  awaitable<reply> issue_coupon(std::int64_t coupon_id, std::int64_t customer_id) override {
+  awaitable<http_answer> issue_coupon(std::int64_t coupon_id, std::int64_t customer_id) override {
     auto r = co_await await_facade<domain::issued_coupon>(
         ex_, [&](auto cb) { shop_.issue_coupon(coupon_id, customer_id, std::move(cb)); });
-    co_return to_reply(r, 201);
+    co_return to_answer(r, 201);
   }
 
-  awaitable<reply> create_order(std::int64_t customer_id, order_item a, order_item b) override {
+  awaitable<http_answer> create_order(std::int64_t customer_id, order_item a,
+                                      order_item b) override {
     std::vector<domain::order_line_request> lines{{a.product_id, a.option_id, a.quantity},
                                                   {b.product_id, b.option_id, b.quantity}};
     auto r = co_await await_facade<domain::order>(
         ex_, [&](auto cb) { shop_.create_order(customer_id, std::move(lines), std::move(cb)); });
-    reply out = to_reply(r, 201);
+    http_answer out = to_answer(r, 201);
     if (r)
       out.order_id = r->id;
     co_return out;
   }
 
-  awaitable<reply> pay(std::int64_t order_id) override {
+  awaitable<http_answer> pay(std::int64_t order_id) override {
     auto r = co_await await_facade<domain::payment>(
         ex_, [&](auto cb) { shop_.pay(order_id, std::nullopt, std::move(cb)); });
-    co_return to_reply(r, 201);
+    co_return to_answer(r, 201);
   }
 
 private:

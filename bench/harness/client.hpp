@@ -12,7 +12,8 @@
 
 namespace actorshop::bench {
 
-struct reply {
+/// What one call got back, whichever driver made it (named apart from the service's replies).
+struct http_answer {
   int status = 0;            ///< HTTP status; 0 when the transport failed
   std::int64_t order_id = 0; ///< the created order's id (POST /orders, 201)
   std::size_t sent = 0;      ///< bytes on the wire (0 for the actors driver)
@@ -29,11 +30,11 @@ struct order_item {
 class client {
 public:
   virtual ~client() = default;
-  virtual boost::asio::awaitable<reply> issue_coupon(std::int64_t coupon_id,
-                                                     std::int64_t customer_id) = 0;
-  virtual boost::asio::awaitable<reply> create_order(std::int64_t customer_id, order_item a,
-                                                     order_item b) = 0;
-  virtual boost::asio::awaitable<reply> pay(std::int64_t order_id) = 0;
+  virtual boost::asio::awaitable<http_answer> issue_coupon(std::int64_t coupon_id,
+                                                           std::int64_t customer_id) = 0;
+  virtual boost::asio::awaitable<http_answer> create_order(std::int64_t customer_id, order_item a,
+                                                           order_item b) = 0;
+  virtual boost::asio::awaitable<http_answer> pay(std::int64_t order_id) = 0;
   /// Aborts a call in flight (graceful stop expired); later calls reconnect.
   virtual void cancel() {}
 };

@@ -167,9 +167,9 @@ namespace {
 void append_int(std::string& out, std::int64_t v);
 } // namespace
 
-awaitable<reply> http_client::request(std::string_view method, std::string_view path,
-                                      std::string_view body, std::string* body_out) {
-  reply r;
+awaitable<http_answer> http_client::request(std::string_view method, std::string_view path,
+                                            std::string_view body, std::string* body_out) {
+  http_answer r;
   body_out_scratch_ = {};
   if (!socket_.is_open() && !co_await ensure_connected())
     co_return r;
@@ -205,7 +205,7 @@ void append_int(std::string& out, std::int64_t v) {
 } // namespace
 
 // Bodies are built in a reused member string: no allocation per request on the hot path.
-awaitable<reply> http_client::issue_coupon(std::int64_t coupon_id, std::int64_t customer_id) {
+awaitable<http_answer> http_client::issue_coupon(std::int64_t coupon_id, std::int64_t customer_id) {
   body_.assign("{\"couponId\":");
   append_int(body_, coupon_id);
   body_.append(",\"customerId\":");
@@ -214,7 +214,8 @@ awaitable<reply> http_client::issue_coupon(std::int64_t coupon_id, std::int64_t 
   return request("POST", "/coupons/issue", body_); // no coroutine frame of its own
 }
 
-awaitable<reply> http_client::create_order(std::int64_t customer_id, order_item a, order_item b) {
+awaitable<http_answer> http_client::create_order(std::int64_t customer_id, order_item a,
+                                                 order_item b) {
   body_.assign("{\"customerId\":");
   append_int(body_, customer_id);
   body_.append(",\"items\":[");
@@ -228,13 +229,13 @@ awaitable<reply> http_client::create_order(std::int64_t customer_id, order_item 
     body_.push_back('}');
   }
   body_.append("]}");
-  reply r = co_await request("POST", "/orders", body_);
+  http_answer r = co_await request("POST", "/orders", body_);
   if (r.status == 201)
     r.order_id = json_int_field(body_out_scratch_, "orderId");
   co_return r;
 }
 
-awaitable<reply> http_client::pay(std::int64_t order_id) {
+awaitable<http_answer> http_client::pay(std::int64_t order_id) {
   body_.assign("{\"orderId\":");
   append_int(body_, order_id);
   body_.push_back('}');

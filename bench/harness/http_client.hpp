@@ -27,16 +27,17 @@ std::int64_t json_int_field(std::string_view json, std::string_view key);
 class http_client final : public client {
 public:
   http_client(boost::asio::any_io_executor ex, const http_target& target);
-  boost::asio::awaitable<reply> issue_coupon(std::int64_t coupon_id,
-                                             std::int64_t customer_id) override;
-  boost::asio::awaitable<reply> create_order(std::int64_t customer_id, order_item a,
-                                             order_item b) override;
-  boost::asio::awaitable<reply> pay(std::int64_t order_id) override;
+  boost::asio::awaitable<http_answer> issue_coupon(std::int64_t coupon_id,
+                                                   std::int64_t customer_id) override;
+  boost::asio::awaitable<http_answer> create_order(std::int64_t customer_id, order_item a,
+                                                   order_item b) override;
+  boost::asio::awaitable<http_answer> pay(std::int64_t order_id) override;
   void cancel() override;
 
   /// Sends one request and reads the reply; `body_out` (if given) receives the response body.
-  boost::asio::awaitable<reply> request(std::string_view method, std::string_view path,
-                                        std::string_view body, std::string* body_out = nullptr);
+  boost::asio::awaitable<http_answer> request(std::string_view method, std::string_view path,
+                                              std::string_view body,
+                                              std::string* body_out = nullptr);
 
 private:
   boost::asio::awaitable<bool> ensure_connected();

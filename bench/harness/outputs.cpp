@@ -126,8 +126,8 @@ std::string tag_escape(const std::string& v) {
 }
 
 /// POSTs `body` on `conn`, running `io` for at most `limit`; status 0 on timeout or error.
-reply post_once(boost::asio::io_context& io, http_client& conn, const std::string& path,
-                const std::string& body, std::chrono::milliseconds limit) {
+http_answer post_once(boost::asio::io_context& io, http_client& conn, const std::string& path,
+                      const std::string& body, std::chrono::milliseconds limit) {
   auto fut = boost::asio::co_spawn(io, conn.request("POST", path, body), boost::asio::use_future);
   io.restart();
   io.run_for(limit);

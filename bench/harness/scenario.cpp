@@ -61,7 +61,8 @@ void count_outcome(shard& rec, int status) {
     rec.add_rate(i, i == which);
 }
 
-void record_coupon(vu_state& vu, const run_clock& clock, steady::time_point t0, const reply& r) {
+void record_coupon(vu_state& vu, const run_clock& clock, steady::time_point t0,
+                   const http_answer& r) {
   vu.rec->record_request(endpoint::coupon_issue, r.status, micros_since(t0), clock.stage_now(),
                          r.sent, r.received);
   count_outcome(*vu.rec, r.status);
@@ -72,14 +73,15 @@ asio::awaitable<void> order_payment(vu_state& vu, const run_clock& clock, steady
   const std::int64_t customer = order_payment_customer(vu.id, vu.iter);
   const std::int64_t p1 = 5001 + static_cast<std::int64_t>(vu.rng() % 20);
   const std::int64_t p2 = 5001 + static_cast<std::int64_t>(vu.rng() % 20);
-  const reply order = co_await vu.conn->create_order(customer, option_s_of(p1), option_m_of(p2));
+  const http_answer order =
+      co_await vu.conn->create_order(customer, option_s_of(p1), option_m_of(p2));
   vu.rec->record_request(endpoint::orders, order.status, micros_since(t0), clock.stage_now(),
                          order.sent, order.received);
   vu.rec->add_check(0, order.status == 201);
   if (order.status != 201 || order.order_id == 0)
     co_return;
   const auto t1 = steady::now();
-  const reply pay = co_await vu.conn->pay(order.order_id);
+  const http_answer pay = co_await vu.conn->pay(order.order_id);
   vu.rec->record_request(endpoint::payments, pay.status, micros_since(t1), clock.stage_now(),
                          pay.sent, pay.received);
   count_outcome(*vu.rec, pay.status);
@@ -96,7 +98,7 @@ asio::awaitable<void> run_iteration(scenario_kind s, vu_state& vu, const run_clo
   if (s == scenario_kind::coupon_peak) {
     // Inlined rather than awaited: one coroutine frame less per request on the hottest path.
     const std::int64_t customer = 1001 + static_cast<std::int64_t>(vu.rng() % 2000);
-    const reply r = co_await vu.conn->issue_coupon(4001, customer);
+    const http_answer r = co_await vu.conn->issue_coupon(4001, customer);
     record_coupon(vu, clock, t0, r);
   } else
     co_await order_payment(vu, clock, t0);
