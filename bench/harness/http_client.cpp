@@ -7,6 +7,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/url/parse.hpp>
 
 namespace actorshop::bench {
 
@@ -16,28 +17,23 @@ using tcp = asio::ip::tcp;
 constexpr auto no_throw = asio::as_tuple(asio::use_awaitable);
 
 http_target parse_http_target(const std::string& url) {
-  const std::string prefix = "http://";
-  if (url.rfind(prefix, 0) != 0)
+  const auto parsed = boost::urls::parse_uri(url);
+  if (!parsed || parsed->scheme_id() != boost::urls::scheme::http)
     throw std::invalid_argument("target '" + url + "' must be http://HOST:PORT or 'actors'");
-  std::string rest = url.substr(prefix.size());
-  rest = rest.substr(0, rest.find('/'));
   http_target t;
-  const auto colon = rest.rfind(':');
-  t.host = rest.substr(0, colon);
-  if (colon != std::string::npos) {
-    const auto port = rest.substr(colon + 1);
-    int p = 0;
-    auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
-    if (ec != std::errc{} || ptr != port.data() + port.size() || p <= 0 || p > 65535)
-      throw std::invalid_argument("target '" + url + "' has an invalid port");
-    t.port = static_cast<unsigned short>(p);
-  } else {
-    t.port = 80;
-  }
-  if (t.host == "localhost")
-    t.host = "127.0.0.1";
+  t.host = parsed->host_address();
   if (t.host.empty())
     throw std::invalid_argument("target '" + url + "' has no host");
+  if (t.host == "localhost")
+    t.host = "127.0.0.1";
+  t.port = 80;
+  if (parsed->has_port()) {
+    // Boost.URL accepts any digits; 0, an empty port and one above 65535 are ours to refuse.
+    const auto port = parsed->port_number();
+    if (port == 0)
+      throw std::invalid_argument("target '" + url + "' has an invalid port");
+    t.port = port;
+  }
   return t;
 }
 

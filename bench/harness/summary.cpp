@@ -5,8 +5,6 @@
 #include <cstdio>
 #include <sstream>
 
-#include "bench/harness/json_writer.hpp"
-
 namespace actorshop::bench {
 
 namespace {

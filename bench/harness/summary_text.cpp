@@ -1,8 +1,7 @@
-// The k6-layout text summary and the --summary-export JSON (see summary.hpp).
+// The k6-layout text summary (see summary.hpp).
 #include <cstdio>
 #include <sstream>
 
-#include "bench/harness/json_writer.hpp"
 #include "bench/harness/summary.hpp"
 
 namespace actorshop::bench {
@@ -129,56 +128,6 @@ std::string text_summary(const run_totals& run, const profile& prof,
   }
   write_stages(out, run, prof);
   return out.str();
-}
-
-std::string summary_export_json(const run_totals& run, const std::vector<metric_view>& metrics,
-                                const std::vector<threshold_result>& verdicts) {
-  std::ostringstream o;
-  o << "{\"root_group\":{\"name\":\"\",\"path\":\"\",\"id\":\"d41d8cd98f00b204e9800998ecf8427e\","
-       "\"groups\":{},\"checks\":{";
-  const auto& c = run.all.custom;
-  for (std::size_t i = 0; i < run.names.checks.size() && i < c.check_pass.size(); ++i) {
-    const auto& n = run.names.checks[i];
-    o << (i ? "," : "") << json_quote(n) << ":{\"name\":" << json_quote(n)
-      << ",\"path\":" << json_quote("::" + n) << ",\"id\":\"" << std::hex
-      << std::hash<std::string>{}(n) << std::dec << "\",\"passes\":" << c.check_pass[i]
-      << ",\"fails\":" << c.check_fail[i] << "}";
-  }
-  o << "}},\"metrics\":{";
-  bool first = true;
-  for (const auto& m : metrics) {
-    o << (first ? "" : ",") << json_quote(m.name) << ":{";
-    first = false;
-    auto agg = [&](const char* key) {
-      threshold t;
-      t.aggregate = key;
-      if (t.aggregate.rfind("p(", 0) == 0)
-        t.percentile = std::stod(t.aggregate.substr(2)) / 100;
-      return json_number(aggregate_of(m, t).value_or(0));
-    };
-    if (m.type == metric_type::trend)
-      o << "\"avg\":" << agg("avg") << ",\"min\":" << agg("min") << ",\"med\":" << agg("med")
-        << ",\"max\":" << agg("max") << ",\"p(90)\":" << agg("p(90)")
-        << ",\"p(95)\":" << agg("p(95)");
-    else if (m.type == metric_type::counter)
-      o << "\"count\":" << json_number(m.count) << ",\"rate\":" << json_number(m.rate);
-    else if (m.type == metric_type::rate)
-      o << "\"passes\":" << m.passes << ",\"fails\":" << m.fails << ",\"value\":" << agg("rate");
-    else
-      o << "\"value\":" << json_number(m.value) << ",\"min\":" << json_number(m.min)
-        << ",\"max\":" << json_number(m.max);
-    bool any = false;
-    for (const auto& v : verdicts)
-      if (v.t.metric == m.name) {
-        // k6 quirk kept for compatibility: true means the threshold FAILED.
-        o << (any ? "," : ",\"thresholds\":{") << json_quote(v.t.expression) << ":"
-          << (v.ok ? "false" : "true");
-        any = true;
-      }
-    o << (any ? "}}" : "}");
-  }
-  o << "}}\n";
-  return o.str();
 }
 
 } // namespace actorshop::bench
