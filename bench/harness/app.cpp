@@ -153,53 +153,80 @@ audit_input audit_input_of(const run_totals& run, scenario_kind s) {
   return in;
 }
 
+/// What the run talks to: the daemon over HTTP or the actors in-process, and the database to
+/// audit (the actors' own, or --db next to a daemon; empty: audit over HTTP).
+struct target_setup {
+  bool actors = false;
+  std::optional<http_target> http;
+  client_factory factory;
+  std::string db_path;
+#ifdef ACTORSHOP_BENCH_WITH_ACTORS
+  std::unique_ptr<actors_target> shop;
+#endif
+};
+
+target_setup open_target(const app_config& c) {
+  target_setup t;
+  t.actors = c.target == "actors";
+  t.db_path = c.db;
+#ifdef ACTORSHOP_BENCH_WITH_ACTORS
+  if (t.actors) {
+    t.shop = std::make_unique<actors_target>(c.db, c.actor_threads, c.stock, c.balance);
+    t.db_path = t.shop->db_path();
+    t.factory = t.shop->factory();
+  }
+#else
+  if (t.actors)
+    throw std::invalid_argument("this build has no actors driver (actorshop_actors missing)");
+#endif
+  if (!t.actors && (c.stock > 0 || c.balance > 0))
+    throw std::invalid_argument("--stock and --balance work with --target actors only (the "
+                                "daemon owns its database: seed it instead)");
+  if (!t.actors) {
+    t.http = parse_http_target(c.target);
+    t.factory = make_http_factory(*t.http);
+  }
+  return t;
+}
+
+/// The outputs, the progress line and the server's RSS/CPU probe of a run.
+collect_options collect_options_of(const app_config& c, const target_setup& t) {
+  collect_options co;
+  co.progress = !c.quiet && isatty(STDERR_FILENO);
+  output_context oc{t.actors ? "actors://shop" : t.http->url(), "default", c.out_samples};
+  for (const auto& o : c.outs)
+    co.sinks.push_back(make_output(o, oc));
+  std::optional<int> pid = c.server_pid > 0 ? std::optional<int>(c.server_pid)
+                           : t.actors       ? std::optional<int>(getpid())
+                                            : pid_listening_on(t.http->port);
+  if (pid) {
+    auto sampler = std::make_shared<proc_sampler>(*pid);
+    co.probe = [sampler] { return sampler->sample(); };
+  }
+  return co;
+}
+
+/// Stops the actors (so the database is quiet) and audits it against the snapshot before.
+audit_result audit_after(target_setup& t, const audit_snapshot& before, const audit_input& in) {
+#ifdef ACTORSHOP_BENCH_WITH_ACTORS
+  if (t.shop)
+    t.shop->shutdown();
+#endif
+  return !t.db_path.empty() ? audit_db(t.db_path, before, in) : audit_http(*t.http, before, in);
+}
+
 int run_checked(const app_config& c) {
   profile prof = build_profile(c);
   const auto thresholds = build_thresholds(c, prof);
   const auto scenario = parse_scenario(prof.scenario);
-  const bool actors = c.target == "actors";
-  std::optional<http_target> http;
-  client_factory factory;
-  std::string db_path = c.db;
-#ifdef ACTORSHOP_BENCH_WITH_ACTORS
-  std::unique_ptr<actors_target> shop;
-  if (actors) {
-    shop = std::make_unique<actors_target>(c.db, c.actor_threads, c.stock, c.balance);
-    db_path = shop->db_path();
-    factory = shop->factory();
-  }
-#else
-  if (actors)
-    throw std::invalid_argument("this build has no actors driver (actorshop_actors missing)");
-#endif
-  if (!actors && (c.stock > 0 || c.balance > 0))
-    throw std::invalid_argument("--stock and --balance work with --target actors only (the "
-                                "daemon owns its database: seed it instead)");
-  if (!actors) {
-    http = parse_http_target(c.target);
-    factory = make_http_factory(*http);
-  }
-
+  target_setup t = open_target(c);
   std::optional<audit_snapshot> before;
   if (!c.no_audit)
-    before = !db_path.empty() ? db_snapshot(db_path) : http_snapshot(*http, scenario);
+    before = !t.db_path.empty() ? db_snapshot(t.db_path) : http_snapshot(*t.http, scenario);
 
-  collect_options co;
-  co.progress = !c.quiet && isatty(STDERR_FILENO);
-  output_context oc{actors ? "actors://shop" : http->url(), "default", c.out_samples};
-  for (const auto& o : c.outs)
-    co.sinks.push_back(make_output(o, oc));
-  std::optional<int> pid = c.server_pid > 0 ? std::optional<int>(c.server_pid)
-                           : actors         ? std::optional<int>(getpid())
-                                            : pid_listening_on(http->port);
-  std::shared_ptr<proc_sampler> sampler;
-  if (pid) {
-    sampler = std::make_shared<proc_sampler>(*pid);
-    co.probe = [sampler] { return sampler->sample(); };
-  }
-
+  collect_options co = collect_options_of(c, t);
   run_options ro{prof, c.io_threads, c.out_samples, c.seed};
-  runner r(ro, factory);
+  runner r(ro, t.factory);
   const run_totals run = collect(r, co);
   co.sinks.clear(); // flushes the outputs: the InfluxDB writer drains its queue before we go on
 
@@ -212,13 +239,9 @@ int run_checked(const app_config& c) {
 
   audit_result audit;
   if (before) {
-#ifdef ACTORSHOP_BENCH_WITH_ACTORS
-    if (shop)
-      shop->shutdown();
-#endif
-    const auto in = audit_input_of(run, scenario);
-    audit = !db_path.empty() ? audit_db(db_path, *before, in) : audit_http(*http, *before, in);
-    std::cout << "\n  audit (" << (db_path.empty() ? "over HTTP" : db_path) << "):\n" << audit.text;
+    audit = audit_after(t, *before, audit_input_of(run, scenario));
+    std::cout << "\n  audit (" << (t.db_path.empty() ? "over HTTP" : t.db_path) << "):\n"
+              << audit.text;
   }
   if (!c.report.empty())
     write_file(c.report, html_report(run, prof, verdicts, c.target, summary, audit.text));

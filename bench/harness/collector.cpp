@@ -51,6 +51,32 @@ void print_progress(const run_totals& run, const second_point& p, double total) 
   std::fflush(stderr);
 }
 
+/// Sleeps until the next one-second tick, or less when the run ends first.
+void wait_tick(runner& r, steady::time_point& next) {
+  next += std::chrono::seconds(1);
+  while (!r.done() && steady::now() < next)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
+
+/// Adds one second to the run: the vus gauge (sampled while the stages run; after them only
+/// graceful stops remain), the sinks, the totals and the series.
+void add_second(run_totals& run, second_point& p, interval_data& d, bool in_stages,
+                const collect_options& options) {
+  if (options.probe)
+    std::tie(p.server_rss_mb, p.server_cpu_pct) = options.probe();
+  // k6 samples the vus gauge periodically; min/max are over those samples.
+  if (in_stages) {
+    run.vus_min = std::min(run.vus_min, p.vus);
+    run.vus_max_seen = std::max(run.vus_max_seen, p.vus);
+    run.vus_last = p.vus;
+  }
+  for (const auto& sink : options.sinks)
+    sink(p, d);
+  d.samples.clear();
+  run.all.merge(d);
+  run.series.push_back(p);
+}
+
 } // namespace
 
 run_totals collect(runner& r, const collect_options& options) {
@@ -66,42 +92,22 @@ run_totals collect(runner& r, const collect_options& options) {
   run.vus_min = run.vus_max_seen = run.vus_last =
       ramping ? r.prof().start_vus : r.prof().pre_allocated_vus;
   const double total = r.prof().total_duration().count();
-  while (true) {
-    const bool finished = r.done();
-    if (!finished) {
-      next += std::chrono::seconds(1);
-      while (!r.done() && steady::now() < next)
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+  for (bool finished = false; !finished;) {
+    finished = r.done();
+    if (!finished)
+      wait_tick(r, next);
     auto d = drain_all(r);
     const double t = std::chrono::duration<double>(steady::now() - start).count();
     auto p = make_point(r, d, t);
-    if (options.probe)
-      std::tie(p.server_rss_mb, p.server_cpu_pct) = options.probe();
-    // k6 samples the vus gauge periodically; min/max are over those samples.
-    // The gauge is sampled while the stages run; after them only graceful stops remain.
-    if (!finished && t < total) {
-      run.vus_min = std::min(run.vus_min, p.vus);
-      run.vus_max_seen = std::max(run.vus_max_seen, p.vus);
-      run.vus_last = p.vus;
-    }
-    for (const auto& sink : options.sinks)
-      sink(p, d);
-    d.samples.clear();
-    run.all.merge(d);
-    run.series.push_back(p);
+    add_second(run, p, d, !finished && t < total, options);
     if (options.progress)
       print_progress(run, p, total);
-    if (finished)
-      break;
   }
   if (options.progress)
     std::fprintf(stderr, "\n");
   r.join();
   // k6 initializes every VU the stages can ask for before it starts: vus_max is that plan.
-  run.vus_max = std::max(r.vus_max(), r.prof().executor == executor_kind::ramping_vus
-                                          ? r.prof().max_target()
-                                          : r.prof().pre_allocated_vus);
+  run.vus_max = std::max(r.vus_max(), ramping ? r.prof().max_target() : r.prof().pre_allocated_vus);
   run.dropped_iterations = r.dropped_iterations();
   run.elapsed_s = std::chrono::duration<double>(steady::now() - start).count();
   return run;

@@ -1,0 +1,133 @@
+// Profiles read from k6-options-shaped JSON files (see profile.hpp), with simdjson.
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <simdjson.h>
+
+#include "bench/harness/profile.hpp"
+
+namespace actorshop::bench {
+
+namespace {
+
+namespace dom = simdjson::dom;
+
+[[noreturn]] void bad(const std::string& why) {
+  throw std::invalid_argument("profile JSON: " + why);
+}
+
+std::string get_string(dom::element e, const char* what) {
+  std::string_view v;
+  if (e.get(v))
+    bad(std::string(what) + " must be a string");
+  return std::string(v);
+}
+
+seconds_d json_duration(dom::element e) {
+  if (e.is_string())
+    return parse_duration(get_string(e, "duration"));
+  double v = 0;
+  if (e.get(v))
+    bad("duration must be a string like \"30s\" or a number of seconds");
+  return seconds_d{v};
+}
+
+std::int64_t get_int(dom::element e, const char* what) {
+  std::int64_t v = 0;
+  if (e.get(v))
+    bad(std::string(what) + " must be an integer");
+  return v;
+}
+
+/// Reads {"metric": ["expr", {"threshold": "expr", "abortOnFail": false}, ...]}.
+void read_thresholds(dom::object obj, profile& p) {
+  p.thresholds.clear();
+  for (dom::key_value_pair kv : obj) {
+    auto& list = p.thresholds[std::string(kv.key)];
+    auto add = [&](dom::element e) {
+      dom::element inner;
+      if (e.is_object() && !e.at_key("threshold").get(inner))
+        list.push_back(get_string(inner, "threshold"));
+      else
+        list.push_back(get_string(e, "threshold"));
+    };
+    dom::array arr;
+    if (!kv.value.get(arr)) {
+      for (dom::element e : arr)
+        add(e);
+    } else {
+      add(kv.value);
+    }
+  }
+}
+
+void read_stages(dom::array arr, profile& p) {
+  for (dom::element st : arr) {
+    dom::element d, t;
+    if (st.at_key("duration").get(d) || st.at_key("target").get(t))
+      bad("every stage needs a duration and a target");
+    p.stages.push_back({json_duration(d), get_int(t, "target")});
+  }
+}
+
+void read_options(dom::object obj, profile& p) {
+  dom::element e;
+  if (!obj.at_key("name").get(e))
+    p.name = get_string(e, "name");
+  p.scenario = p.name;
+  if (!obj.at_key("scenario").get(e))
+    p.scenario = get_string(e, "scenario");
+  if (!obj.at_key("executor").get(e))
+    p.executor = parse_executor(get_string(e, "executor"));
+  dom::array stages;
+  if (obj.at_key("stages").get(e) || e.get(stages))
+    bad("\"stages\" must be an array of {duration, target}");
+  read_stages(stages, p);
+  dom::object th;
+  if (!obj.at_key("thresholds").get(e)) {
+    if (e.get(th))
+      bad("\"thresholds\" must be an object");
+    read_thresholds(th, p);
+  }
+  const std::pair<const char*, std::int64_t*> ints[] = {{"startVUs", &p.start_vus},
+                                                        {"startRate", &p.start_rate},
+                                                        {"preAllocatedVUs", &p.pre_allocated_vus},
+                                                        {"maxVUs", &p.max_vus}};
+  for (auto [key, out] : ints)
+    if (!obj.at_key(key).get(e))
+      *out = get_int(e, key);
+  if (!obj.at_key("gracefulRampDown").get(e))
+    p.graceful_ramp_down = json_duration(e);
+  if (!obj.at_key("gracefulStop").get(e))
+    p.graceful_stop = json_duration(e);
+}
+
+} // namespace
+
+profile parse_profile_json(const std::string& json, const std::string& fallback_name) {
+  dom::parser parser;
+  dom::element doc;
+  if (auto err = parser.parse(json).get(doc))
+    bad(simdjson::error_message(err));
+  dom::object obj;
+  if (doc.get(obj))
+    bad("the top level must be an object");
+  profile p;
+  p.name = fallback_name;
+  read_options(obj, p);
+  return p;
+}
+
+profile load_profile_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in)
+    throw std::invalid_argument("cannot read profile file '" + path + "'");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto stem = path.substr(path.find_last_of('/') + 1);
+  stem = stem.substr(0, stem.rfind('.'));
+  return parse_profile_json(ss.str(), stem);
+}
+
+} // namespace actorshop::bench
