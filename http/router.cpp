@@ -5,7 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "http/codec.hpp"
+#include "http/decode.hpp"
+#include "http/encode.hpp"
 #include "http/route_table.hpp"
 
 namespace actorshop::http {
@@ -14,15 +15,15 @@ namespace {
 namespace bhttp = boost::beast::http;
 using domain::errc;
 
-reply ok(unsigned status, std::string body) {
-  reply r;
+response ok(unsigned status, std::string body) {
+  response r;
   r.status = status;
   r.body = std::move(body);
   return r;
 }
 
-template <class T> reply from_result(unsigned status, domain::result<T> res) {
-  return res ? ok(status, encode(*res)) : error_reply(res.error());
+template <class T> response from_result(unsigned status, domain::result<T> res) {
+  return res ? ok(status, encode(*res)) : error_response(res.error());
 }
 
 char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
@@ -45,7 +46,7 @@ std::string_view trim(std::string_view s) noexcept {
 }
 
 /// Refuses a body endpoint's request whose Content-Type is not JSON; nothing if it is.
-std::optional<reply> check_json(const request& req) {
+std::optional<response> check_json(const request& req) {
   auto it = req.find(bhttp::field::content_type);
   if (it == req.end() || !is_json_content_type(it->value()))
     return protocol_error(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
@@ -87,13 +88,13 @@ void router::handle(const request& req, respond_fn respond) {
     // decoding fails), so answering now cannot answer twice.
     spdlog::error("request {} {} failed: {}", std::string_view(req.method_string()),
                   std::string_view(req.target()), e.what());
-    respond(error_reply(errc::storage_failure, "internal error"));
+    respond(error_response(errc::storage_failure, "internal error"));
   }
 }
 
 void router::dispatch(const request& req, respond_fn& respond) {
   auto m = match_route(req.method(), req.target());
-  auto answer_now = [&](reply r) {
+  auto answer_now = [&](response r) {
     r.matched = m.matched;
     respond(std::move(r));
   };
@@ -105,7 +106,7 @@ void router::dispatch(const request& req, respond_fn& respond) {
     return answer_now(std::move(r));
   }
   if (m.has_id && m.id == 0)
-    return answer_now(error_reply(errc::invalid_request, "id must be a positive integer"));
+    return answer_now(error_response(errc::invalid_request, "id must be a positive integer"));
   switch (m.matched) {
   case route::issue_coupon:
     return issue_coupon(req, respond);
@@ -122,7 +123,7 @@ void router::dispatch(const request& req, respond_fn& respond) {
   }
 }
 
-reply router::query(const request& req, const route_match& m) {
+response router::query(const request& req, const route_match& m) {
   switch (m.matched) {
   case route::balance:
     return from_result(200, shop_.balance(m.id));
@@ -151,18 +152,18 @@ reply router::query(const request& req, const route_match& m) {
   }
 }
 
-reply router::popular(std::string_view query) {
+response router::popular(std::string_view query) {
   int days = 3;
   if (auto v = query_param(query, "days")) {
     auto n = parse_id(*v);
     if (n < 1 || n > 30)
-      return error_reply(errc::invalid_period);
+      return error_response(errc::invalid_period);
     days = static_cast<int>(n);
   }
   return from_result(200, shop_.popular(days));
 }
 
-reply router::health() const {
+response router::health() const {
   if (draining())
     return protocol_error(503, "SERVICE_UNAVAILABLE", "draining");
   return ok(200, R"({"status":"ok"})");
@@ -170,7 +171,7 @@ reply router::health() const {
 
 // Each command: content type, decode, a slot in the in-flight bound, then hand to the facade.
 #define ACTORSHOP_COMMAND_PROLOGUE(route_id, decoder, var)                                         \
-  auto refuse = [&](reply r) {                                                                     \
+  auto refuse = [&](response r) {                                                                  \
     r.matched = route_id;                                                                          \
     respond(std::move(r));                                                                         \
   };                                                                                               \
@@ -178,12 +179,12 @@ reply router::health() const {
     return refuse(std::move(*bad));                                                                \
   auto decoded_body = decoder(req.body());                                                         \
   if (auto* err = std::get_if<decode_error>(&decoded_body))                                        \
-    return refuse(error_reply(err->code, err->message));                                           \
+    return refuse(error_response(err->code, err->message));                                        \
   auto& var = std::get<0>(decoded_body);                                                           \
   if (draining())                                                                                  \
-    return refuse(error_reply(errc::unavailable, "shutting down"));                                \
+    return refuse(error_response(errc::unavailable, "shutting down"));                             \
   if (!acquire())                                                                                  \
-    return refuse(error_reply(errc::unavailable, "too many requests in flight"));
+    return refuse(error_response(errc::unavailable, "too many requests in flight"));
 
 void router::issue_coupon(const request& req, respond_fn& respond) {
   ACTORSHOP_COMMAND_PROLOGUE(route::issue_coupon, decode_issue, r)

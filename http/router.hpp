@@ -13,7 +13,7 @@
 
 #include "actors/shop.hpp"
 #include "http/metrics.hpp"
-#include "http/reply.hpp"
+#include "http/response.hpp"
 
 namespace actorshop::http {
 
@@ -46,16 +46,16 @@ private:
   void create_order(const request& req, respond_fn& respond);
   void pay(const request& req, respond_fn& respond);
   void create_coupon(const request& req, respond_fn& respond);
-  reply query(const request& req, const struct route_match& m);
-  reply popular(std::string_view query);
-  reply health() const;
+  response query(const request& req, const struct route_match& m);
+  response popular(std::string_view query);
+  response health() const;
 
   /// Reserves a slot for one command; false if max_in_flight are already waiting.
   bool acquire() noexcept;
   void release() noexcept { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
 
   /// Returns a facade callback that frees the slot and answers `status` + encode(value) or the
-  /// error.
+  /// error response.
   template <class T> actors::callback<T> answer(unsigned status, route r, respond_fn respond);
 
   actors::shop& shop_;

@@ -3,7 +3,8 @@
 
 #include <simdjson.h>
 
-#include "http/codec.hpp"
+#include "http/decode.hpp"
+#include "http/encode.hpp"
 #include "http/json_writer.hpp"
 
 using namespace actorshop;
