@@ -53,6 +53,13 @@ std::optional<response> check_json(const request& req) {
   return std::nullopt;
 }
 
+/// Answers `r` as route `matched`'s refusal; returns nothing, for admit().
+std::nullopt_t refuse(route matched, response r, respond_fn& respond) {
+  r.matched = matched;
+  respond(std::move(r));
+  return std::nullopt;
+}
+
 } // namespace
 
 bool is_json_content_type(std::string_view value) noexcept {
@@ -170,64 +177,70 @@ response router::health() const {
 }
 
 // Each command: content type, decode, a slot in the in-flight bound, then hand to the facade.
-#define ACTORSHOP_COMMAND_PROLOGUE(route_id, decoder, var)                                         \
-  auto refuse = [&](response r) {                                                                  \
-    r.matched = route_id;                                                                          \
-    respond(std::move(r));                                                                         \
-  };                                                                                               \
-  if (auto bad = check_json(req))                                                                  \
-    return refuse(std::move(*bad));                                                                \
-  auto decoded_body = decoder(req.body());                                                         \
-  if (auto* err = std::get_if<decode_error>(&decoded_body))                                        \
-    return refuse(error_response(err->code, err->message));                                        \
-  auto& var = std::get<0>(decoded_body);                                                           \
-  if (draining())                                                                                  \
-    return refuse(error_response(errc::unavailable, "shutting down"));                             \
-  if (!acquire())                                                                                  \
-    return refuse(error_response(errc::unavailable, "too many requests in flight"));
+template <class T, class Decode>
+std::optional<T> router::admit(const request& req, route r, Decode decode, respond_fn& respond) {
+  if (auto bad = check_json(req))
+    return refuse(r, std::move(*bad), respond);
+  auto decoded_body = decode(req.body());
+  if (auto* err = std::get_if<decode_error>(&decoded_body))
+    return refuse(r, error_response(err->code, err->message), respond);
+  if (draining())
+    return refuse(r, error_response(errc::unavailable, "shutting down"), respond);
+  if (!acquire())
+    return refuse(r, error_response(errc::unavailable, "too many requests in flight"), respond);
+  return std::move(std::get<T>(decoded_body));
+}
 
 void router::issue_coupon(const request& req, respond_fn& respond) {
-  ACTORSHOP_COMMAND_PROLOGUE(route::issue_coupon, decode_issue, r)
-  shop_.issue_coupon(r.coupon_id, r.customer_id,
+  auto r = admit<issue_request>(req, route::issue_coupon, decode_issue, respond);
+  if (!r)
+    return;
+  shop_.issue_coupon(r->coupon_id, r->customer_id,
                      answer<domain::issued_coupon>(201, route::issue_coupon, std::move(respond)));
 }
 
 void router::charge(const request& req, respond_fn& respond) {
-  ACTORSHOP_COMMAND_PROLOGUE(route::charge, decode_charge, r)
-  shop_.charge(r.customer_id, r.amount,
+  auto r = admit<charge_request>(req, route::charge, decode_charge, respond);
+  if (!r)
+    return;
+  shop_.charge(r->customer_id, r->amount,
                answer<domain::balance_view>(200, route::charge, std::move(respond)));
 }
 
 void router::create_order(const request& req, respond_fn& respond) {
-  ACTORSHOP_COMMAND_PROLOGUE(route::create_order, decode_order, r)
-  shop_.create_order(r.customer_id, std::move(r.lines),
+  auto r = admit<order_request>(req, route::create_order, decode_order, respond);
+  if (!r)
+    return;
+  shop_.create_order(r->customer_id, std::move(r->lines),
                      answer<domain::order>(201, route::create_order, std::move(respond)));
 }
 
 void router::pay(const request& req, respond_fn& respond) {
-  ACTORSHOP_COMMAND_PROLOGUE(route::pay, decode_payment, r)
-  shop_.pay(r.order_id, r.coupon_id, answer<domain::payment>(201, route::pay, std::move(respond)));
+  auto r = admit<payment_request>(req, route::pay, decode_payment, respond);
+  if (!r)
+    return;
+  shop_.pay(r->order_id, r->coupon_id,
+            answer<domain::payment>(201, route::pay, std::move(respond)));
 }
 
 void router::create_coupon(const request& req, respond_fn& respond) {
   auto auth = req.find(bhttp::field::authorization);
   if (auth == req.end()) {
-    auto r = protocol_error(401, "UNAUTHORIZED", "admin token required");
-    r.matched = route::create_coupon;
-    return respond(std::move(r));
+    refuse(route::create_coupon, protocol_error(401, "UNAUTHORIZED", "admin token required"),
+           respond);
+    return;
   }
   std::string_view value = auth->value();
   if (options_.admin_token.empty() || !value.starts_with("Bearer ") ||
       trim(value.substr(7)) != options_.admin_token) {
-    auto r = protocol_error(403, "FORBIDDEN", "admin token rejected");
-    r.matched = route::create_coupon;
-    return respond(std::move(r));
+    refuse(route::create_coupon, protocol_error(403, "FORBIDDEN", "admin token rejected"), respond);
+    return;
   }
-  ACTORSHOP_COMMAND_PROLOGUE(route::create_coupon, decode_coupon_spec, spec)
-  shop_.create_coupon(std::move(spec),
+  auto spec = admit<domain::coupon_spec>(req, route::create_coupon, decode_coupon_spec, respond);
+  if (!spec)
+    return;
+  shop_.create_coupon(std::move(*spec),
                       answer<domain::coupon>(201, route::create_coupon, std::move(respond)));
 }
-
-#undef ACTORSHOP_COMMAND_PROLOGUE
 
 } // namespace actorshop::http

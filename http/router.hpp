@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <boost/beast/http/message.hpp>
@@ -49,6 +50,12 @@ private:
   response query(const request& req, const struct route_match& m);
   response popular(std::string_view query);
   response health() const;
+
+  /// Returns the decoded body of a command the facade may take (JSON content type, a valid
+  /// body, not draining, a free slot in the in-flight bound, now taken); otherwise answers the
+  /// refusal through `respond` and returns nothing.
+  template <class T, class Decode>
+  std::optional<T> admit(const request& req, route r, Decode decode, respond_fn& respond);
 
   /// Reserves a slot for one command; false if max_in_flight are already waiting.
   bool acquire() noexcept;
