@@ -19,7 +19,7 @@ start_daemon() {
   shop_db="$out/$1.db"
   rm -f "$shop_db" "$shop_db-wal" "$shop_db-shm"
   shop_port="$(free_port)"
-  "$build/http/actorshop" --db "$shop_db" --port "$shop_port" --seed --log-level warn \
+  "$build/daemon/actorshop" --db "$shop_db" --port "$shop_port" --seed --log-level warn \
     >"$out/$1.daemon.out" 2>"$out/$1.daemon.err" &
   shop_pid=$!
   for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$shop_port") 2>/dev/null && return 0; sleep 0.1; done

@@ -36,7 +36,7 @@ build() {
 run() {
   local db="${ACTORSHOP_DB:-$root/var/actorshop.db}"
   mkdir -p "$(dirname "$db")"
-  "$build/http/actorshop" --config "$root/config/actorshop.toml" --db "$db" --seed "$@"
+  "$build/daemon/actorshop" --config "$root/config/actorshop.toml" --db "$db" --seed "$@"
 }
 
 test_all() {

@@ -1,5 +1,6 @@
 // Response encoding: domain views -> JSON bodies with the field names of spec §3.
-#include "http/codec.hpp"
+#include "http/encode.hpp"
+
 #include "http/json_writer.hpp"
 
 namespace actorshop::http {

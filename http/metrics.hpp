@@ -14,7 +14,7 @@
 #include <boost/beast/http/verb.hpp>
 
 #include "actors/shop.hpp"
-#include "http/reply.hpp"
+#include "http/route.hpp"
 
 namespace actorshop::http {
 

@@ -10,7 +10,7 @@
 #include <boost/beast/http/verb.hpp>
 
 #include "domain/money.hpp"
-#include "http/reply.hpp"
+#include "http/route.hpp"
 
 namespace actorshop::http {
 

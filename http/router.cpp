@@ -5,7 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "http/codec.hpp"
+#include "http/decode.hpp"
+#include "http/encode.hpp"
 #include "http/route_table.hpp"
 
 namespace actorshop::http {
@@ -14,15 +15,15 @@ namespace {
 namespace bhttp = boost::beast::http;
 using domain::errc;
 
-reply ok(unsigned status, std::string body) {
-  reply r;
+response ok(unsigned status, std::string body) {
+  response r;
   r.status = status;
   r.body = std::move(body);
   return r;
 }
 
-template <class T> reply from_result(unsigned status, domain::result<T> res) {
-  return res ? ok(status, encode(*res)) : error_reply(res.error());
+template <class T> response from_result(unsigned status, domain::result<T> res) {
+  return res ? ok(status, encode(*res)) : error_response(res.error());
 }
 
 char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
@@ -45,10 +46,17 @@ std::string_view trim(std::string_view s) noexcept {
 }
 
 /// Refuses a body endpoint's request whose Content-Type is not JSON; nothing if it is.
-std::optional<reply> check_json(const request& req) {
+std::optional<response> check_json(const request& req) {
   auto it = req.find(bhttp::field::content_type);
   if (it == req.end() || !is_json_content_type(it->value()))
     return protocol_error(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
+  return std::nullopt;
+}
+
+/// Answers `r` as route `matched`'s refusal; returns nothing, for admit().
+std::nullopt_t refuse(route matched, response r, respond_fn& respond) {
+  r.matched = matched;
+  respond(std::move(r));
   return std::nullopt;
 }
 
@@ -87,13 +95,13 @@ void router::handle(const request& req, respond_fn respond) {
     // decoding fails), so answering now cannot answer twice.
     spdlog::error("request {} {} failed: {}", std::string_view(req.method_string()),
                   std::string_view(req.target()), e.what());
-    respond(error_reply(errc::storage_failure, "internal error"));
+    respond(error_response(errc::storage_failure, "internal error"));
   }
 }
 
 void router::dispatch(const request& req, respond_fn& respond) {
   auto m = match_route(req.method(), req.target());
-  auto answer_now = [&](reply r) {
+  auto answer_now = [&](response r) {
     r.matched = m.matched;
     respond(std::move(r));
   };
@@ -105,7 +113,7 @@ void router::dispatch(const request& req, respond_fn& respond) {
     return answer_now(std::move(r));
   }
   if (m.has_id && m.id == 0)
-    return answer_now(error_reply(errc::invalid_request, "id must be a positive integer"));
+    return answer_now(error_response(errc::invalid_request, "id must be a positive integer"));
   switch (m.matched) {
   case route::issue_coupon:
     return issue_coupon(req, respond);
@@ -122,7 +130,7 @@ void router::dispatch(const request& req, respond_fn& respond) {
   }
 }
 
-reply router::query(const request& req, const route_match& m) {
+response router::query(const request& req, const route_match& m) {
   switch (m.matched) {
   case route::balance:
     return from_result(200, shop_.balance(m.id));
@@ -151,82 +159,88 @@ reply router::query(const request& req, const route_match& m) {
   }
 }
 
-reply router::popular(std::string_view query) {
+response router::popular(std::string_view query) {
   int days = 3;
   if (auto v = query_param(query, "days")) {
     auto n = parse_id(*v);
     if (n < 1 || n > 30)
-      return error_reply(errc::invalid_period);
+      return error_response(errc::invalid_period);
     days = static_cast<int>(n);
   }
   return from_result(200, shop_.popular(days));
 }
 
-reply router::health() const {
+response router::health() const {
   if (draining())
     return protocol_error(503, "SERVICE_UNAVAILABLE", "draining");
   return ok(200, R"({"status":"ok"})");
 }
 
 // Each command: content type, decode, a slot in the in-flight bound, then hand to the facade.
-#define ACTORSHOP_COMMAND_PROLOGUE(route_id, decoder, var)                                         \
-  auto refuse = [&](reply r) {                                                                     \
-    r.matched = route_id;                                                                          \
-    respond(std::move(r));                                                                         \
-  };                                                                                               \
-  if (auto bad = check_json(req))                                                                  \
-    return refuse(std::move(*bad));                                                                \
-  auto decoded_body = decoder(req.body());                                                         \
-  if (auto* err = std::get_if<decode_error>(&decoded_body))                                        \
-    return refuse(error_reply(err->code, err->message));                                           \
-  auto& var = std::get<0>(decoded_body);                                                           \
-  if (draining())                                                                                  \
-    return refuse(error_reply(errc::unavailable, "shutting down"));                                \
-  if (!acquire())                                                                                  \
-    return refuse(error_reply(errc::unavailable, "too many requests in flight"));
+template <class T, class Decode>
+std::optional<T> router::admit(const request& req, route r, Decode decode, respond_fn& respond) {
+  if (auto bad = check_json(req))
+    return refuse(r, std::move(*bad), respond);
+  auto decoded_body = decode(req.body());
+  if (auto* err = std::get_if<decode_error>(&decoded_body))
+    return refuse(r, error_response(err->code, err->message), respond);
+  if (draining())
+    return refuse(r, error_response(errc::unavailable, "shutting down"), respond);
+  if (!acquire())
+    return refuse(r, error_response(errc::unavailable, "too many requests in flight"), respond);
+  return std::move(std::get<T>(decoded_body));
+}
 
 void router::issue_coupon(const request& req, respond_fn& respond) {
-  ACTORSHOP_COMMAND_PROLOGUE(route::issue_coupon, decode_issue, r)
-  shop_.issue_coupon(r.coupon_id, r.customer_id,
+  auto r = admit<issue_request>(req, route::issue_coupon, decode_issue, respond);
+  if (!r)
+    return;
+  shop_.issue_coupon(r->coupon_id, r->customer_id,
                      answer<domain::issued_coupon>(201, route::issue_coupon, std::move(respond)));
 }
 
 void router::charge(const request& req, respond_fn& respond) {
-  ACTORSHOP_COMMAND_PROLOGUE(route::charge, decode_charge, r)
-  shop_.charge(r.customer_id, r.amount,
+  auto r = admit<charge_request>(req, route::charge, decode_charge, respond);
+  if (!r)
+    return;
+  shop_.charge(r->customer_id, r->amount,
                answer<domain::balance_view>(200, route::charge, std::move(respond)));
 }
 
 void router::create_order(const request& req, respond_fn& respond) {
-  ACTORSHOP_COMMAND_PROLOGUE(route::create_order, decode_order, r)
-  shop_.create_order(r.customer_id, std::move(r.lines),
+  auto r = admit<order_request>(req, route::create_order, decode_order, respond);
+  if (!r)
+    return;
+  shop_.create_order(r->customer_id, std::move(r->lines),
                      answer<domain::order>(201, route::create_order, std::move(respond)));
 }
 
 void router::pay(const request& req, respond_fn& respond) {
-  ACTORSHOP_COMMAND_PROLOGUE(route::pay, decode_payment, r)
-  shop_.pay(r.order_id, r.coupon_id, answer<domain::payment>(201, route::pay, std::move(respond)));
+  auto r = admit<payment_request>(req, route::pay, decode_payment, respond);
+  if (!r)
+    return;
+  shop_.pay(r->order_id, r->coupon_id,
+            answer<domain::payment>(201, route::pay, std::move(respond)));
 }
 
 void router::create_coupon(const request& req, respond_fn& respond) {
   auto auth = req.find(bhttp::field::authorization);
   if (auth == req.end()) {
-    auto r = protocol_error(401, "UNAUTHORIZED", "admin token required");
-    r.matched = route::create_coupon;
-    return respond(std::move(r));
+    refuse(route::create_coupon, protocol_error(401, "UNAUTHORIZED", "admin token required"),
+           respond);
+    return;
   }
   std::string_view value = auth->value();
   if (options_.admin_token.empty() || !value.starts_with("Bearer ") ||
       trim(value.substr(7)) != options_.admin_token) {
-    auto r = protocol_error(403, "FORBIDDEN", "admin token rejected");
-    r.matched = route::create_coupon;
-    return respond(std::move(r));
+    refuse(route::create_coupon, protocol_error(403, "FORBIDDEN", "admin token rejected"), respond);
+    return;
   }
-  ACTORSHOP_COMMAND_PROLOGUE(route::create_coupon, decode_coupon_spec, spec)
-  shop_.create_coupon(std::move(spec),
+  auto spec = admit<domain::coupon_spec>(req, route::create_coupon, decode_coupon_spec, respond);
+  if (!spec)
+    return;
+  shop_.create_coupon(std::move(*spec),
                       answer<domain::coupon>(201, route::create_coupon, std::move(respond)));
 }
-
-#undef ACTORSHOP_COMMAND_PROLOGUE
 
 } // namespace actorshop::http

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <boost/beast/http/message.hpp>
@@ -13,7 +14,7 @@
 
 #include "actors/shop.hpp"
 #include "http/metrics.hpp"
-#include "http/reply.hpp"
+#include "http/response.hpp"
 
 namespace actorshop::http {
 
@@ -46,16 +47,22 @@ private:
   void create_order(const request& req, respond_fn& respond);
   void pay(const request& req, respond_fn& respond);
   void create_coupon(const request& req, respond_fn& respond);
-  reply query(const request& req, const struct route_match& m);
-  reply popular(std::string_view query);
-  reply health() const;
+  response query(const request& req, const struct route_match& m);
+  response popular(std::string_view query);
+  response health() const;
+
+  /// Returns the decoded body of a command the facade may take (JSON content type, a valid
+  /// body, not draining, a free slot in the in-flight bound, now taken); otherwise answers the
+  /// refusal through `respond` and returns nothing.
+  template <class T, class Decode>
+  std::optional<T> admit(const request& req, route r, Decode decode, respond_fn& respond);
 
   /// Reserves a slot for one command; false if max_in_flight are already waiting.
   bool acquire() noexcept;
   void release() noexcept { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
 
   /// Returns a facade callback that frees the slot and answers `status` + encode(value) or the
-  /// error.
+  /// error response.
   template <class T> actors::callback<T> answer(unsigned status, route r, respond_fn respond);
 
   actors::shop& shop_;

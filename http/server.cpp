@@ -1,13 +1,10 @@
-// io threads, signals and the drain.
+// io threads and the drain.
 #include "http/server.hpp"
-
-#include <sys/resource.h>
 
 #include <thread>
 #include <vector>
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
 namespace actorshop::http {
@@ -19,11 +16,6 @@ server::server(actors::shop& shop, server_options options, router_options routin
       listener_(std::make_shared<listener>(ioc_, ctx_)), drain_timer_(ioc_) {}
 
 void server::run() {
-  net::signal_set signals(ioc_, SIGINT, SIGTERM);
-  signals.async_wait([this](boost::system::error_code ec, int) {
-    if (!ec)
-      stop();
-  });
   listener_->run();
   std::vector<std::thread> threads;
   for (int i = 1; i < ctx_.options.io_threads; ++i)
@@ -33,13 +25,13 @@ void server::run() {
     t.join();
 }
 
-void server::stop() {
+void server::drain() {
   if (stopping_.exchange(true))
     return;
-  net::post(ioc_, [this] { on_signal(); });
+  net::post(ioc_, [this] { on_drain(); });
 }
 
-void server::on_signal() {
+void server::on_drain() {
   spdlog::info("draining: health 503, no new connections, waiting for {} in-flight requests",
                router_.in_flight());
   router_.start_draining();
@@ -62,18 +54,6 @@ void server::wait_for_in_flight(std::chrono::steady_clock::time_point deadline) 
     if (!ec)
       wait_for_in_flight(deadline);
   });
-}
-
-std::uint64_t raise_open_file_limit() {
-  rlimit lim{};
-  if (getrlimit(RLIMIT_NOFILE, &lim) != 0)
-    return 0;
-  if (lim.rlim_cur < lim.rlim_max) {
-    lim.rlim_cur = lim.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &lim);
-    getrlimit(RLIMIT_NOFILE, &lim);
-  }
-  return lim.rlim_cur;
 }
 
 } // namespace actorshop::http

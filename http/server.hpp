@@ -1,6 +1,6 @@
-// server: the HTTP side of the daemon: io threads over one io_context, the listener, and the
-// graceful drain on SIGTERM/SIGINT (health 503, stop accepting, bounded wait for in-flight
-// requests, then stop).
+// server: the HTTP server component: io threads over one io_context, the listener, and the
+// graceful drain (health 503, stop accepting, bounded wait for in-flight requests, then stop).
+// It knows no signals: the daemon decides when to drain.
 #pragma once
 
 #include <memory>
@@ -22,15 +22,15 @@ public:
 
   unsigned short port() const { return listener_->port(); }
 
-  /// Serves on options.io_threads threads (this one included) until a signal drained the
-  /// server or stop() was called. Returns after every io thread has finished.
+  /// Serves on options.io_threads threads (this one included) until drain() has finished.
+  /// Returns after every io thread has finished.
   void run();
 
-  /// Starts the drain from any thread.
-  void stop();
+  /// Starts the drain from any thread; later calls do nothing.
+  void drain();
 
 private:
-  void on_signal();
+  void on_drain();
   void wait_for_in_flight(std::chrono::steady_clock::time_point deadline);
 
   boost::asio::io_context ioc_;
@@ -41,8 +41,5 @@ private:
   boost::asio::steady_timer drain_timer_;
   std::atomic<bool> stopping_{false};
 };
-
-/// Raises RLIMIT_NOFILE's soft limit to the hard limit; returns the new soft limit.
-std::uint64_t raise_open_file_limit();
 
 } // namespace actorshop::http

@@ -92,7 +92,7 @@ void session::on_read(beast::error_code ec, std::size_t) {
 
 void session::on_parse_error(beast::error_code ec) {
   keep_alive_ = false;
-  reply r;
+  response r;
   if (ec == bhttp::error::body_limit)
     r = protocol_error(413, "PAYLOAD_TOO_LARGE", "request body is too large");
   else if (ec == bhttp::error::header_limit)
@@ -118,10 +118,11 @@ void session::handle_request() {
   else
     request_id_.clear();
   auto seq = pending_ = ++seq_;
-  ctx_.handler.handle(req, [self = shared_from_this(), seq](reply r) {
+  ctx_.handler.handle(req, [self = shared_from_this(), seq](response r) {
     // Runs inline when the router answers at once (we are on the strand), else one hop back.
-    net::dispatch(self->strand_,
-                  [self, seq, r = std::move(r)]() mutable { self->on_reply(seq, std::move(r)); });
+    net::dispatch(self->strand_, [self, seq, r = std::move(r)]() mutable {
+      self->on_response(seq, std::move(r));
+    });
   });
   if (pending_ == seq) { // the actors are working: bound their time
     deadline_ = started_ + ctx_.options.request_timeout;
@@ -136,7 +137,7 @@ void session::arm_watchdog() {
   watchdog_.async_wait(beast::bind_front_handler(&session::on_watchdog, shared_from_this()));
 }
 
-void session::on_reply(std::uint64_t seq, reply r) {
+void session::on_response(std::uint64_t seq, response r) {
   if (seq != pending_)
     return; // a late answer after the 504: dropped (the session is kept alive by `self`)
   pending_ = 0;
@@ -149,13 +150,13 @@ void session::on_watchdog(beast::error_code ec) {
     return; // closed, or idle: the next request re-arms it
   if (std::chrono::steady_clock::now() < deadline_)
     return arm_watchdog(); // a newer request is pending: sleep until its deadline
-  pending_ = 0;            // its late answer will be dropped by on_reply
-  auto r = error_reply(domain::errc::timeout);
+  pending_ = 0;            // its late answer will be dropped by on_response
+  auto r = error_response(domain::errc::timeout);
   r.matched = route::unmatched;
   do_write(r);
 }
 
-void session::do_write(const reply& r) {
+void session::do_write(const response& r) {
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started_);
   const auto method = parser_ ? parser_->get().method() : bhttp::verb::unknown;

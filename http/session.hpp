@@ -59,10 +59,10 @@ private:
   void on_read(boost::beast::error_code ec, std::size_t n);
   void on_parse_error(boost::beast::error_code ec);
   void handle_request();
-  void on_reply(std::uint64_t seq, reply r);
+  void on_response(std::uint64_t seq, response r);
   void arm_watchdog();
   void on_watchdog(boost::beast::error_code ec);
-  void do_write(const reply& r);
+  void do_write(const response& r);
   void on_write(boost::beast::error_code ec, std::size_t n);
   void do_close();
   void append_request_id(std::string& out) const;

@@ -12,7 +12,7 @@
 #include "actors/shop.hpp"
 #include "domain/errors.hpp"
 #include "domain/time.hpp"
-#include "http/reply.hpp"
+#include "http/response.hpp"
 #include "storage/schema.hpp"
 #include "storage/seed.hpp"
 #include "storage/sqlite.hpp"

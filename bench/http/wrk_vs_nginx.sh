@@ -8,7 +8,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${1:-${ACTORSHOP_BUILD_DIR:-$root/build}}"
-bin="$build/http/actorshop"
+bin="$build/daemon/actorshop"
 lua="$root/bench/http/coupon_issue.lua"
 runs="${RUNS:-3}"
 duration="${DURATION:-3s}"

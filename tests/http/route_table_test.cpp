@@ -1,7 +1,7 @@
 // Routing and the error-kind -> status mapping.
 #include <catch2/catch.hpp>
 
-#include "http/reply.hpp"
+#include "http/response.hpp"
 #include "http/route_table.hpp"
 
 using namespace actorshop;
@@ -71,6 +71,6 @@ TEST_CASE("each error kind maps to exactly one HTTP status", "[http][route]") {
   CHECK(status_of(k::unavailable) == 503);
   CHECK(status_of(k::timeout) == 504);
   CHECK(status_of(k::internal) == 500);
-  CHECK(error_reply(domain::errc::coupon_insufficient).status == 409);
-  CHECK(error_reply(domain::errc::unavailable).retry_after);
+  CHECK(error_response(domain::errc::coupon_insufficient).status == 409);
+  CHECK(error_response(domain::errc::unavailable).retry_after);
 }

@@ -39,15 +39,15 @@ struct fixture {
   }
   ~fixture() { shop->shutdown(); }
 
-  reply call(bhttp::verb method, const std::string& target, const std::string& body = {},
-             const std::string& content_type = "application/json") {
+  response call(bhttp::verb method, const std::string& target, const std::string& body = {},
+                const std::string& content_type = "application/json") {
     request req{method, target, 11};
     if (!content_type.empty())
       req.set(bhttp::field::content_type, content_type);
     req.body() = body;
-    std::promise<reply> p;
+    std::promise<response> p;
     auto f = p.get_future();
-    r->handle(req, [&p](reply rep) { p.set_value(std::move(rep)); });
+    r->handle(req, [&p](response rep) { p.set_value(std::move(rep)); });
     REQUIRE(f.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
     return f.get();
   }
@@ -101,12 +101,12 @@ TEST_CASE("the admin endpoint needs the bearer token", "[http][router]") {
   req.set(bhttp::field::content_type, "application/json");
   req.set(bhttp::field::authorization, "Bearer wrong");
   req.body() = spec;
-  std::promise<reply> p;
-  f.r->handle(req, [&p](reply rep) { p.set_value(std::move(rep)); });
+  std::promise<response> p;
+  f.r->handle(req, [&p](response rep) { p.set_value(std::move(rep)); });
   CHECK(p.get_future().get().status == 403);
   req.set(bhttp::field::authorization, "Bearer admin");
-  std::promise<reply> q;
-  f.r->handle(req, [&q](reply rep) { q.set_value(std::move(rep)); });
+  std::promise<response> q;
+  f.r->handle(req, [&q](response rep) { q.set_value(std::move(rep)); });
   auto created = q.get_future().get();
   CHECK(created.status == 201);
   CHECK(created.body.find(R"("name":"봄")") != std::string::npos);

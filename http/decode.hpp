@@ -1,5 +1,5 @@
-// codec: request bodies -> domain requests (strict, errors name the field) and domain views ->
-// response bodies, with the exact field names of spec §3.
+// decode: request bodies -> domain requests, strict, with errors that name the field (the field
+// names of spec §3).
 #pragma once
 
 #include <optional>
@@ -40,19 +40,5 @@ decoded<charge_request> decode_charge(const std::string& body);
 decoded<order_request> decode_order(const std::string& body);
 decoded<payment_request> decode_payment(const std::string& body);
 decoded<domain::coupon_spec> decode_coupon_spec(const std::string& body);
-
-std::string encode(const domain::balance_view& v);
-std::string encode(const std::vector<domain::balance_change>& v);
-std::string encode(const std::vector<domain::product_summary>& v);
-std::string encode(const domain::product_detail& v);
-std::string encode(const std::vector<domain::popular_product>& v);
-std::string encode(const domain::issued_coupon& v);
-std::string encode(const std::vector<domain::wallet_coupon>& v);
-std::string encode(const domain::order& v);
-std::string encode(const domain::payment& v);
-std::string encode(const domain::coupon& v);
-
-/// Returns `{"code": code, "message": message}`.
-std::string encode_error(std::string_view code, std::string_view message);
 
 } // namespace actorshop::http

@@ -1,5 +1,5 @@
-// Request decoding: strict, with errors that name the field (encoding is in encode.cpp).
-#include "http/codec.hpp"
+// Request decoding: strict, with errors that name the field.
+#include "http/decode.hpp"
 
 #include <limits>
 

@@ -8,13 +8,13 @@
 #include <vector>
 
 #include "actors/shop.hpp"
-#include "http/router.hpp"
 #include "http/session.hpp"
 
-namespace actorshop::http {
+namespace actorshop::daemon {
 
+/// Everything the daemon's components are built from.
 struct settings {
-  server_options server;
+  http::server_options server;
   actors::shop_options shop;
   std::string admin_token;
   std::int64_t max_in_flight = 10'000;
@@ -33,4 +33,4 @@ std::optional<settings> load_settings(int argc, char** argv, int& exit_code);
 /// Parses "FULL" / "NORMAL" (any case).
 std::optional<storage::sync_mode> parse_sync(std::string_view s);
 
-} // namespace actorshop::http
+} // namespace actorshop::daemon

@@ -1,10 +1,7 @@
-// The JSON codec: strict decoding (errors name the field) and exact encoding.
+// Request decoding: strict, with errors that name the field.
 #include <catch2/catch.hpp>
 
-#include <simdjson.h>
-
-#include "http/codec.hpp"
-#include "http/json_writer.hpp"
+#include "http/decode.hpp"
 
 using namespace actorshop;
 using namespace actorshop::http;
@@ -18,32 +15,7 @@ template <class T> decode_error error_of(const decoded<T>& d) {
 
 } // namespace
 
-TEST_CASE("the JSON writer escapes quotes, backslashes and control characters", "[http][codec]") {
-  std::string out;
-  append_json_string(out, std::string("a\"b\\c\n\t\x01\x1f", 9));
-  CHECK(out == R"("a\"b\\c\n\t\u0001\u001f")");
-}
-
-TEST_CASE("UTF-8 product names round-trip exactly through the writer and simdjson",
-          "[http][codec]") {
-  const std::string name = "티셔츠 \"특가\" ✓ 😀";
-  std::string out;
-  json_writer(out).begin_object().member("name", name).end_object();
-  simdjson::dom::parser parser;
-  std::string_view back;
-  REQUIRE(parser.parse(out)["name"].get(back) == simdjson::SUCCESS);
-  CHECK(std::string(back) == name);
-}
-
-TEST_CASE("nested arrays and objects get commas only between members", "[http][codec]") {
-  domain::product_detail p{5001, "티셔츠", 10000, {{6001, "S", 0, 5}, {6002, "M", 1000, 6}}};
-  CHECK(encode(p) == R"({"id":5001,"name":"티셔츠","basePrice":10000,"options":[)"
-                     R"({"id":6001,"name":"S","extraPrice":0,"stock":5},)"
-                     R"({"id":6002,"name":"M","extraPrice":1000,"stock":6}]})");
-  CHECK(encode(std::vector<domain::product_summary>{}) == "[]");
-}
-
-TEST_CASE("an issue request decodes couponId and customerId", "[http][codec]") {
+TEST_CASE("an issue request decodes couponId and customerId", "[http][decode]") {
   auto d = decode_issue(R"({"couponId":4001,"customerId":1001,"extra":[1,2]})");
   REQUIRE(std::holds_alternative<issue_request>(d));
   CHECK(std::get<issue_request>(d).coupon_id == 4001);
@@ -51,7 +23,7 @@ TEST_CASE("an issue request decodes couponId and customerId", "[http][codec]") {
 }
 
 TEST_CASE("malformed and mistyped bodies are refused with a message naming the field",
-          "[http][codec]") {
+          "[http][decode]") {
   CHECK(error_of(decode_issue("")).message == "request body is empty");
   CHECK(error_of(decode_issue(R"({"couponId":4001)")).message.starts_with("malformed JSON"));
   CHECK(error_of(decode_issue(R"([1,2])")).message == "request body must be a JSON object");
@@ -72,7 +44,7 @@ TEST_CASE("malformed and mistyped bodies are refused with a message naming the f
         "request body is not valid UTF-8");
 }
 
-TEST_CASE("amounts outside 64 bits are BALANCE_INVALID_AMOUNT, never a crash", "[http][codec]") {
+TEST_CASE("amounts outside 64 bits are BALANCE_INVALID_AMOUNT, never a crash", "[http][decode]") {
   auto e = error_of(decode_charge(R"({"customerId":1001,"amount":18446744073709551615})"));
   CHECK(e.code == domain::errc::balance_invalid_amount);
   auto ok = decode_charge(R"({"customerId":1001,"amount":-5})");
@@ -81,7 +53,7 @@ TEST_CASE("amounts outside 64 bits are BALANCE_INVALID_AMOUNT, never a crash", "
         domain::errc::invalid_request);
 }
 
-TEST_CASE("an order needs items, each with ids and a quantity of at least 1", "[http][codec]") {
+TEST_CASE("an order needs items, each with ids and a quantity of at least 1", "[http][decode]") {
   auto d = decode_order(
       R"({"customerId":1001,"items":[{"productId":5001,"productOptionId":6001,"quantity":2}]})");
   REQUIRE(std::holds_alternative<order_request>(d));
@@ -99,7 +71,7 @@ TEST_CASE("an order needs items, each with ids and a quantity of at least 1", "[
           .code == domain::errc::order_invalid_quantity);
 }
 
-TEST_CASE("a payment's couponId is optional and may be null", "[http][codec]") {
+TEST_CASE("a payment's couponId is optional and may be null", "[http][decode]") {
   auto a = decode_payment(R"({"orderId":7})");
   REQUIRE(std::holds_alternative<payment_request>(a));
   CHECK_FALSE(std::get<payment_request>(a).coupon_id);
@@ -111,7 +83,7 @@ TEST_CASE("a payment's couponId is optional and may be null", "[http][codec]") {
   CHECK(*std::get<payment_request>(c).coupon_id == 4001);
 }
 
-TEST_CASE("a coupon spec needs a known discount type and ISO-8601 times", "[http][codec]") {
+TEST_CASE("a coupon spec needs a known discount type and ISO-8601 times", "[http][decode]") {
   auto d = decode_coupon_spec(R"({"name":"봄 세일","discountType":"RATE","discountAmount":10,)"
                               R"("totalQuantity":5,"startedAt":"2026-01-01T00:00:00Z",)"
                               R"("expiredAt":"2026-02-01T00:00:00Z"})");
@@ -121,9 +93,4 @@ TEST_CASE("a coupon spec needs a known discount type and ISO-8601 times", "[http
                      R"({"name":"x","discountType":"BOGUS","discountAmount":1,)"
                      R"("totalQuantity":1,"startedAt":"2026-01-01","expiredAt":"2026-01-02"})"))
             .message == "discountType must be FIXED or RATE");
-}
-
-TEST_CASE("every error body is {code, message}", "[http][codec]") {
-  CHECK(encode_error("COUPON_INSUFFICIENT", "coupon sold out") ==
-        R"({"code":"COUPON_INSUFFICIENT","message":"coupon sold out"})");
 }

@@ -1,16 +1,38 @@
 // Configuration layering: flag > environment > file > default.
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
-#include <fstream>
+#include <stdlib.h>
 
-#include "http/settings.hpp"
-#include "test_support.hpp"
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "daemon/settings.hpp"
 
 using namespace actorshop;
-using namespace actorshop::http;
+using namespace actorshop::daemon;
 
-TEST_CASE("the shipped config file parses and sets every section", "[http][settings]") {
+namespace {
+
+/// A fresh directory under /tmp, removed with everything in it.
+struct temp_dir {
+  temp_dir() {
+    char tmpl[] = "/tmp/actorshop-daemon-XXXXXX";
+    if (!mkdtemp(tmpl))
+      throw std::runtime_error("mkdtemp failed");
+    path = tmpl;
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  std::string path;
+};
+
+} // namespace
+
+TEST_CASE("the shipped config file parses and sets every section", "[daemon][settings]") {
   settings s;
   std::ifstream in(ACTORSHOP_SOURCE_DIR "/config/actorshop.toml");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -23,14 +45,14 @@ TEST_CASE("the shipped config file parses and sets every section", "[http][setti
   CHECK(s.shop.order_ttl == std::chrono::seconds(900));
 }
 
-TEST_CASE("a bad value in the config file is an error naming the key", "[http][settings]") {
+TEST_CASE("a bad value in the config file is an error naming the key", "[daemon][settings]") {
   settings s;
   CHECK_THROWS_WITH(apply_toml(s, "[storage]\nsynchronous = \"SOMETIMES\"\n"),
                     Catch::Contains("storage.synchronous"));
   CHECK_THROWS_WITH(apply_toml(s, "[server]\nport = \"x\"\n"), Catch::Contains("server.port"));
 }
 
-TEST_CASE("every durability mode has a config spelling", "[http][settings]") {
+TEST_CASE("every durability mode has a config spelling", "[daemon][settings]") {
   settings s;
   apply_toml(s, "[storage]\nsynchronous = \"full_pipelined\"\n");
   CHECK(s.shop.sync == storage::sync_mode::full_pipelined);
@@ -40,8 +62,8 @@ TEST_CASE("every durability mode has a config spelling", "[http][settings]") {
   CHECK(s.shop.sync == storage::sync_mode::full);
 }
 
-TEST_CASE("a flag beats the environment, which beats the file", "[http][settings]") {
-  test::temp_dir dir;
+TEST_CASE("a flag beats the environment, which beats the file", "[daemon][settings]") {
+  temp_dir dir;
   auto file = dir.path + "/c.toml";
   std::ofstream(file) << "[server]\nport = 1111\nio_threads = 3\n[storage]\npath = \"file.db\"\n"
                          "[admin]\ntoken = \"from-file\"\n";

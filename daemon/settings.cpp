@@ -1,0 +1,229 @@
+// Layered configuration: defaults, the TOML file, the environment, the flags.
+#include "daemon/settings.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <CLI/CLI.hpp>
+#include <toml++/toml.h>
+
+namespace actorshop::daemon {
+namespace {
+
+using ms = std::chrono::milliseconds;
+
+template <class T> void read(const toml::table& t, std::string_view path, T& out) {
+  auto node = t.at_path(path);
+  if (!node)
+    return;
+  if constexpr (std::is_same_v<T, std::string>) {
+    auto v = node.value<std::string>();
+    if (!v)
+      throw std::runtime_error(std::string(path) + " must be a string");
+    out = *v;
+  } else if constexpr (std::is_same_v<T, bool>) {
+    auto v = node.value<bool>();
+    if (!v)
+      throw std::runtime_error(std::string(path) + " must be a boolean");
+    out = *v;
+  } else {
+    auto v = node.value<std::int64_t>();
+    if (!v || *v < 0)
+      throw std::runtime_error(std::string(path) + " must be a non-negative integer");
+    out = static_cast<T>(*v);
+  }
+}
+
+void read_ms(const toml::table& t, std::string_view path, ms& out) {
+  std::int64_t v = -1;
+  read(t, path, v);
+  if (v >= 0)
+    out = ms(v);
+}
+
+void read_sync(const toml::table& t, std::string_view path, storage::sync_mode& out) {
+  std::string v;
+  read(t, path, v);
+  if (v.empty())
+    return;
+  auto m = parse_sync(v);
+  if (!m)
+    throw std::runtime_error(std::string(path) + " must be FULL, FULL_PIPELINED or NORMAL");
+  out = *m;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in)
+    throw std::runtime_error("cannot read config file " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+/// The flags' values. A flag (or its ACTORSHOP_* variable) overrides the file only if it was
+/// given, so each is applied only when the app counts it.
+struct flag_values {
+  std::string config, db, listen, sync, token, sink, level;
+  int port = -1, io_threads = 0, actor_threads = 0;
+  std::int64_t max_in_flight = 0, body_limit = 0, ttl_s = -1, max_charge = 0, max_conns = 0;
+  bool seed = false;
+};
+
+/// Declares every flag, in the order --help lists them.
+void add_flags(CLI::App& app, flag_values& f) {
+  app.add_option("--config", f.config, "TOML configuration file")->envname("ACTORSHOP_CONFIG");
+  app.add_option("--db", f.db, "SQLite database path")->envname("ACTORSHOP_DB");
+  app.add_option("--port", f.port, "TCP port (0: any free port)")
+      ->envname("ACTORSHOP_PORT")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--listen", f.listen, "listen address")->envname("ACTORSHOP_LISTEN");
+  app.add_option("--sync", f.sync, "FULL, FULL_PIPELINED or NORMAL")->envname("ACTORSHOP_SYNC");
+  app.add_option("--io-threads", f.io_threads, "HTTP io threads")
+      ->envname("ACTORSHOP_IO_THREADS")
+      ->check(CLI::Range(1, 256));
+  app.add_option("--actor-threads", f.actor_threads, "actor scheduler threads")
+      ->envname("ACTORSHOP_ACTOR_THREADS")
+      ->check(CLI::Range(1, 256));
+  app.add_option("--max-in-flight", f.max_in_flight, "requests in flight (503 beyond)")
+      ->envname("ACTORSHOP_MAX_IN_FLIGHT")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--body-limit", f.body_limit, "max request body bytes (413 beyond)")
+      ->envname("ACTORSHOP_BODY_LIMIT")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--order-ttl", f.ttl_s, "seconds before an unpaid order expires")
+      ->envname("ACTORSHOP_ORDER_TTL")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--max-charge", f.max_charge, "KRW per balance charge")
+      ->envname("ACTORSHOP_MAX_CHARGE")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-connections", f.max_conns, "open connections (closed beyond)")
+      ->envname("ACTORSHOP_MAX_CONNECTIONS")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--admin-token", f.token, "bearer token for POST /coupons")
+      ->envname("ACTORSHOP_ADMIN_TOKEN");
+  app.add_option("--event-sink", f.sink, "file:PATH or http://HOST:PORT/PATH")
+      ->envname("ACTORSHOP_EVENT_SINK");
+  app.add_option("--log-level", f.level, "trace|debug|info|warn|error")
+      ->envname("ACTORSHOP_LOG_LEVEL");
+  app.add_flag("--seed", f.seed, "load the seed dataset (spec §2) before serving")
+      ->envname("ACTORSHOP_SEED");
+}
+
+void apply_server_flags(const CLI::App& app, const flag_values& f, settings& s) {
+  if (app.count("--port"))
+    s.server.port = static_cast<unsigned short>(f.port);
+  if (app.count("--listen"))
+    s.server.address = f.listen;
+  if (app.count("--io-threads"))
+    s.server.io_threads = f.io_threads;
+  if (app.count("--max-in-flight"))
+    s.max_in_flight = f.max_in_flight;
+  if (app.count("--body-limit"))
+    s.server.body_limit = static_cast<std::uint64_t>(f.body_limit);
+  if (app.count("--max-connections"))
+    s.server.max_connections = f.max_conns;
+  if (app.count("--admin-token"))
+    s.admin_token = f.token;
+  if (app.count("--log-level"))
+    s.log_level = f.level;
+}
+
+void apply_shop_flags(const CLI::App& app, const flag_values& f, settings& s) {
+  if (app.count("--db"))
+    s.shop.db_path = f.db;
+  if (app.count("--sync")) {
+    auto m = parse_sync(f.sync);
+    if (!m)
+      throw std::runtime_error("--sync must be FULL, FULL_PIPELINED or NORMAL");
+    s.shop.sync = *m;
+  }
+  if (app.count("--actor-threads"))
+    s.shop.actor_threads = f.actor_threads;
+  if (app.count("--order-ttl"))
+    s.shop.order_ttl = std::chrono::seconds(f.ttl_s);
+  if (app.count("--max-charge"))
+    s.shop.max_charge = f.max_charge;
+  if (app.count("--event-sink"))
+    s.shop.event_sink = f.sink;
+}
+
+void apply_flags(const CLI::App& app, const flag_values& f, settings& s) {
+  apply_server_flags(app, f, s);
+  apply_shop_flags(app, f, s);
+  s.seed = f.seed;
+}
+
+} // namespace
+
+std::optional<storage::sync_mode> parse_sync(std::string_view s) {
+  std::string up(s);
+  for (auto& c : up)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (up == "FULL")
+    return storage::sync_mode::full;
+  if (up == "NORMAL")
+    return storage::sync_mode::normal;
+  if (up == "FULL_PIPELINED")
+    return storage::sync_mode::full_pipelined;
+  return std::nullopt;
+}
+
+void apply_toml(settings& s, std::string_view text, std::string_view source) {
+  toml::table t;
+  try {
+    t = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    throw std::runtime_error(std::string(source) + ": " + std::string(e.description()));
+  }
+  auto& sv = s.server;
+  read(t, "server.listen", sv.address);
+  read(t, "server.port", sv.port);
+  read(t, "server.io_threads", sv.io_threads);
+  read(t, "server.max_connections", sv.max_connections);
+  read(t, "server.max_in_flight", s.max_in_flight);
+  read(t, "server.body_limit", sv.body_limit);
+  read_ms(t, "server.read_timeout_ms", sv.read_timeout);
+  read_ms(t, "server.idle_timeout_ms", sv.idle_timeout);
+  read_ms(t, "server.request_timeout_ms", sv.request_timeout);
+  read_ms(t, "server.drain_timeout_ms", sv.drain_timeout);
+  read(t, "server.log_level", s.log_level);
+  read(t, "actors.threads", s.shop.actor_threads);
+  std::int64_t passivate = -1;
+  read(t, "actors.passivate_after_s", passivate);
+  if (passivate >= 0)
+    s.shop.passivate_after = std::chrono::seconds(passivate);
+  read(t, "storage.path", s.shop.db_path);
+  read_sync(t, "storage.synchronous", s.shop.sync);
+  read(t, "storage.max_pending_writes", s.shop.max_pending_writes);
+  std::int64_t ttl = -1;
+  read(t, "orders.ttl_s", ttl);
+  if (ttl >= 0)
+    s.shop.order_ttl = std::chrono::seconds(ttl);
+  read(t, "balance.max_charge", s.shop.max_charge);
+  read(t, "events.sink", s.shop.event_sink);
+  read(t, "admin.token", s.admin_token);
+}
+
+std::optional<settings> load_settings(int argc, char** argv, int& exit_code) {
+  CLI::App app{"actorshop: actor-model e-commerce daemon (coupons, orders, payments)"};
+  flag_values f;
+  add_flags(app, f);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    exit_code = app.exit(e);
+    return std::nullopt;
+  }
+  settings s;
+  if (!f.config.empty()) {
+    apply_toml(s, read_file(f.config), f.config);
+    s.config_path = f.config;
+  }
+  apply_flags(app, f, s);
+  return s;
+}
+
+} // namespace actorshop::daemon
