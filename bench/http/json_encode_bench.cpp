@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/time.hpp"
-#include "http/codec.hpp"
+#include "http/encode.hpp"
 
 namespace {
 
