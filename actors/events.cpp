@@ -10,7 +10,6 @@
 #include <future>
 #include <vector>
 
-#include "actors/units.hpp"
 #include "storage/outbox.hpp"
 
 namespace actorshop::actors {
@@ -140,7 +139,8 @@ bool outbox_dispatcher::deliver_round() {
   // Wait for the mark to commit, so the next round does not send these again.
   std::promise<domain::status> done;
   auto fut = done.get_future();
-  writer_.submit(units::delivered_label, units::mark_delivered(std::move(ids), domain::now_ms()),
+  writer_.submit(storage::mark_delivered_label,
+                 storage::mark_delivered(std::move(ids), domain::now_ms()),
                  [&done](domain::status s) { done.set_value(s); });
   if (!fut.get())
     return false;

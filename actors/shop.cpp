@@ -14,9 +14,9 @@
 #include "actors/events.hpp"
 #include "actors/order_saga.hpp"
 #include "actors/stock.hpp"
-#include "actors/units.hpp"
 #include "domain/coupon_rules.hpp"
 #include "domain/pricing.hpp"
+#include "storage/coupon_units.hpp"
 #include "storage/reader.hpp"
 
 namespace actorshop::actors {
@@ -206,12 +206,13 @@ void shop::create_coupon(domain::coupon_spec spec, callback<domain::coupon> cb) 
                    spec.started_at,        spec.expired_at};
   auto r = reply<domain::coupon>(std::move(cb), d.ctx.inflight);
   context* ctx = &d.ctx;
-  d.writer->submit(units::coupon_label, units::create_coupon(c), [ctx, c, r](domain::status s) {
-    if (!s)
-      return r(s.error());
-    spawn_coupon(*ctx, c, {});
-    r(c);
-  });
+  d.writer->submit(storage::create_coupon_label, storage::create_coupon(c),
+                   [ctx, c, r](domain::status s) {
+                     if (!s)
+                       return r(s.error());
+                     spawn_coupon(*ctx, c, {});
+                     r(c);
+                   });
 }
 
 // --- queries ---
