@@ -11,12 +11,12 @@
 
 #include "actors/coupon.hpp"
 #include "actors/customer.hpp"
-#include "actors/events.hpp"
 #include "actors/order_saga.hpp"
 #include "actors/stock.hpp"
 #include "domain/coupon_rules.hpp"
 #include "domain/pricing.hpp"
 #include "storage/coupon_units.hpp"
+#include "storage/outbox_dispatcher.hpp"
 #include "storage/reader.hpp"
 
 namespace actorshop::actors {
@@ -29,7 +29,7 @@ struct shop::impl {
   std::unique_ptr<storage::writer> writer;
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> system;
-  std::unique_ptr<outbox_dispatcher> events;
+  std::unique_ptr<storage::outbox_dispatcher> events;
   std::unique_ptr<expiry_timer> expiries;
   std::atomic<bool> accepting{false};
   std::atomic<bool> stopped{false};
@@ -74,7 +74,7 @@ shop::impl::impl(shop_options o) {
   });
   ctx.expiries = expiries.get();
   spawn_entities(rd);
-  events = std::make_unique<outbox_dispatcher>(opt.db_path, opt.event_sink, *writer);
+  events = std::make_unique<storage::outbox_dispatcher>(opt.db_path, opt.event_sink, *writer);
   accepting = true;
 }
 
