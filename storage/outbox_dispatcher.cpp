@@ -9,8 +9,10 @@
 
 namespace actorshop::storage {
 
-outbox_dispatcher::outbox_dispatcher(std::string db_path, std::string sink, writer& w)
-    : db_path_(std::move(db_path)), sink_(std::move(sink)), writer_(w) {
+outbox_dispatcher::outbox_dispatcher(std::string db_path, std::string sink, writer& w,
+                                     round_fn on_round)
+    : db_path_(std::move(db_path)), sink_(std::move(sink)), writer_(w),
+      on_round_(std::move(on_round)) {
   if (!sink_.empty())
     thread_.start("storage-outbox", [this](worker_thread& self) { run(self); });
 }
@@ -36,6 +38,8 @@ void outbox_dispatcher::run(worker_thread& self) {
     } catch (const std::exception&) {
       ok = false; // a read failure is retried like a sink failure
     }
+    if (on_round_)
+      on_round_(ok, delivered_.load());
     if (ok)
       backoff = std::chrono::milliseconds(50);
     if (!wait_for(self, ok ? std::chrono::milliseconds(20) : backoff))

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "storage/worker_thread.hpp"
@@ -16,8 +17,13 @@ namespace actorshop::storage {
 
 class outbox_dispatcher {
 public:
+  /// Called on the dispatcher thread after each round: whether the sink took the round's events
+  /// (true also when there were none), and the events delivered so far. Lets tests wait for a
+  /// round instead of sleeping. Must not block.
+  using round_fn = std::function<void(bool ok, std::uint64_t delivered)>;
+
   /// Starts the thread (none if `sink` is empty: events then stay in the outbox).
-  outbox_dispatcher(std::string db_path, std::string sink, writer& w);
+  outbox_dispatcher(std::string db_path, std::string sink, writer& w, round_fn on_round = nullptr);
   ~outbox_dispatcher() = default; ///< the worker thread stops and joins first (declared last)
   outbox_dispatcher(const outbox_dispatcher&) = delete;
   outbox_dispatcher& operator=(const outbox_dispatcher&) = delete;
@@ -34,6 +40,7 @@ private:
   std::string db_path_;
   std::string sink_;
   writer& writer_;
+  round_fn on_round_;
   std::atomic<std::uint64_t> pending_{0};
   std::atomic<std::uint64_t> delivered_{0};
   worker_thread thread_; // last: stopped before the members its loop uses go away
