@@ -43,10 +43,7 @@ struct use_answer {
 };
 
 /// Everything the customer actor needs to debit and commit one payment as one unit.
-struct payment_job {
-  domain::payment payment;
-  std::vector<domain::order_line> lines;
-};
+using payment_job = domain::payment_job;
 
 /// The in-memory levels of one stock row (tests and recovery checks).
 struct stock_levels {
@@ -69,7 +66,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::reply<actorshop::domain::order>
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::reply<actorshop::domain::payment>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::reply<actorshop::domain::balance_view>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::use_answer)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::payment_job)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::domain::payment_job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::stock_levels)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::outcome<actorshop::domain::payment>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::domain::coupon)

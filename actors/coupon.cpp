@@ -3,8 +3,8 @@
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
 
-#include "actors/units.hpp"
 #include "domain/coupon_rules.hpp"
+#include "storage/coupon_units.hpp"
 
 namespace actorshop::actors {
 namespace {
@@ -26,7 +26,8 @@ void issue(coupon_actor* self, id_t customer, const reply<domain::issued_coupon>
   const id_t coupon_id = st.coupon.id;
   caf::actor me = caf::actor_cast<caf::actor>(self);
   st.ctx->writer->submit(
-      units::issue_label, units::issue(coupon_id, customer, now), [=](domain::status s) {
+      storage::issue_coupon_label, storage::issue_coupon(coupon_id, customer, now),
+      [=](domain::status s) {
         if (s)
           return r(domain::issued_coupon{coupon_id, customer, coupon_status::available});
         caf::anon_send(me, undo_atom::value, customer, to_code(s), r);

@@ -1,7 +1,8 @@
 #include "actors/customer.hpp"
 
-#include "actors/units.hpp"
 #include "domain/balance.hpp"
+#include "storage/balance_units.hpp"
+#include "storage/order_units.hpp"
 #include "storage/reader.hpp"
 
 namespace actorshop::actors {
@@ -31,8 +32,8 @@ void charge(customer_actor* self, domain::money amount, const reply<domain::bala
   auto total = std::make_shared<domain::money>(0);
   caf::actor me = caf::actor_cast<caf::actor>(self);
   const auto id = st.id;
-  submit(self, units::charge_label, units::charge(id, amount, domain::now_ms(), total),
-         [=](domain::status s) {
+  submit(self, storage::charge_balance_label,
+         storage::charge_balance(id, amount, domain::now_ms(), total), [=](domain::status s) {
            if (s)
              return r(domain::balance_view{id, *total});
            caf::anon_send(me, undo_atom::value, -amount, to_code(s), r);
@@ -48,8 +49,8 @@ void debit(customer_actor* self, payment_job& job, const reply<domain::payment>&
   st.balance = *after;
   caf::actor me = caf::actor_cast<caf::actor>(self);
   auto p = job.payment;
-  auto unit = units::payment(std::move(job));
-  submit(self, units::payment_label, std::move(unit), [=](domain::status s) {
+  auto unit = storage::pay_order(std::move(job));
+  submit(self, storage::pay_order_label, std::move(unit), [=](domain::status s) {
     if (s)
       return r(p);
     caf::anon_send(me, undo_atom::value, price, to_code(s), r);

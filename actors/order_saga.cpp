@@ -4,8 +4,8 @@
 #include <caf/send.hpp>
 
 #include "actors/customer.hpp"
-#include "actors/units.hpp"
 #include "domain/discount.hpp"
+#include "storage/order_units.hpp"
 
 namespace actorshop::actors {
 namespace {
@@ -53,7 +53,7 @@ void on_all_reserved(saga_actor* self) {
   // On success the client is answered right here on the writer thread (one actor hop less);
   // `created` is sent first, so anything the client sends next reaches the saga after it.
   auto o = std::make_shared<const domain::order>(st.order); // one copy for the unit and the answer
-  st.ctx->writer->submit(units::order_label, units::create_order(o),
+  st.ctx->writer->submit(storage::create_order_label, storage::create_order(o),
                          [me, client = st.created_reply, o](domain::status s) {
                            caf::anon_send(me, created_atom::value, to_code(s));
                            if (s)
@@ -200,7 +200,7 @@ void expire(saga_actor* self) {
   st.phase = saga_phase::expiring;
   auto me = self_handle(self);
   st.ctx->writer->submit(
-      units::expire_label, units::expire_order(st.order),
+      storage::expire_order_label, storage::expire_order(st.order),
       [me](domain::status s) { caf::anon_send(me, expired_atom::value, to_code(s)); });
 }
 

@@ -11,12 +11,12 @@
 
 #include "actors/coupon.hpp"
 #include "actors/customer.hpp"
-#include "actors/events.hpp"
 #include "actors/order_saga.hpp"
 #include "actors/stock.hpp"
-#include "actors/units.hpp"
 #include "domain/coupon_rules.hpp"
 #include "domain/pricing.hpp"
+#include "storage/coupon_units.hpp"
+#include "storage/outbox_dispatcher.hpp"
 #include "storage/reader.hpp"
 
 namespace actorshop::actors {
@@ -29,7 +29,7 @@ struct shop::impl {
   std::unique_ptr<storage::writer> writer;
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> system;
-  std::unique_ptr<outbox_dispatcher> events;
+  std::unique_ptr<storage::outbox_dispatcher> events;
   std::unique_ptr<expiry_timer> expiries;
   std::atomic<bool> accepting{false};
   std::atomic<bool> stopped{false};
@@ -74,7 +74,7 @@ shop::impl::impl(shop_options o) {
   });
   ctx.expiries = expiries.get();
   spawn_entities(rd);
-  events = std::make_unique<outbox_dispatcher>(opt.db_path, opt.event_sink, *writer);
+  events = std::make_unique<storage::outbox_dispatcher>(opt.db_path, opt.event_sink, *writer);
   accepting = true;
 }
 
@@ -206,12 +206,13 @@ void shop::create_coupon(domain::coupon_spec spec, callback<domain::coupon> cb) 
                    spec.started_at,        spec.expired_at};
   auto r = reply<domain::coupon>(std::move(cb), d.ctx.inflight);
   context* ctx = &d.ctx;
-  d.writer->submit(units::coupon_label, units::create_coupon(c), [ctx, c, r](domain::status s) {
-    if (!s)
-      return r(s.error());
-    spawn_coupon(*ctx, c, {});
-    r(c);
-  });
+  d.writer->submit(storage::create_coupon_label, storage::create_coupon(c),
+                   [ctx, c, r](domain::status s) {
+                     if (!s)
+                       return r(s.error());
+                     spawn_coupon(*ctx, c, {});
+                     r(c);
+                   });
 }
 
 // --- queries ---

@@ -16,10 +16,10 @@ enum class coupon_status : std::uint8_t { available, used, expired };
 enum class order_status : std::uint8_t { created, paid, expired, cancelled };
 enum class change_type : std::uint8_t { charge, use, refund };
 
-std::string_view to_string(discount_type v) noexcept;  ///< "FIXED" | "RATE"
-std::string_view to_string(coupon_status v) noexcept;  ///< "AVAILABLE" | "USED" | "EXPIRED"
-std::string_view to_string(order_status v) noexcept;   ///< "CREATED" | "PAID" | ...
-std::string_view to_string(change_type v) noexcept;    ///< "CHARGE" | "USE" | "REFUND"
+std::string_view to_string(discount_type v) noexcept; ///< "FIXED" | "RATE"
+std::string_view to_string(coupon_status v) noexcept; ///< "AVAILABLE" | "USED" | "EXPIRED"
+std::string_view to_string(order_status v) noexcept;  ///< "CREATED" | "PAID" | ...
+std::string_view to_string(change_type v) noexcept;   ///< "CHARGE" | "USE" | "REFUND"
 std::optional<discount_type> parse_discount_type(std::string_view s) noexcept;
 std::optional<coupon_status> parse_coupon_status(std::string_view s) noexcept;
 std::optional<order_status> parse_order_status(std::string_view s) noexcept;
@@ -96,6 +96,13 @@ struct payment {
   money discount_amount = 0;
   money discounted_price = 0;
   timestamp paid_at = 0;
+};
+
+/// Everything one payment changes, committed as one unit: the payment and the order's lines
+/// (whose reserved units become sold).
+struct payment_job {
+  domain::payment payment;
+  std::vector<order_line> lines;
 };
 
 struct balance_view {

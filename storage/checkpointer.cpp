@@ -12,8 +12,6 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
-#include <pthread.h>
-
 namespace actorshop::storage {
 
 checkpointer::checkpointer(checkpointer_options options, sqlite3* writer_db)
@@ -22,26 +20,15 @@ checkpointer::checkpointer(checkpointer_options options, sqlite3* writer_db)
   db_.exec(options_.full_sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
   next_pass_at_ = options_.start_pages;
   sqlite3_wal_hook(writer_db, &checkpointer::on_commit, this);
-  thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "storage-ckpt");
-    run();
-  });
+  thread_.start("storage-ckpt", [this](worker_thread& self) { run(self); });
 }
 
 checkpointer::~checkpointer() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  thread_.join();
+  thread_.stop(); // a pass in progress finishes first
   sqlite3_wal_hook(writer_db_, nullptr, nullptr);
 }
 
-std::uint64_t checkpointer::checkpoints() const {
-  std::lock_guard lock(mutex_);
-  return passes_;
-}
+std::uint64_t checkpointer::checkpoints() const { return passes_.load(); }
 
 // Runs on the writer thread after every COMMIT, so it only compares and, rarely, notifies.
 int checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int wal_pages) {
@@ -58,32 +45,39 @@ int checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int wal
     return SQLITE_OK;
   me->next_pass_at_ = wal_pages + me->options_.start_pages; // if this cycle's catch-up fails
   {
-    std::lock_guard lock(me->mutex_);
+    std::lock_guard lock(me->thread_.mutex());
     me->requested_ = true;
   }
-  me->wake_.notify_one();
+  me->thread_.notify();
   return SQLITE_OK;
 }
 
-void checkpointer::run() {
-  std::unique_lock lock(mutex_);
+void checkpointer::run(worker_thread& self) {
   for (;;) {
-    wake_.wait(lock, [&] { return requested_ || stopping_; });
-    if (stopping_)
-      return;
-    requested_ = false;
-    lock.unlock();
-    int log = 0;
-    int copied = 0;
-    int rc = sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log,
-                                       &copied);
-    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-      spdlog::warn("storage checkpointer: checkpoint failed: {}", sqlite3_errmsg(db_.handle()));
-    else
-      bulk_done_.store(true, std::memory_order_release);
-    lock.lock();
-    ++passes_;
+    {
+      std::unique_lock lock(self.mutex());
+      self.wait(lock, [&] { return requested_; });
+      if (self.stop_requested())
+        return;
+      requested_ = false;
+    }
+    pass();
   }
+}
+
+// One background pass: copies what the WAL holds now; the writer's hook copies the rest.
+void checkpointer::pass() {
+  int log = 0;
+  int copied = 0;
+  int rc =
+      sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+    spdlog::warn("storage checkpointer: checkpoint failed: {}", sqlite3_errmsg(db_.handle()));
+  else
+    bulk_done_.store(true, std::memory_order_release);
+  passes_.fetch_add(1);
+  if (options_.on_pass)
+    options_.on_pass();
 }
 
 } // namespace actorshop::storage

@@ -6,21 +6,21 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
+#include <functional>
 #include <string>
-#include <thread>
 
 #include "storage/sqlite.hpp"
+#include "storage/worker_thread.hpp"
 
 namespace actorshop::storage {
 
 struct checkpointer_options {
-  std::string path;               ///< the database (already migrated, in WAL mode)
-  bool full_sync = true;          ///< synchronous=FULL for the checkpoint's own fsyncs
-  int start_pages = 1'000;        ///< a WAL this long wakes the checkpointer (SQLite's default)
-  int inline_pages = 64'000;      ///< a WAL this long (~256 MB) is checkpointed by the writer
+  std::string path;          ///< the database (already migrated, in WAL mode)
+  bool full_sync = true;     ///< synchronous=FULL for the checkpoint's own fsyncs
+  int start_pages = 1'000;   ///< a WAL this long wakes the checkpointer (SQLite's default)
+  int inline_pages = 64'000; ///< a WAL this long (~256 MB) is checkpointed by the writer
+  std::function<void()> on_pass = nullptr; ///< called on the checkpointer thread after each pass
 };
 
 class checkpointer {
@@ -38,20 +38,18 @@ public:
 
 private:
   static int on_commit(void* self, sqlite3* db, const char* schema, int wal_pages);
-  void run();
+  void run(worker_thread& self);
+  void pass();
 
   checkpointer_options options_;
   sqlite3* writer_db_;
   connection db_;
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  bool requested_ = false;     // guarded by mutex_
+  bool requested_ = false;             // guarded by thread_.mutex()
   std::atomic<bool> bulk_done_{false}; // a pass finished: the writer's hook copies the rest
-  int last_pages_ = 0;         // writer thread only: WAL length after the previous commit
-  int next_pass_at_ = 0;       // writer thread only: WAL length that requests the next pass
-  bool stopping_ = false;      // guarded by mutex_
-  std::uint64_t passes_ = 0;   // guarded by mutex_
-  std::thread thread_;
+  int last_pages_ = 0;                 // writer thread only: WAL length after the previous commit
+  int next_pass_at_ = 0;               // writer thread only: WAL length that requests the next pass
+  std::atomic<std::uint64_t> passes_{0};
+  worker_thread thread_; // last: stopped before the members its loop uses go away
 };
 
 } // namespace actorshop::storage

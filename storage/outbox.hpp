@@ -1,5 +1,5 @@
-// Outbox queries for the event dispatcher: the undelivered events, oldest first. (Marking them
-// delivered is a writer unit: actors/units.hpp.)
+// The outbox: the queries of the event dispatcher (the undelivered events, oldest first), and its
+// writes (a payment's PaymentCompleted row, and the unit that marks rows delivered).
 #pragma once
 
 #include <cstdint>
@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "domain/money.hpp"
+#include "domain/time.hpp"
 #include "storage/reader.hpp"
+#include "storage/writer.hpp"
 
 namespace actorshop::storage {
 
@@ -26,5 +28,15 @@ std::int64_t count_undelivered_events(reader& rd);
 
 /// Returns how many events were delivered.
 std::int64_t count_delivered_events(reader& rd);
+
+/// Label, for metrics and writer::inject_failure.
+inline constexpr const char* mark_delivered_label = "outbox_delivered";
+
+/// Marks outbox rows delivered.
+unit_fn mark_delivered(std::vector<domain::id_t> ids, domain::timestamp now);
+
+/// Appends the PaymentCompleted row of payment `payment_id` (a step of a payment unit).
+void add_payment_event(write_context& ctx, domain::id_t payment_id, domain::id_t order_id,
+                       const std::string& at);
 
 } // namespace actorshop::storage

@@ -4,22 +4,14 @@
 
 #include <sqlite3.h>
 
-#include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "storage/reader.hpp"
 #include "storage/sqlite.hpp"
+#include "storage/statement_cache.hpp"
 
 namespace actorshop::storage {
-
-struct string_hash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept {
-    return std::hash<std::string_view>{}(s);
-  }
-};
 
 inline domain::timestamp to_time(const statement& s, int column) {
   auto t = domain::parse_iso8601(s.column_view(column));
@@ -78,7 +70,7 @@ private:
 
 struct reader::impl {
   connection db;
-  std::unordered_map<std::string, std::unique_ptr<statement>, string_hash, std::equal_to<>> cache;
+  statement_cache cache{db.handle()};
 
   explicit impl(const std::string& path) : db(path, SQLITE_OPEN_READONLY) {
     db.busy_timeout(5000);
@@ -86,14 +78,7 @@ struct reader::impl {
   }
 
   /// Returns the cached statement for `sql`, reset and with bindings cleared.
-  cursor query(std::string_view sql) {
-    auto it = cache.find(sql);
-    if (it == cache.end())
-      it = cache.emplace(std::string(sql), std::make_unique<statement>(db.handle(), sql)).first;
-    it->second->reset();
-    it->second->clear_bindings();
-    return cursor(*it->second);
-  }
+  cursor query(std::string_view sql) { return cursor(cache.get(sql)); }
 };
 
 /// Holds one read transaction (one WAL snapshot) for its scope.

@@ -23,26 +23,18 @@ wal_syncer::wal_syncer(const std::string& wal_path, answered_fn answered)
   if (fd_ < 0)
     throw error(SQLITE_CANTOPEN, "open " + wal_path + ": " + std::strerror(errno));
   pending_.reserve(8'192);
-  thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "storage-syncer");
-    run();
-  });
+  thread_.start("storage-syncer", [this](worker_thread& self) { run(self); });
 }
 
 wal_syncer::~wal_syncer() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  thread_.join();
+  thread_.stop(); // the loop syncs and answers what is pending first
   ::close(fd_);
 }
 
 void wal_syncer::hand_off(std::vector<completion>& group) {
   bool wake;
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(thread_.mutex());
     wake = pending_.empty();
     if (wake)
       pending_.swap(group);
@@ -52,38 +44,42 @@ void wal_syncer::hand_off(std::vector<completion>& group) {
   }
   group.clear();
   if (wake)
-    wake_.notify_one();
+    thread_.notify();
 }
 
-void wal_syncer::run() {
+void wal_syncer::run(worker_thread& self) {
   std::vector<completion> group;
   group.reserve(8'192);
   for (;;) {
     {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return !pending_.empty() || stopping_; });
+      std::unique_lock lock(self.mutex());
+      self.wait(lock, [&] { return !pending_.empty(); });
       if (pending_.empty())
-        return;
+        return; // stopping, and everything handed off has been answered
       group.swap(pending_);
     }
-    bool durable = ::fdatasync(fd_) == 0;
-    if (!durable) // committed, but not known to be on disk: the producer must not count on it
-      spdlog::error("storage syncer: fdatasync {}: {}", path_, std::strerror(errno));
-    std::uint64_t ok = 0;
-    for (auto& c : group) {
-      domain::status status = durable ? c.status : domain::status(domain::errc::storage_failure);
-      ok += status ? 1 : 0;
-      try {
-        c.done(status);
-      } catch (const std::exception& e) {
-        spdlog::error("storage syncer: a done callback threw: {}", e.what());
-      } catch (...) {
-        spdlog::error("storage syncer: a done callback threw");
-      }
-    }
-    answered_(ok, group.size() - ok);
+    sync_and_answer(group);
     group.clear();
   }
+}
+
+void wal_syncer::sync_and_answer(std::vector<completion>& group) {
+  bool durable = ::fdatasync(fd_) == 0;
+  if (!durable) // committed, but not known to be on disk: the producer must not count on it
+    spdlog::error("storage syncer: fdatasync {}: {}", path_, std::strerror(errno));
+  std::uint64_t ok = 0;
+  for (auto& c : group) {
+    domain::status status = durable ? c.status : domain::status(domain::errc::storage_failure);
+    ok += status ? 1 : 0;
+    try {
+      c.done(status);
+    } catch (const std::exception& e) {
+      spdlog::error("storage syncer: a done callback threw: {}", e.what());
+    } catch (...) {
+      spdlog::error("storage syncer: a done callback threw");
+    }
+  }
+  answered_(ok, group.size() - ok);
 }
 
 } // namespace actorshop::storage

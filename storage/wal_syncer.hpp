@@ -3,14 +3,12 @@
 // executes the next batch while the previous one reaches the disk.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "storage/worker_thread.hpp"
 #include "storage/writer.hpp"
 
 namespace actorshop::storage {
@@ -36,16 +34,14 @@ public:
   void hand_off(std::vector<completion>& group);
 
 private:
-  void run();
+  void run(worker_thread& self);
+  void sync_and_answer(std::vector<completion>& group);
 
   int fd_ = -1;
   std::string path_;
   answered_fn answered_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::vector<completion> pending_; // guarded by mutex_
-  bool stopping_ = false;           // guarded by mutex_
-  std::thread thread_;
+  std::vector<completion> pending_; // guarded by thread_.mutex()
+  worker_thread thread_;            // last: stopped before the members its loop uses go away
 };
 
 } // namespace actorshop::storage

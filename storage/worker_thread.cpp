@@ -11,9 +11,15 @@ void worker_thread::start(std::string name, body_fn body) {
         pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
         body(*this);
       });
+  source_ = thread_.get_stop_source();
+  id_ = thread_.get_id();
 }
 
 void worker_thread::stop() {
+  if (is_current()) {
+    source_.request_stop();
+    return;
+  }
   if (!thread_.joinable())
     return;
   thread_.request_stop(); // the stop callback inside wait() notifies the condition variable

@@ -4,6 +4,7 @@
 // its own, and the destructor stops and joins, so an owner cannot forget either.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -28,11 +29,19 @@ public:
   /// Call it once, at the end of the owner's constructor, when what the body reads exists.
   void start(std::string name, body_fn body);
 
-  /// Requests a stop, wakes the loop and joins it. Idempotent; never call it from the loop.
+  /// Requests a stop, wakes the loop and joins it. Idempotent. Called from the loop's own thread,
+  /// it only requests the stop (a thread cannot join itself).
   void stop();
 
   /// Whether stop() was called (the loop's own thread only).
   bool stop_requested() const noexcept { return token_.stop_requested(); }
+
+  /// Whether stop() was called, from any thread: producers check it under mutex() to refuse work
+  /// the loop would no longer see.
+  bool stopping() const noexcept { return source_.stop_requested(); }
+
+  /// Whether the caller runs on the loop's thread.
+  bool is_current() const noexcept { return id_.load() == std::this_thread::get_id(); }
 
   /// The mutex that guards whatever the loop and its producers share.
   std::mutex& mutex() noexcept { return mutex_; }
@@ -56,6 +65,8 @@ private:
   std::mutex mutex_;
   std::condition_variable_any wake_;
   std::stop_token token_; // set by the loop's thread before the body runs; read only there
+  std::stop_source source_{std::nostopstate}; // the thread's, for stopping() on any thread
+  std::atomic<std::thread::id> id_{};
   std::jthread thread_;
 };
 

@@ -74,6 +74,9 @@ struct writer_options {
   /// fuller commits, and the SQL overlaps the producers' return trip. 0 = take what is queued.
   /// Pointless with full_pipelined, where producers come back only after the next fsync.
   int linger_us = 0;
+  /// Called on the checkpointer thread after each WAL checkpoint pass (metrics, and tests that
+  /// wait for a pass instead of sleeping). Must not block.
+  std::function<void()> on_checkpoint = nullptr;
 };
 
 struct writer_stats {

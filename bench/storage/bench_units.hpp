@@ -1,5 +1,5 @@
-// The units writer_bench commits: the SQL of a coupon issue and of an order paid in one go, shaped
-// like the service's (same tables, same statements), on a database prepared for endless runs.
+// The units writer_bench commits: the service's coupon issue and an order created and paid in one
+// unit (the service's own storage functions), on a database prepared for endless runs.
 #pragma once
 
 #include <atomic>
@@ -8,7 +8,10 @@
 
 #include <sqlite3.h>
 
+#include "domain/model.hpp"
 #include "domain/time.hpp"
+#include "storage/coupon_units.hpp"
+#include "storage/order_units.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/writer.hpp"
@@ -40,97 +43,60 @@ inline void prepare_database(const std::string& path) {
   db.exec("COMMIT");
 }
 
-/// Makes the next unit of one kind; ids come from a shared counter, so units never collide.
+/// Makes the next unit of one kind; ids come from a shared counter, so units never collide. The
+/// units are the service's own (storage/coupon_units.hpp, storage/order_units.hpp): order+payment
+/// is create_order's and pay_order's SQL in one unit, as if the payment followed at once.
 class unit_factory {
 public:
-  explicit unit_factory(unit_kind kind)
-      : kind_(kind), now_(domain::format_iso8601(domain::now_ms())),
-        today_(domain::format_day(domain::now_ms())) {}
+  explicit unit_factory(unit_kind kind) : kind_(kind), now_(domain::now_ms()) {}
 
   std::string_view label() const { return kind_name(kind_); }
 
   unit_fn next() {
     std::int64_t id = next_id_.fetch_add(1, std::memory_order_relaxed);
     if (kind_ == unit_kind::coupon_issue)
-      return [this, id](write_context& ctx) { return issue_coupon(ctx, id); };
+      return issue_coupon(1, id, now_);
     return [this, id](write_context& ctx) { return pay_order(ctx, id); };
   }
 
 private:
-  domain::status issue_coupon(write_context& ctx, std::int64_t customer) const {
-    auto& take = ctx.prepare("UPDATE coupon SET current_quantity = current_quantity - 1 "
-                             "WHERE id = ? AND current_quantity > 0");
-    take.bind(1, std::int64_t{1}).run();
-    if (sqlite3_changes(ctx.handle()) != 1)
-      return domain::errc::coupon_insufficient;
-    ctx.prepare("INSERT INTO customer_coupon (customer_id, coupon_id, status, issued_at) "
-                "VALUES (?, ?, 'AVAILABLE', ?)")
-        .bind(1, customer)
-        .bind(2, std::int64_t{1})
-        .bind(3, now_)
-        .run();
-    return domain::status::ok();
+  domain::status pay_order(write_context& ctx, std::int64_t order_id) const {
+    const domain::order o = order_of(order_id);
+    if (auto s = insert_order(ctx, o); !s)
+      return s;
+    domain::payment_job job;
+    job.payment = {.id = o.id,
+                   .order_id = o.id,
+                   .customer_id = o.customer_id,
+                   .coupon_id = std::nullopt,
+                   .original_price = o.total_price,
+                   .discount_amount = 0,
+                   .discounted_price = o.total_price,
+                   .paid_at = now_};
+    job.lines = o.lines;
+    return settle_payment(ctx, job);
   }
 
-  domain::status pay_order(write_context& ctx, std::int64_t order) const {
-    std::int64_t customer = 1 + order % bench_customers;
-    std::int64_t option1 = 1 + order % bench_options;
-    std::int64_t option2 = 1 + (order * 7 + 3) % bench_options;
+  // Two lines of one unit each on distinct stock rows, the customer spread over the seed's.
+  domain::order order_of(std::int64_t id) const {
+    std::int64_t option1 = 1 + id % bench_options;
+    std::int64_t option2 = 1 + (id * 7 + 3) % bench_options;
     if (option2 == option1)
       option2 = 1 + option1 % bench_options;
-    ctx.prepare("INSERT INTO orders (id, customer_id, status, total_price, created_at, "
-                "expires_at, paid_at) VALUES (?, ?, 'PAID', 21000, ?, ?, ?)")
-        .bind(1, order)
-        .bind(2, customer)
-        .bind(3, now_)
-        .bind(4, now_)
-        .bind(5, now_)
-        .run();
-    for (std::int64_t option : {option1, option2}) {
-      ctx.prepare("INSERT INTO order_item VALUES (?, ?, ?, '티셔츠', 'S', 1, 10500, 10500)")
-          .bind(1, order)
-          .bind(2, 5000 + option)
-          .bind(3, option)
-          .run();
-      // As the service does: stock and daily sales are summed per batch (write_context::add_later).
-      ctx.add_later("UPDATE stock SET quantity = quantity + ?3, sold = sold + ?5 "
-                    "WHERE product_option_id = ?1",
-                    option, {}, {-1, 0, 1});
-      ctx.add_later("INSERT INTO product_sales_daily VALUES (?1, ?2, ?3) ON CONFLICT (product_id, "
-                    "sales_date) DO UPDATE SET quantity = quantity + excluded.quantity",
-                    5000 + option, today_, {1, 0, 0});
-    }
-    ctx.prepare("INSERT INTO payment VALUES (?, ?, ?, NULL, 21000, 0, 21000, ?)")
-        .bind(1, order)
-        .bind(2, order)
-        .bind(3, customer)
-        .bind(4, now_)
-        .run();
-    // As the service writes them: the history row linked from the balance row (schema migration
-    // 3), and an outbox row without a payload (migration 4).
-    ctx.prepare("INSERT INTO balance_history (customer_id, change_type, change_amount, "
-                "total_amount, created_at, prev_id) SELECT customer_id, 'USE', 21000, "
-                "amount - 21000, ?2, last_history_id FROM balance WHERE customer_id = ?1")
-        .bind(1, customer)
-        .bind(2, now_)
-        .run();
-    ctx.prepare("UPDATE balance SET amount = amount - 21000, last_history_id = ?2 "
-                "WHERE customer_id = ?1")
-        .bind(1, customer)
-        .bind(2, static_cast<std::int64_t>(sqlite3_last_insert_rowid(ctx.handle())))
-        .run();
-    ctx.prepare("INSERT INTO outbox (id, event_type, aggregate_id, created_at) "
-                "VALUES (?, 'PaymentCompleted', ?, ?)")
-        .bind(1, order)
-        .bind(2, order)
-        .bind(3, now_)
-        .run();
-    return domain::status::ok();
+    domain::order o{.id = id,
+                    .customer_id = 1 + id % bench_customers,
+                    .status = domain::order_status::created,
+                    .total_price = 21000,
+                    .created_at = now_,
+                    .expires_at = now_,
+                    .lines = {}};
+    for (std::int64_t option : {option1, option2})
+      o.lines.push_back({5000 + option, option, "티셔츠", "S", 1, 10500, 10500});
+    return o;
   }
 
   unit_kind kind_;
-  std::string now_;
-  std::string today_;
+  domain::timestamp now_;
   std::atomic<std::int64_t> next_id_{1};
 };
 

@@ -2,14 +2,87 @@
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
 
+#include <array>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "storage/balance_units.hpp"
+#include "storage/coupon_units.hpp"
+#include "storage/order_units.hpp"
+#include "storage/outbox.hpp"
 #include "storage/schema.hpp"
+#include "storage/statement_cache.hpp"
 #include "test_support.hpp"
 
+using namespace actorshop;
 using namespace actorshop::storage;
 
 namespace {
 connection open_rw(const std::string& path) {
   return connection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+}
+
+/// A write_context that runs units on `db` and records the SQL text of every statement they use
+/// (add_later's included, which it does not run).
+class recording_context final : public write_context {
+public:
+  explicit recording_context(connection& db) : db_(db), cache_(db.handle()) {}
+  statement& prepare(std::string_view sql) override {
+    seen.emplace(sql);
+    return cache_.get(sql);
+  }
+  sqlite3* handle() override { return db_.handle(); }
+  void add_later(std::string_view sql, std::int64_t, std::string_view,
+                 std::array<std::int64_t, 3>) override {
+    seen.emplace(sql);
+  }
+  std::set<std::string> seen;
+
+private:
+  connection& db_;
+  statement_cache cache_;
+};
+
+/// Runs every unit the service submits on a migrated `db` so that each reaches all its
+/// statements, and returns their SQL texts: the service's own statements, not copies of them.
+std::set<std::string> statements_of_every_unit(connection& db) {
+  db.exec("INSERT INTO balance (customer_id, amount) VALUES (7, 100000)");
+  recording_context ctx(db);
+  const domain::timestamp now = 1'790'000'000'000;
+  domain::coupon c{.id = 1,
+                   .name = "c",
+                   .type = domain::discount_type::fixed,
+                   .discount_amount = 100,
+                   .current_quantity = 10,
+                   .total_quantity = 10,
+                   .started_at = now,
+                   .expired_at = now + 1'000'000};
+  auto order = [&](domain::id_t id) {
+    domain::order o{.id = id,
+                    .customer_id = 7,
+                    .status = domain::order_status::created,
+                    .total_price = 1000,
+                    .created_at = now,
+                    .expires_at = now + 1'000,
+                    .lines = {{5001, 1, "p", "o", 1, 1000, 1000}}};
+    return std::make_shared<const domain::order>(o);
+  };
+  domain::payment_job job{.payment = {.id = 1,
+                                      .order_id = 1,
+                                      .customer_id = 7,
+                                      .coupon_id = 1,
+                                      .original_price = 1000,
+                                      .discount_amount = 100,
+                                      .discounted_price = 900,
+                                      .paid_at = now},
+                          .lines = order(1)->lines};
+  for (const unit_fn& unit :
+       {create_coupon(c), issue_coupon(1, 7, now), create_order(order(1)), pay_order(job),
+        charge_balance(7, 500, now, std::make_shared<domain::money>()), create_order(order(2)),
+        expire_order(*order(2)), mark_delivered({1}, now)})
+    REQUIRE(unit(ctx));
+  return ctx.seen;
 }
 
 std::string schema_text(connection& db) {
@@ -93,9 +166,10 @@ TEST_CASE("migration 2 keeps the rows of a version-1 database and its CHECKs", "
   CHECK(db.query_int64("SELECT count(*) FROM sqlite_master WHERE name IN ('orders_open', "
                        "'balance_history_by_customer', 'customer_coupon_by_coupon')") == 3);
   CHECK_THROWS_AS(db.exec("INSERT INTO orders VALUES (3, 7, 'SHIPPED', 0, 'a', 'b', NULL)"), error);
-  CHECK_THROWS_AS(db.exec("INSERT INTO balance_history (id, customer_id, change_type, "
-                          "change_amount, total_amount, created_at) VALUES (2, 7, 'GIFT', 1, 1, 'a')"),
-                  error);
+  CHECK_THROWS_AS(
+      db.exec("INSERT INTO balance_history (id, customer_id, change_type, "
+              "change_amount, total_amount, created_at) VALUES (2, 7, 'GIFT', 1, 1, 'a')"),
+      error);
   CHECK_THROWS_AS(db.exec("UPDATE customer_coupon SET status = 'GONE'"), error);
 }
 
@@ -105,17 +179,8 @@ TEST_CASE("the hot statements open no ephemeral table", "[storage]") {
   testing::temp_dir dir;
   auto db = open_rw(dir.file("shop.db"));
   migrate(db);
-  for (const char* sql :
-       {"INSERT INTO orders (id, customer_id, status, total_price, created_at, expires_at) "
-        "VALUES (?, ?, 'CREATED', ?, ?, ?)",
-        "UPDATE orders SET status = 'PAID', paid_at = ? WHERE id = ? AND status = 'CREATED'",
-        "INSERT INTO balance_history (customer_id, change_type, change_amount, total_amount, "
-        "created_at, prev_id) SELECT customer_id, ?2, ?3, amount + ?4, ?5, last_history_id "
-        "FROM balance WHERE customer_id = ?1",
-        "INSERT INTO customer_coupon (customer_id, coupon_id, status, issued_at) "
-        "VALUES (?, ?, 'AVAILABLE', ?)",
-        "UPDATE customer_coupon SET status = 'USED' WHERE customer_id = ? AND coupon_id = ?"}) {
-    auto s = db.prepare(std::string("EXPLAIN ") + sql);
+  for (const std::string& sql : statements_of_every_unit(db)) {
+    auto s = db.prepare("EXPLAIN " + sql);
     int ephemeral = 0;
     while (s.step())
       ephemeral += s.column_text(1) == "OpenEphemeral" ? 1 : 0;
@@ -130,8 +195,9 @@ TEST_CASE("migration 3 links each customer's existing history rows in order", "[
     auto db = open_rw(dir.file("shop.db"));
     REQUIRE(migrate(db, 2) == 2);
     db.exec("INSERT INTO balance (customer_id, amount) VALUES (7, 30), (8, 5), (9, 0)");
-    db.exec("INSERT INTO balance_history VALUES (1, 7, 'CHARGE', 10, 10, 'a'), "
-            "(2, 8, 'CHARGE', 5, 5, 'a'), (3, 7, 'CHARGE', 30, 40, 'b'), (4, 7, 'USE', 10, 30, 'c')");
+    db.exec(
+        "INSERT INTO balance_history VALUES (1, 7, 'CHARGE', 10, 10, 'a'), "
+        "(2, 8, 'CHARGE', 5, 5, 'a'), (3, 7, 'CHARGE', 30, 40, 'b'), (4, 7, 'USE', 10, 30, 'c')");
   }
   auto db = open_rw(dir.file("shop.db"));
   CHECK(migrate(db) == latest_schema_version());
@@ -152,7 +218,8 @@ TEST_CASE("migration 4 keeps outbox rows and lets new ones leave the payload to 
   {
     auto db = open_rw(dir.file("shop.db"));
     REQUIRE(migrate(db, 3) == 3);
-    db.exec("INSERT INTO outbox VALUES (1, 'PaymentCompleted', 9, '{\"eventId\":1}', 'a', NULL, 0)");
+    db.exec(
+        "INSERT INTO outbox VALUES (1, 'PaymentCompleted', 9, '{\"eventId\":1}', 'a', NULL, 0)");
     CHECK_THROWS_AS(db.exec("INSERT INTO outbox (id, event_type, aggregate_id, created_at) "
                             "VALUES (2, 'PaymentCompleted', 9, 'a')"),
                     error);

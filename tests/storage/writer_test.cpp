@@ -8,76 +8,28 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <future>
+#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "storage/sqlite.hpp"
 #include "storage/writer.hpp"
 #include "test_support.hpp"
+#include "writer_support.hpp"
 
 using namespace actorshop;
 using namespace actorshop::storage;
+using namespace actorshop::storage::testing;
 
 namespace {
 
 // Runs before main, like the daemon's first line: the writers below use the tuned journal.
 const bool sqlite_configured = configure_process();
-
-/// A unit that inserts outbox row `id`.
-unit_fn insert_row(std::int64_t id) {
-  return [id](write_context& ctx) {
-    ctx.prepare("INSERT INTO outbox (id, event_type, aggregate_id, payload, created_at) "
-                "VALUES (?, 'test', ?, '{}', 'now')")
-        .bind(1, id)
-        .bind(2, id)
-        .run();
-    return domain::status::ok();
-  };
-}
-
-std::int64_t count_rows(const std::string& path, const std::string& where = "1") {
-  connection db(path, SQLITE_OPEN_READONLY);
-  return db.query_int64("SELECT count(*) FROM outbox WHERE " + where);
-}
-
-/// Holds the writer thread inside a unit until release(), so later submissions queue up and land
-/// in one batch together.
-class gate {
-public:
-  void submit_to(writer& w) {
-    w.submit(
-        "gate",
-        [this](write_context&) {
-          entered_.set_value();
-          released_.get_future().wait();
-          return domain::status::ok();
-        },
-        [](domain::status) {});
-    entered_.get_future().wait();
-  }
-  void release() { released_.set_value(); }
-
-private:
-  std::promise<void> entered_;
-  std::promise<void> released_;
-};
-
-/// Collects outcomes by index; every slot must be written exactly once.
-struct outcomes {
-  explicit outcomes(std::size_t n) : calls(n), errors(n) {}
-  done_fn slot(std::size_t i) {
-    return [this, i](domain::status s) {
-      errors[i].store(s ? 0 : static_cast<int>(s.error()));
-      calls[i].fetch_add(1);
-    };
-  }
-  std::vector<std::atomic<int>> calls;
-  std::vector<std::atomic<int>> errors; // 0 = success, else the errc value
-};
-
-int err(domain::errc e) { return static_cast<int>(e); }
 
 } // namespace
 
@@ -107,7 +59,6 @@ TEST_CASE("with many concurrent producers every unit is committed exactly once, 
   auto stats = w.stats();
   CHECK(stats.units_committed == threads * per_thread);
   CHECK(stats.units_failed == 0);
-  CHECK(stats.batches < stats.units_committed);
   CHECK(count_rows(dir.file("shop.db")) == threads * per_thread);
 }
 
@@ -340,155 +291,4 @@ TEST_CASE("a unit too large for the in-memory savepoint journal still rolls back
   CHECK(out.errors[2].load() == 0);
   CHECK(count_rows(dir.file("shop.db")) == 2002);
   CHECK(count_rows(dir.file("shop.db"), "payload <> '{}'") == 0);
-}
-
-namespace {
-
-constexpr std::string_view add_to_balance =
-    "UPDATE balance SET amount = amount + ?3 WHERE customer_id = ?1";
-
-/// A unit adding `delta` to customer `id`'s balance with add_later, then returning `outcome`.
-unit_fn add_balance(std::int64_t id, std::int64_t delta, domain::status outcome = {}) {
-  return [=](write_context& ctx) {
-    ctx.add_later(add_to_balance, id, {}, {delta, 0, 0});
-    return outcome;
-  };
-}
-
-std::int64_t balance_of(const std::string& path, int id) {
-  connection db(path, SQLITE_OPEN_READONLY);
-  return db.query_int64("SELECT amount FROM balance WHERE customer_id = " + std::to_string(id));
-}
-
-/// Creates the schema (a writer opened and closed) with customers 1 and 2 holding 100 each.
-void seed_balances(const std::string& path) {
-  { writer w({.path = path}); }
-  connection db(path, SQLITE_OPEN_READWRITE);
-  db.exec("INSERT INTO balance (customer_id, amount) VALUES (1, 100), (2, 100)");
-}
-
-} // namespace
-
-TEST_CASE("add_later sums a batch's deltas per row and writes each row once", "[storage]") {
-  testing::temp_dir dir;
-  seed_balances(dir.file("shop.db"));
-  writer w({.path = dir.file("shop.db")});
-  outcomes out(6);
-  gate g;
-  g.submit_to(w);
-  for (std::size_t i = 0; i < 6; ++i)
-    w.submit("add", add_balance(1 + static_cast<int>(i % 2), 10), out.slot(i));
-  // A unit that reads the row between the adds sees the value before the batch.
-  std::int64_t seen = -1;
-  w.submit(
-      "read",
-      [&seen](write_context& ctx) {
-        auto& s = ctx.prepare("SELECT amount FROM balance WHERE customer_id = 1");
-        seen = s.step() ? s.column_int64(0) : -2;
-        return domain::status::ok();
-      },
-      [](domain::status) {});
-  g.release();
-  w.flush();
-  for (std::size_t i = 0; i < 6; ++i)
-    CHECK(out.errors[i].load() == 0);
-  CHECK(balance_of(dir.file("shop.db"), 1) == 130);
-  CHECK(balance_of(dir.file("shop.db"), 2) == 130);
-  CHECK(seen == 100);
-}
-
-TEST_CASE("a failing unit's add_later deltas are dropped, its neighbours' kept", "[storage]") {
-  testing::temp_dir dir;
-  seed_balances(dir.file("shop.db"));
-  writer w({.path = dir.file("shop.db")});
-  outcomes out(5);
-  gate g;
-  g.submit_to(w);
-  w.submit("add", add_balance(1, 10), out.slot(0));
-  w.submit("refused", add_balance(1, 1000, domain::errc::coupon_insufficient), out.slot(1));
-  w.submit("add", add_balance(1, 5), out.slot(2));
-  w.submit("no-row", add_balance(99, 7), out.slot(3)); // the sum finds no row at the commit
-  w.submit("negative", add_balance(2, -500), out.slot(4)); // the sum breaks amount >= 0
-  g.release();
-  w.flush();
-  CHECK(out.errors[0].load() == 0);
-  CHECK(out.errors[1].load() == err(domain::errc::coupon_insufficient));
-  CHECK(out.errors[2].load() == 0);
-  CHECK(out.errors[3].load() == err(domain::errc::storage_failure));
-  CHECK(out.errors[4].load() == err(domain::errc::storage_failure));
-  CHECK(balance_of(dir.file("shop.db"), 1) == 115);
-  CHECK(balance_of(dir.file("shop.db"), 2) == 100);
-}
-
-TEST_CASE("the WAL is checkpointed off the writer thread and stays bounded", "[storage]") {
-  testing::temp_dir dir;
-  const std::string path = dir.file("shop.db");
-  writer w({.path = path});
-  const std::string payload(2000, 'x'); // ~20 MB in all: 5x the 1,000-page checkpoint mark
-  std::int64_t id = 0;
-  std::uintmax_t largest_wal = 0;
-  for (int round = 0; round < 20; ++round) {
-    for (int i = 0; i < 500; ++i) {
-      ++id;
-      w.submit(
-          "row",
-          [id, &payload](write_context& ctx) {
-            ctx.prepare("INSERT INTO outbox (id, event_type, aggregate_id, payload, created_at) "
-                        "VALUES (?, 'test', ?, ?, 'now')")
-                .bind(1, id)
-                .bind(2, id)
-                .bind(3, payload)
-                .run();
-            return domain::status::ok();
-          },
-          [](domain::status) {});
-    }
-    w.flush();
-    std::this_thread::sleep_for(std::chrono::milliseconds(50)); // let a pass catch up
-    largest_wal = std::max(largest_wal, std::filesystem::file_size(path + "-wal"));
-  }
-  CHECK(w.stats().checkpoints >= 1);
-  CHECK(largest_wal < 12u * 1024 * 1024);
-  CHECK(count_rows(path) == id);
-}
-
-// With a linger the writer runs units while it waits for more: closed-loop producers, some of
-// whose units break a constraint mid-batch, still get exactly their own outcome.
-TEST_CASE("a lingering writer runs arriving units in one batch and isolates a failing one",
-          "[storage]") {
-  testing::temp_dir dir;
-  writer w({.path = dir.file("shop.db"), .linger_us = 5'000});
-  constexpr int producers = 8;
-  constexpr int per_producer = 200;
-  std::atomic<int> ok{0};
-  std::atomic<int> refused{0};
-  std::atomic<int> wrong{0};
-  std::vector<std::thread> threads;
-  for (int p = 0; p < producers; ++p)
-    threads.emplace_back([&, p] {
-      for (int i = 0; i < per_producer; ++i) {
-        const std::int64_t id = p * per_producer + i + 1;
-        const bool bad = i % 50 == 7;
-        std::promise<domain::status> answer;
-        w.submit(
-            bad ? "bad" : "row",
-            [id, bad](write_context& ctx) {
-              insert_row(id)(ctx);
-              if (bad) // rolled back with its unit, never the neighbours'
-                ctx.prepare("INSERT INTO balance (customer_id, amount) VALUES (1, -1)").run();
-              return domain::status::ok();
-            },
-            [&answer](domain::status s) { answer.set_value(s); });
-        const domain::status s = answer.get_future().get();
-        if (bad != !s)
-          ++wrong;
-        ++(s ? ok : refused);
-      }
-    });
-  for (auto& t : threads)
-    t.join();
-  CHECK(wrong.load() == 0);
-  CHECK(refused.load() == producers * (per_producer / 50));
-  CHECK(count_rows(dir.file("shop.db")) == ok.load());
-  CHECK(w.stats().batches < static_cast<std::uint64_t>(producers * per_producer / 2));
 }

@@ -1,0 +1,49 @@
+// The outbox dispatcher: a worker thread that polls undelivered outbox rows and delivers them at
+// least once to the configured sink (storage/event_sink.hpp), retrying with exponential backoff
+// (cap 5 s). Delivered rows are marked through a writer unit. A down sink delays events, never
+// payments.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "storage/worker_thread.hpp"
+#include "storage/writer.hpp"
+
+namespace actorshop::storage {
+
+class outbox_dispatcher {
+public:
+  /// Called on the dispatcher thread after each round: whether the sink took the round's events
+  /// (true also when there were none), and the events delivered so far. Lets tests wait for a
+  /// round instead of sleeping. Must not block.
+  using round_fn = std::function<void(bool ok, std::uint64_t delivered)>;
+
+  /// Starts the thread (none if `sink` is empty: events then stay in the outbox).
+  outbox_dispatcher(std::string db_path, std::string sink, writer& w, round_fn on_round = nullptr);
+  ~outbox_dispatcher() = default; ///< the worker thread stops and joins first (declared last)
+  outbox_dispatcher(const outbox_dispatcher&) = delete;
+  outbox_dispatcher& operator=(const outbox_dispatcher&) = delete;
+
+  /// Returns the undelivered events (counted in the database when there is no sink thread).
+  std::uint64_t pending() const;
+  std::uint64_t delivered() const { return delivered_.load(); }
+
+private:
+  void run(worker_thread& self);
+  bool deliver_round(); ///< returns false if the sink failed
+  bool wait_for(worker_thread& self, std::chrono::milliseconds d); ///< false if stopping
+
+  std::string db_path_;
+  std::string sink_;
+  writer& writer_;
+  round_fn on_round_;
+  std::atomic<std::uint64_t> pending_{0};
+  std::atomic<std::uint64_t> delivered_{0};
+  worker_thread thread_; // last: stopped before the members its loop uses go away
+};
+
+} // namespace actorshop::storage

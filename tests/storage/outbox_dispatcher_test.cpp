@@ -1,0 +1,245 @@
+// The outbox dispatcher delivers every PaymentCompleted event at least once, to a file or an HTTP
+// sink, and keeps events in the outbox while the sink is down. Payments are committed with the
+// service's own writer units; waits are for dispatcher rounds, not for time.
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <fstream>
+#include <future>
+#include <mutex>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "storage/order_units.hpp"
+#include "storage/outbox_dispatcher.hpp"
+#include "storage/schema.hpp"
+#include "storage/seed.hpp"
+#include "storage/sqlite.hpp"
+#include "storage/writer.hpp"
+#include "test_support.hpp"
+
+using namespace actorshop;
+using namespace actorshop::storage;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = boost::asio::ip::tcp;
+
+namespace {
+
+/// A temp dir with a migrated, seeded database.
+struct seeded_db {
+  testing::temp_dir dir;
+  std::string path = dir.file("shop.db");
+  seeded_db() {
+    connection db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    migrate(db);
+    seed(db, domain::now_ms() - 1000);
+  }
+  std::int64_t query(const std::string& sql) const {
+    connection db(path, SQLITE_OPEN_READONLY);
+    return db.query_int64(sql);
+  }
+};
+
+domain::status commit(writer& w, const char* label, unit_fn unit) {
+  std::promise<domain::status> done;
+  w.submit(label, std::move(unit), [&done](domain::status s) { done.set_value(s); });
+  return done.get_future().get();
+}
+
+// Creates and pays `n` orders (two lines: products 5001 and 5003) as the actors would, with the
+// service's units; returns the payment ids.
+std::set<domain::id_t> pay_orders(writer& w, int n) {
+  static std::atomic<domain::id_t> next_id{1};
+  std::set<domain::id_t> ids;
+  for (int i = 0; i < n; ++i) {
+    const domain::timestamp now = domain::now_ms();
+    auto o = std::make_shared<domain::order>();
+    o->id = next_id++;
+    o->customer_id = seed_first_customer + i;
+    o->created_at = now;
+    o->expires_at = now + 600'000;
+    o->lines = {{5001, 6001, "p1", "S", 1, 1000, 1000}, {5003, 6007, "p3", "S", 2, 1000, 2000}};
+    o->total_price = 3000;
+    REQUIRE(commit(w, create_order_label, create_order(o)));
+    domain::payment_job job;
+    job.payment = {.id = o->id,
+                   .order_id = o->id,
+                   .customer_id = o->customer_id,
+                   .coupon_id = std::nullopt,
+                   .original_price = 3000,
+                   .discount_amount = 0,
+                   .discounted_price = 3000,
+                   .paid_at = now};
+    job.lines = o->lines;
+    REQUIRE(commit(w, pay_order_label, pay_order(std::move(job))));
+    ids.insert(o->id);
+  }
+  return ids;
+}
+
+/// Records the dispatcher's rounds; wait() blocks until `ready` holds (or a minute passes, so a
+/// broken dispatcher fails the test instead of hanging it).
+class round_log {
+public:
+  outbox_dispatcher::round_fn hook() {
+    return [this](bool ok, std::uint64_t delivered) {
+      {
+        std::lock_guard lock(mutex_);
+        failed_ += ok ? 0 : 1;
+        delivered_ = delivered;
+      }
+      cv_.notify_all();
+    };
+  }
+  template <class Pred> bool wait(Pred ready) {
+    std::unique_lock lock(mutex_);
+    return cv_.wait_for(lock, std::chrono::minutes(1), [&] { return ready(failed_, delivered_); });
+  }
+  int failed() {
+    std::lock_guard lock(mutex_);
+    return failed_;
+  }
+
+private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  int failed_ = 0;
+  std::uint64_t delivered_ = 0;
+};
+
+std::set<domain::id_t> event_ids_in(const std::string& text) {
+  std::set<domain::id_t> ids;
+  std::regex re("\"eventId\":([0-9]+)");
+  for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it)
+    ids.insert(std::stoll((*it)[1]));
+  return ids;
+}
+
+// A data-platform stand-in: answers 200 to every POST and records the bodies.
+class sink_server {
+public:
+  explicit sink_server(unsigned short port)
+      : acceptor_(ioc_, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port)) {
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~sink_server() {
+    stop_ = true;
+    // A blocking accept() is not woken by close(): connect once to let the loop see stop_.
+    beast::error_code ec;
+    boost::asio::io_context ioc;
+    tcp::socket poke(ioc);
+    poke.connect(acceptor_.local_endpoint(), ec);
+    poke.close(ec);
+    thread_.join();
+  }
+  std::string bodies() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return bodies_;
+  }
+
+private:
+  void serve() {
+    while (!stop_) {
+      beast::error_code ec;
+      tcp::socket sock(ioc_);
+      acceptor_.accept(sock, ec);
+      if (ec || stop_)
+        return;
+      beast::flat_buffer buf;
+      for (;;) {
+        http::request<http::string_body> req;
+        http::read(sock, buf, req, ec);
+        if (ec)
+          break;
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          bodies_ += req.body() + "\n";
+          if (req["Idempotency-Key"].empty())
+            bodies_ += "MISSING-KEY\n";
+        }
+        http::response<http::string_body> res{http::status::ok, 11};
+        res.body() = "{}";
+        res.prepare_payload();
+        http::write(sock, res, ec);
+        if (ec)
+          break;
+      }
+    }
+  }
+  boost::asio::io_context ioc_;
+  tcp::acceptor acceptor_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+  std::mutex mutex_;
+  std::string bodies_;
+};
+
+unsigned short free_port() {
+  boost::asio::io_context ioc;
+  tcp::acceptor a(ioc, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  return a.local_endpoint().port();
+}
+
+} // namespace
+
+TEST_CASE("every PaymentCompleted event reaches a file sink", "[storage][events]") {
+  seeded_db db;
+  writer w({.path = db.path});
+  round_log rounds;
+  const std::string file = (db.dir.path() / "events.jsonl").string();
+  outbox_dispatcher dispatcher(db.path, "file:" + file, w, rounds.hook());
+  auto paid = pay_orders(w, 20);
+  REQUIRE(rounds.wait([](int, std::uint64_t delivered) { return delivered >= 20; }));
+  std::ifstream in(file);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(event_ids_in(text) == paid);
+  CHECK(text.find("\"eventType\":\"PaymentCompleted\"") != std::string::npos);
+  // The event is composed from the payment and order_item rows at dispatch: every field, the
+  // items as a JSON array (not a quoted string), one line per event.
+  std::regex event_re(
+      "\\{\"eventId\":([0-9]+),\"eventType\":\"PaymentCompleted\",\"paymentId\":\\1,"
+      "\"orderId\":[0-9]+,\"customerId\":1[0-9]{3},\"couponId\":null,"
+      "\"originalPrice\":[0-9]+,\"discountAmount\":0,\"discountedPrice\":[0-9]+,"
+      "\"paidAt\":\"20[0-9-]{8}T[0-9:.]{12}Z\",\"items\":\\[\\{\"productId\":5001,"
+      "\"productOptionId\":[0-9]+,\"quantity\":[0-9]+,\"subtotalPrice\":[0-9]+\\},"
+      "\\{\"productId\":5003,[^\\]]*\\}\\]\\}");
+  std::istringstream lines(text);
+  int events = 0;
+  for (std::string line; std::getline(lines, line); ++events) {
+    INFO(line);
+    CHECK(std::regex_match(line, event_re));
+  }
+  CHECK(events == 20);
+  CHECK(db.query("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL") == 0);
+}
+
+TEST_CASE("events wait in the outbox while the HTTP sink is down and all arrive once it is up",
+          "[storage][events]") {
+  seeded_db db;
+  writer w({.path = db.path});
+  round_log rounds;
+  const auto port = free_port();
+  outbox_dispatcher dispatcher(db.path, "http://127.0.0.1:" + std::to_string(port) + "/events", w,
+                               rounds.hook());
+  auto paid = pay_orders(w, 10); // payments succeed while the sink is down
+  const int failed = rounds.failed();
+  REQUIRE(rounds.wait([&](int f, std::uint64_t) { return f > failed; })); // a round saw them all
+  CHECK(db.query("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL") == 10);
+  sink_server server(port);
+  auto more = pay_orders(w, 5);
+  paid.insert(more.begin(), more.end());
+  REQUIRE(rounds.wait([](int, std::uint64_t delivered) { return delivered >= 15; }));
+  CHECK(event_ids_in(server.bodies()) == paid);
+  CHECK(server.bodies().find("MISSING-KEY") == std::string::npos);
+  CHECK(db.query("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL") == 0);
+}
