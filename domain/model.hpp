@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/ids.hpp"
 #include "domain/money.hpp"
 #include "domain/time.hpp"
 
@@ -16,10 +17,10 @@ enum class coupon_status : std::uint8_t { available, used, expired };
 enum class order_status : std::uint8_t { created, paid, expired, cancelled };
 enum class change_type : std::uint8_t { charge, use, refund };
 
-std::string_view to_string(discount_type v) noexcept;  ///< "FIXED" | "RATE"
-std::string_view to_string(coupon_status v) noexcept;  ///< "AVAILABLE" | "USED" | "EXPIRED"
-std::string_view to_string(order_status v) noexcept;   ///< "CREATED" | "PAID" | ...
-std::string_view to_string(change_type v) noexcept;    ///< "CHARGE" | "USE" | "REFUND"
+std::string_view to_string(discount_type v) noexcept; ///< "FIXED" | "RATE"
+std::string_view to_string(coupon_status v) noexcept; ///< "AVAILABLE" | "USED" | "EXPIRED"
+std::string_view to_string(order_status v) noexcept;  ///< "CREATED" | "PAID" | ...
+std::string_view to_string(change_type v) noexcept;   ///< "CHARGE" | "USE" | "REFUND"
 std::optional<discount_type> parse_discount_type(std::string_view s) noexcept;
 std::optional<coupon_status> parse_coupon_status(std::string_view s) noexcept;
 std::optional<order_status> parse_order_status(std::string_view s) noexcept;
