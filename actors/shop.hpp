@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/shop_options.hpp"
 #include "domain/model.hpp"
 #include "domain/result.hpp"
 #include "storage/writer.hpp"
@@ -21,17 +22,6 @@
 namespace actorshop::actors {
 
 template <class T> using callback = std::function<void(domain::result<T>)>;
-
-struct shop_options {
-  std::string db_path = "actorshop.db";
-  storage::sync_mode sync = storage::sync_mode::full;
-  int actor_threads = 2;                               ///< CAF scheduler.max-threads
-  std::chrono::milliseconds order_ttl{15 * 60 * 1000}; ///< unpaid orders expire after this
-  domain::money max_charge = 100'000'000;              ///< per PATCH /balances/charge
-  std::chrono::seconds passivate_after{60}; ///< idle customer actors are stopped after this
-  std::size_t max_pending_writes = 65'536;  ///< writer queue bound (503 beyond)
-  std::string event_sink;                   ///< "" (none), "file:PATH" or "http://HOST:PORT/PATH"
-};
 
 struct shop_stats {
   std::uint64_t live_customer_actors = 0;
