@@ -1,5 +1,7 @@
 // The atoms (verbs) of every actor message, and the message payload types. Everything travels
 // only inside this process, so payloads are marked CAF_ALLOW_UNSAFE_MESSAGE_TYPE (no serializer).
+// Domain failures travel as values (domain::status, domain::result<T>); a caf::error only ever
+// means the message itself failed (a dead actor), which handlers turn into errc::unavailable.
 #pragma once
 
 #include <cstdint>
@@ -32,12 +34,8 @@ using expired_atom = caf::atom_constant<caf::atom("expired")>;
 using created_atom = caf::atom_constant<caf::atom("created")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 
-/// Returned by request handlers: 0 for success, else a domain::errc value.
-using code_t = std::int32_t;
-
-/// What the coupon actor answers to `use`: an error, or the discount terms of the coupon.
-struct use_answer {
-  code_t err = 0;
+/// The discount terms a coupon actor answers to `use` (as a domain::result: or why it refused).
+struct discount_terms {
   domain::discount_type type = domain::discount_type::fixed;
   domain::money amount = 0;
 };
@@ -55,21 +53,15 @@ struct stock_levels {
   domain::quantity sold = 0;
 };
 
-/// An outcome carried back to a saga from a callback running on another thread.
-template <class T> struct outcome {
-  domain::errc err{};
-  bool ok = false;
-  T value{};
-};
-
 } // namespace actorshop::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::reply<actorshop::domain::issued_coupon>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::reply<actorshop::domain::order>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::reply<actorshop::domain::payment>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::reply<actorshop::domain::balance_view>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::use_answer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::domain::status)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::domain::result<actorshop::actors::discount_terms>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::domain::result<actorshop::domain::payment>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::payment_job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::stock_levels)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::outcome<actorshop::domain::payment>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::domain::coupon)

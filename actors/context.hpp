@@ -48,13 +48,4 @@ struct context {
   }
 };
 
-/// Converts a code_t (0 = ok) back to a status.
-inline domain::status to_status(std::int32_t code) {
-  return code == 0 ? domain::status{} : domain::status{static_cast<domain::errc>(code)};
-}
-/// Converts a status to a code_t.
-inline std::int32_t to_code(const domain::status& s) {
-  return s ? 0 : static_cast<std::int32_t>(s.error());
-}
-
 } // namespace actorshop::actors

@@ -35,7 +35,7 @@ void charge(customer_actor* self, domain::money amount, const reply<domain::bala
          [=](domain::status s) {
            if (s)
              return r(domain::balance_view{id, *total});
-           caf::anon_send(me, undo_atom::value, -amount, to_code(s), r);
+           caf::anon_send(me, undo_atom::value, -amount, s, r);
          });
 }
 
@@ -52,16 +52,16 @@ void debit(customer_actor* self, payment_job& job, const reply<domain::payment>&
   submit(self, units::payment_label, std::move(unit), [=](domain::status s) {
     if (s)
       return r(p);
-    caf::anon_send(me, undo_atom::value, price, to_code(s), r);
+    caf::anon_send(me, undo_atom::value, price, s, r);
   });
 }
 
 // Rolls a failed unit's balance change back in memory (`delta` is what to add) and answers.
 template <class T>
-void undo(customer_actor* self, domain::money delta, code_t err, const reply<T>& r) {
+void undo(customer_actor* self, domain::money delta, domain::status failure, const reply<T>& r) {
   self->state.balance += delta;
   self->state.in_flight->fetch_sub(1);
-  r(static_cast<errc>(err));
+  r(failure.error());
 }
 
 // Passivates when idle with nothing in flight and no message on its way through the registry.
@@ -104,11 +104,10 @@ caf::behavior customer_behavior(customer_actor* self, context* ctx, domain::id_t
         touch(self);
         debit(self, job, r);
       },
-      [=](undo_atom, domain::money delta, code_t err, const reply<domain::balance_view>& r) {
-        undo(self, delta, err, r);
-      },
-      [=](undo_atom, domain::money delta, code_t err, const reply<domain::payment>& r) {
-        undo(self, delta, err, r);
+      [=](undo_atom, domain::money delta, domain::status failure,
+          const reply<domain::balance_view>& r) { undo(self, delta, failure, r); },
+      [=](undo_atom, domain::money delta, domain::status failure, const reply<domain::payment>& r) {
+        undo(self, delta, failure, r);
       },
       [=](tick_atom) { tick(self); },
   };

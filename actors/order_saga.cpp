@@ -26,10 +26,10 @@ void finish(saga_actor* self) {
   self->send(self, stop_atom::value);
 }
 
-void release_lines(saga_actor* self, const std::vector<code_t>* only_ok) {
+void release_lines(saga_actor* self, const std::vector<domain::status>* only_ok) {
   const auto& lines = self->state.order.lines;
   for (std::size_t i = 0; i < lines.size(); ++i)
-    if (!only_ok || (*only_ok)[i] == 0)
+    if (!only_ok || (*only_ok)[i])
       if (auto* s = self->state.ctx->stock_of(lines[i].option_id))
         self->send(*s, release_atom::value, lines[i].qty);
 }
@@ -42,10 +42,10 @@ void schedule_expiry(saga_actor* self) {
 // All reservations answered: persist the order, or give back what was reserved.
 void on_all_reserved(saga_actor* self) {
   auto& st = self->state;
-  for (auto code : st.reserve_results)
-    if (code != 0) {
+  for (auto reserved : st.reserve_results)
+    if (!reserved) {
       release_lines(self, &st.reserve_results);
-      st.created_reply(static_cast<errc>(code));
+      st.created_reply(reserved.error());
       return finish(self);
     }
   st.phase = saga_phase::persisting;
@@ -55,17 +55,17 @@ void on_all_reserved(saga_actor* self) {
   auto o = std::make_shared<const domain::order>(st.order); // one copy for the unit and the answer
   st.ctx->writer->submit(units::order_label, units::create_order(o),
                          [me, client = st.created_reply, o](domain::status s) {
-                           caf::anon_send(me, created_atom::value, to_code(s));
+                           caf::anon_send(me, created_atom::value, s);
                            if (s)
                              client(*o);
                          });
 }
 
-void on_created(saga_actor* self, code_t code) {
+void on_created(saga_actor* self, domain::status persisted) {
   auto& st = self->state;
-  if (code != 0) {
+  if (!persisted) {
     release_lines(self, nullptr);
-    st.created_reply(static_cast<errc>(code));
+    st.created_reply(persisted.error());
     return finish(self);
   }
   st.phase = saga_phase::created;
@@ -77,22 +77,21 @@ void on_created(saga_actor* self, code_t code) {
 void reserve_all(saga_actor* self) {
   auto& st = self->state;
   const auto& lines = st.order.lines;
-  st.reserve_results.assign(lines.size(), 0);
+  st.reserve_results.assign(lines.size(), domain::status::ok());
   st.reserve_pending = lines.size();
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    auto on_answer = [self, i](code_t code) {
-      self->state.reserve_results[i] = code;
+    auto on_answer = [self, i](domain::status reserved) {
+      self->state.reserve_results[i] = reserved;
       if (--self->state.reserve_pending == 0)
         on_all_reserved(self);
     };
     const caf::actor* stock = st.ctx->stock_of(lines[i].option_id);
     if (!stock) {
-      on_answer(static_cast<code_t>(errc::product_option_not_found));
+      on_answer(errc::product_option_not_found);
       continue;
     }
     self->request(*stock, ask_timeout, reserve_atom::value, lines[i].qty)
-        .then(on_answer,
-              [on_answer](caf::error&) { on_answer(static_cast<code_t>(errc::unavailable)); });
+        .then(on_answer, [on_answer](caf::error&) { on_answer(errc::unavailable); });
   }
 }
 
@@ -119,12 +118,9 @@ void debit(saga_actor* self, domain::discounted_price price) {
   // actors are told (so that once the client is answered their memory equals the committed rows),
   // then the client is answered from here, one actor hop sooner than through the saga.
   reply<domain::payment> r([me, ctx = st.ctx, client = st.pay_reply, sold = std::move(sold),
-                            coupon = st.pay_coupon, customer = st.order.customer_id](
-                               domain::result<domain::payment> res) {
-    outcome<domain::payment> out{res ? errc{} : res.error(), res.has_value(), {}};
-    if (res)
-      out.value = *res;
-    caf::anon_send(me, paid_atom::value, std::move(out));
+                            coupon = st.pay_coupon,
+                            customer = st.order.customer_id](domain::result<domain::payment> res) {
+    caf::anon_send(me, paid_atom::value, res);
     if (!res)
       return; // the saga compensates and answers
     for (const auto& [option, qty] : sold)
@@ -150,10 +146,10 @@ void fail_payment(saga_actor* self, errc e) {
   r(e);
 }
 
-void on_paid(saga_actor* self, outcome<domain::payment>& out) {
+void on_paid(saga_actor* self, const domain::result<domain::payment>& paid) {
   auto& st = self->state;
-  if (!out.ok)
-    return fail_payment(self, out.err);
+  if (!paid)
+    return fail_payment(self, paid.error());
   st.pay_reply = {}; // answered by the commit's callback (see debit)
   finish(self);
 }
@@ -165,12 +161,13 @@ void use_coupon(saga_actor* self, id_t coupon_id) {
     return fail_payment(self, errc::customer_coupon_not_found);
   self->request(*c, ask_timeout, use_atom::value, st.order.customer_id)
       .then(
-          [self](const use_answer& a) {
-            if (a.err != 0) {
+          [self](const domain::result<discount_terms>& terms) {
+            if (!terms) {
               self->state.pay_coupon.reset(); // nothing was taken
-              return fail_payment(self, static_cast<errc>(a.err));
+              return fail_payment(self, terms.error());
             }
-            auto price = domain::apply_discount(self->state.order.total_price, a.type, a.amount);
+            auto price =
+                domain::apply_discount(self->state.order.total_price, terms->type, terms->amount);
             if (!price)
               return fail_payment(self, price.error());
             debit(self, *price);
@@ -199,13 +196,12 @@ void expire(saga_actor* self) {
     return;
   st.phase = saga_phase::expiring;
   auto me = self_handle(self);
-  st.ctx->writer->submit(
-      units::expire_label, units::expire_order(st.order),
-      [me](domain::status s) { caf::anon_send(me, expired_atom::value, to_code(s)); });
+  st.ctx->writer->submit(units::expire_label, units::expire_order(st.order),
+                         [me](domain::status s) { caf::anon_send(me, expired_atom::value, s); });
 }
 
-void on_expired(saga_actor* self, code_t code) {
-  if (code != 0) { // the database refused: stay open and try again later
+void on_expired(saga_actor* self, domain::status expired) {
+  if (!expired) { // the database refused: stay open and try again later
     self->state.phase = saga_phase::created;
     return self->delayed_send(self, std::chrono::seconds(1), expire_atom::value);
   }
@@ -226,11 +222,11 @@ caf::behavior saga_behavior(saga_actor* self, context* ctx, domain::order o, boo
     reserve_all(self);
   }
   return {
-      [=](created_atom, code_t code) { on_created(self, code); },
+      [=](created_atom, domain::status persisted) { on_created(self, persisted); },
       [=](pay_atom, id_t coupon, const reply<domain::payment>& pr) { pay(self, coupon, pr); },
-      [=](paid_atom, outcome<domain::payment>& out) { on_paid(self, out); },
+      [=](paid_atom, const domain::result<domain::payment>& paid) { on_paid(self, paid); },
       [=](expire_atom) { expire(self); },
-      [=](expired_atom, code_t code) { on_expired(self, code); },
+      [=](expired_atom, domain::status expired) { on_expired(self, expired); },
       [=](stop_atom) { self->quit(); },
       [](peek_atom) {}, // the wake-up of a lazily spawned saga
   };

@@ -20,7 +20,7 @@ struct saga_state {
   domain::order order;
   saga_phase phase = saga_phase::reserving;
   reply<domain::order> created_reply;
-  std::vector<code_t> reserve_results; ///< one per line while reserving
+  std::vector<domain::status> reserve_results; ///< one per line while reserving
   std::size_t reserve_pending = 0;
   reply<domain::payment> pay_reply;
   std::optional<domain::id_t> pay_coupon;
