@@ -10,7 +10,7 @@
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
 
-#include "actors/reply.hpp"
+#include "actors/answer_once.hpp"
 #include "domain/model.hpp"
 
 namespace actorshop::actors {
@@ -25,7 +25,7 @@ using reserve_atom = caf::atom_constant<caf::atom("reserve")>;
 using release_atom = caf::atom_constant<caf::atom("release")>;
 using sold_atom = caf::atom_constant<caf::atom("sold")>;
 using charge_atom = caf::atom_constant<caf::atom("charge")>;
-using debit_atom = caf::atom_constant<caf::atom("debit")>;
+using settle_atom = caf::atom_constant<caf::atom("settle")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using pay_atom = caf::atom_constant<caf::atom("pay")>;
 using paid_atom = caf::atom_constant<caf::atom("paid")>;
@@ -40,7 +40,8 @@ struct discount_terms {
   domain::money amount = 0;
 };
 
-/// Everything the customer actor needs to debit and commit one payment as one unit.
+/// Everything the customer actor needs to settle one payment: debit the balance and commit the
+/// payment unit.
 struct payment_job {
   domain::payment payment;
   std::vector<domain::order_line> lines;
@@ -55,10 +56,10 @@ struct stock_levels {
 
 } // namespace actorshop::actors
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::reply<actorshop::domain::issued_coupon>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::reply<actorshop::domain::order>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::reply<actorshop::domain::payment>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::reply<actorshop::domain::balance_view>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::answer_once<actorshop::domain::issued_coupon>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::answer_once<actorshop::domain::order>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::answer_once<actorshop::domain::payment>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::answer_once<actorshop::domain::balance_view>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::domain::status)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::domain::result<actorshop::actors::discount_terms>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::domain::result<actorshop::domain::payment>)

@@ -11,9 +11,9 @@
 
 #include <caf/all.hpp>
 
+#include "actors/answer_once.hpp"
 #include "actors/expiry_timer.hpp"
 #include "actors/registry.hpp"
-#include "actors/reply.hpp"
 #include "actors/shop.hpp"
 #include "domain/catalog.hpp"
 #include "storage/writer.hpp"

@@ -15,7 +15,7 @@ using domain::id_t;
 
 // Decides one issuance in memory; on success hands the unit to the writer and answers after the
 // commit (or rolls back through an undo message if the unit failed).
-void issue(coupon_actor* self, id_t customer, const reply<domain::issued_coupon>& r) {
+void issue(coupon_actor* self, id_t customer, const answer_once<domain::issued_coupon>& r) {
   auto& st = self->state;
   const auto now = domain::now_ms();
   auto left = domain::decide_issue(st.coupon, st.holders.count(customer) > 0, now);
@@ -35,7 +35,7 @@ void issue(coupon_actor* self, id_t customer, const reply<domain::issued_coupon>
 
 // Undoes an issuance whose unit failed, then answers the error.
 void undo_issue(coupon_actor* self, id_t customer, domain::status failure,
-                const reply<domain::issued_coupon>& r) {
+                const answer_once<domain::issued_coupon>& r) {
   auto& st = self->state;
   st.coupon.current_quantity += 1;
   st.holders.erase(customer);
@@ -65,12 +65,11 @@ caf::behavior coupon_behavior(coupon_actor* self, context* ctx, domain::coupon c
   self->state.coupon = std::move(c);
   self->state.holders = std::move(holders);
   return {
-      [=](issue_atom, id_t customer, const reply<domain::issued_coupon>& r) {
+      [=](issue_atom, id_t customer, const answer_once<domain::issued_coupon>& r) {
         issue(self, customer, r);
       },
-      [=](undo_atom, id_t customer, domain::status failure, const reply<domain::issued_coupon>& r) {
-        undo_issue(self, customer, failure, r);
-      },
+      [=](undo_atom, id_t customer, domain::status failure,
+          const answer_once<domain::issued_coupon>& r) { undo_issue(self, customer, failure, r); },
       [=](use_atom, id_t customer) { return use(self, customer); },
       [=](restore_atom, id_t customer) {
         if (self->state.pending_use.erase(customer))

@@ -10,8 +10,8 @@ namespace {
 using domain::errc;
 
 // Submits `unit`, counting it in flight until its completion ran (passivation waits for zero).
-void submit(customer_actor* self, const char* label, storage::unit_fn unit,
-            std::function<void(domain::status)> done) {
+void submit_tracked(customer_actor* self, const char* label, storage::unit_fn unit,
+                    std::function<void(domain::status)> done) {
   auto counter = self->state.in_flight;
   counter->fetch_add(1);
   self->state.ctx->writer->submit(label, std::move(unit),
@@ -22,7 +22,8 @@ void submit(customer_actor* self, const char* label, storage::unit_fn unit,
                                   });
 }
 
-void charge(customer_actor* self, domain::money amount, const reply<domain::balance_view>& r) {
+void charge(customer_actor* self, domain::money amount,
+            const answer_once<domain::balance_view>& r) {
   auto& st = self->state;
   auto after = domain::charge(st.balance, amount, st.ctx->options.max_charge);
   if (!after)
@@ -31,15 +32,16 @@ void charge(customer_actor* self, domain::money amount, const reply<domain::bala
   auto total = std::make_shared<domain::money>(0);
   caf::actor me = caf::actor_cast<caf::actor>(self);
   const auto id = st.id;
-  submit(self, units::charge_label, units::charge(id, amount, domain::now_ms(), total),
-         [=](domain::status s) {
-           if (s)
-             return r(domain::balance_view{id, *total});
-           caf::anon_send(me, undo_atom::value, -amount, s, r);
-         });
+  submit_tracked(self, units::charge_label, units::charge(id, amount, domain::now_ms(), total),
+                 [=](domain::status s) {
+                   if (s)
+                     return r(domain::balance_view{id, *total});
+                   caf::anon_send(me, undo_atom::value, -amount, s, r);
+                 });
 }
 
-void debit(customer_actor* self, payment_job& job, const reply<domain::payment>& r) {
+// Debits the balance in memory and commits the payment unit; answers after the commit.
+void settle(customer_actor* self, payment_job& job, const answer_once<domain::payment>& r) {
   auto& st = self->state;
   const auto price = job.payment.discounted_price;
   auto after = domain::debit(st.balance, price);
@@ -49,7 +51,7 @@ void debit(customer_actor* self, payment_job& job, const reply<domain::payment>&
   caf::actor me = caf::actor_cast<caf::actor>(self);
   auto p = job.payment;
   auto unit = units::payment(std::move(job));
-  submit(self, units::payment_label, std::move(unit), [=](domain::status s) {
+  submit_tracked(self, units::payment_label, std::move(unit), [=](domain::status s) {
     if (s)
       return r(p);
     caf::anon_send(me, undo_atom::value, price, s, r);
@@ -58,7 +60,8 @@ void debit(customer_actor* self, payment_job& job, const reply<domain::payment>&
 
 // Rolls a failed unit's balance change back in memory (`delta` is what to add) and answers.
 template <class T>
-void undo(customer_actor* self, domain::money delta, domain::status failure, const reply<T>& r) {
+void undo(customer_actor* self, domain::money delta, domain::status failure,
+          const answer_once<T>& r) {
   self->state.balance += delta;
   self->state.in_flight->fetch_sub(1);
   r(failure.error());
@@ -96,19 +99,18 @@ caf::behavior customer_behavior(customer_actor* self, context* ctx, domain::id_t
     st.balance = b->amount;
   self->delayed_send(self, ctx->options.passivate_after, tick_atom::value);
   return {
-      [=](charge_atom, domain::money amount, const reply<domain::balance_view>& r) {
+      [=](charge_atom, domain::money amount, const answer_once<domain::balance_view>& r) {
         touch(self);
         charge(self, amount, r);
       },
-      [=](debit_atom, payment_job& job, const reply<domain::payment>& r) {
+      [=](settle_atom, payment_job& job, const answer_once<domain::payment>& r) {
         touch(self);
-        debit(self, job, r);
+        settle(self, job, r);
       },
       [=](undo_atom, domain::money delta, domain::status failure,
-          const reply<domain::balance_view>& r) { undo(self, delta, failure, r); },
-      [=](undo_atom, domain::money delta, domain::status failure, const reply<domain::payment>& r) {
-        undo(self, delta, failure, r);
-      },
+          const answer_once<domain::balance_view>& r) { undo(self, delta, failure, r); },
+      [=](undo_atom, domain::money delta, domain::status failure,
+          const answer_once<domain::payment>& r) { undo(self, delta, failure, r); },
       [=](tick_atom) { tick(self); },
   };
 }

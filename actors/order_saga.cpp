@@ -45,7 +45,7 @@ void on_all_reserved(saga_actor* self) {
   for (auto reserved : st.reserve_results)
     if (!reserved) {
       release_lines(self, &st.reserve_results);
-      st.created_reply(reserved.error());
+      st.created_answer(reserved.error());
       return finish(self);
     }
   st.phase = saga_phase::persisting;
@@ -54,7 +54,7 @@ void on_all_reserved(saga_actor* self) {
   // `created` is sent first, so anything the client sends next reaches the saga after it.
   auto o = std::make_shared<const domain::order>(st.order); // one copy for the unit and the answer
   st.ctx->writer->submit(units::order_label, units::create_order(o),
-                         [me, client = st.created_reply, o](domain::status s) {
+                         [me, client = st.created_answer, o](domain::status s) {
                            caf::anon_send(me, created_atom::value, s);
                            if (s)
                              client(*o);
@@ -65,12 +65,12 @@ void on_created(saga_actor* self, domain::status persisted) {
   auto& st = self->state;
   if (!persisted) {
     release_lines(self, nullptr);
-    st.created_reply(persisted.error());
+    st.created_answer(persisted.error());
     return finish(self);
   }
   st.phase = saga_phase::created;
-  st.created_reply(st.order);
-  st.created_reply = {};
+  st.created_answer(st.order);
+  st.created_answer = {};
   schedule_expiry(self);
 }
 
@@ -95,8 +95,9 @@ void reserve_all(saga_actor* self) {
   }
 }
 
-// Debits the customer, who commits the whole payment unit; the outcome comes back as `paid`.
-void debit(saga_actor* self, domain::discounted_price price) {
+// Asks the customer actor to settle the payment (debit and commit as one unit); the outcome
+// comes back as `paid`.
+void request_settlement(saga_actor* self, domain::discounted_price price) {
   auto& st = self->state;
   payment_job job;
   auto& p = job.payment;
@@ -117,21 +118,21 @@ void debit(saga_actor* self, domain::discounted_price price) {
   // learns the outcome (so the client's next message finds the order PAID), the stock and coupon
   // actors are told (so that once the client is answered their memory equals the committed rows),
   // then the client is answered from here, one actor hop sooner than through the saga.
-  reply<domain::payment> r([me, ctx = st.ctx, client = st.pay_reply, sold = std::move(sold),
-                            coupon = st.pay_coupon,
-                            customer = st.order.customer_id](domain::result<domain::payment> res) {
-    caf::anon_send(me, paid_atom::value, res);
-    if (!res)
-      return; // the saga compensates and answers
-    for (const auto& [option, qty] : sold)
-      if (const auto* s = ctx->stock_of(option))
-        caf::anon_send(*s, sold_atom::value, qty);
-    if (coupon)
-      if (auto c = ctx->coupons.find(*coupon))
-        caf::anon_send(*c, confirm_atom::value, customer);
-    client(*res);
-  });
-  send_to_customer(*st.ctx, st.order.customer_id, debit_atom::value, std::move(job), std::move(r));
+  answer_once<domain::payment> r(
+      [me, ctx = st.ctx, client = st.pay_answer, sold = std::move(sold), coupon = st.pay_coupon,
+       customer = st.order.customer_id](domain::result<domain::payment> res) {
+        caf::anon_send(me, paid_atom::value, res);
+        if (!res)
+          return; // the saga compensates and answers
+        for (const auto& [option, qty] : sold)
+          if (const auto* s = ctx->stock_of(option))
+            caf::anon_send(*s, sold_atom::value, qty);
+        if (coupon)
+          if (auto c = ctx->coupons.find(*coupon))
+            caf::anon_send(*c, confirm_atom::value, customer);
+        client(*res);
+      });
+  send_to_customer(*st.ctx, st.order.customer_id, settle_atom::value, std::move(job), std::move(r));
 }
 
 // A payment step failed: restore the coupon (if one was taken) and stay payable.
@@ -141,8 +142,8 @@ void fail_payment(saga_actor* self, errc e) {
     if (auto c = st.ctx->coupons.find(*st.pay_coupon))
       self->send(*c, restore_atom::value, st.order.customer_id);
   st.phase = saga_phase::created;
-  auto r = std::move(st.pay_reply);
-  st.pay_reply = {};
+  auto r = std::move(st.pay_answer);
+  st.pay_answer = {};
   r(e);
 }
 
@@ -150,7 +151,7 @@ void on_paid(saga_actor* self, const domain::result<domain::payment>& paid) {
   auto& st = self->state;
   if (!paid)
     return fail_payment(self, paid.error());
-  st.pay_reply = {}; // answered by the commit's callback (see debit)
+  st.pay_answer = {}; // answered by the commit's callback (see request_settlement)
   finish(self);
 }
 
@@ -170,20 +171,20 @@ void use_coupon(saga_actor* self, id_t coupon_id) {
                 domain::apply_discount(self->state.order.total_price, terms->type, terms->amount);
             if (!price)
               return fail_payment(self, price.error());
-            debit(self, *price);
+            request_settlement(self, *price);
           },
           [self](caf::error&) { fail_payment(self, errc::unavailable); });
 }
 
-void pay(saga_actor* self, id_t coupon_or_zero, const reply<domain::payment>& r) {
+void pay(saga_actor* self, id_t coupon_or_zero, const answer_once<domain::payment>& r) {
   auto& st = self->state;
   if (st.phase != saga_phase::created)
     return r(errc::order_not_payable);
   st.phase = saga_phase::paying;
-  st.pay_reply = r;
+  st.pay_answer = r;
   st.pay_coupon.reset();
   if (coupon_or_zero == 0)
-    return debit(self, domain::no_discount(st.order.total_price));
+    return request_settlement(self, domain::no_discount(st.order.total_price));
   st.pay_coupon = coupon_or_zero;
   use_coupon(self, coupon_or_zero);
 }
@@ -210,11 +211,11 @@ void on_expired(saga_actor* self, domain::status expired) {
 }
 
 caf::behavior saga_behavior(saga_actor* self, context* ctx, domain::order o, bool recovered,
-                            reply<domain::order> r) {
+                            answer_once<domain::order> r) {
   auto& st = self->state;
   st.ctx = ctx;
   st.order = std::move(o);
-  st.created_reply = std::move(r);
+  st.created_answer = std::move(r);
   if (recovered) {
     st.phase = saga_phase::created;
     schedule_expiry(self);
@@ -223,7 +224,7 @@ caf::behavior saga_behavior(saga_actor* self, context* ctx, domain::order o, boo
   }
   return {
       [=](created_atom, domain::status persisted) { on_created(self, persisted); },
-      [=](pay_atom, id_t coupon, const reply<domain::payment>& pr) { pay(self, coupon, pr); },
+      [=](pay_atom, id_t coupon, const answer_once<domain::payment>& pr) { pay(self, coupon, pr); },
       [=](paid_atom, const domain::result<domain::payment>& paid) { on_paid(self, paid); },
       [=](expire_atom) { expire(self); },
       [=](expired_atom, domain::status expired) { on_expired(self, expired); },
@@ -232,7 +233,7 @@ caf::behavior saga_behavior(saga_actor* self, context* ctx, domain::order o, boo
   };
 }
 
-void spawn_saga(context& ctx, domain::order o, bool recovered, reply<domain::order> r) {
+void spawn_saga(context& ctx, domain::order o, bool recovered, answer_once<domain::order> r) {
   const auto id = o.id;
   // Spawned lazily so that it is registered before it runs (and may unregister itself).
   auto a =
@@ -243,7 +244,7 @@ void spawn_saga(context& ctx, domain::order o, bool recovered, reply<domain::ord
 
 } // namespace
 
-void spawn_new_saga(context& ctx, domain::order o, reply<domain::order> r) {
+void spawn_new_saga(context& ctx, domain::order o, answer_once<domain::order> r) {
   spawn_saga(ctx, std::move(o), false, std::move(r));
 }
 

@@ -37,8 +37,8 @@ struct shop::impl {
   explicit impl(shop_options o);
   void load_reference(storage::reader& rd);
   void spawn_entities(storage::reader& rd);
-  template <class T> reply<T> make_reply(callback<T> cb) {
-    return reply<T>(std::move(cb), ctx.inflight);
+  template <class T> answer_once<T> make_answer(callback<T> cb) {
+    return answer_once<T>(std::move(cb), ctx.inflight);
   }
   void stop();
 };
@@ -147,7 +147,7 @@ void shop::issue_coupon(id_t coupon_id, id_t customer_id, callback<domain::issue
   auto c = d.ctx.coupons.find(coupon_id);
   if (!c)
     return cb(errc::coupon_not_found);
-  caf::anon_send(*c, issue_atom::value, customer_id, d.make_reply(std::move(cb)));
+  caf::anon_send(*c, issue_atom::value, customer_id, d.make_answer(std::move(cb)));
 }
 
 void shop::create_order(id_t customer_id, std::vector<domain::order_line_request> lines,
@@ -167,14 +167,14 @@ void shop::create_order(id_t customer_id, std::vector<domain::order_line_request
   o.created_at = domain::now_ms();
   o.expires_at = o.created_at + d.ctx.options.order_ttl.count();
   o.lines = std::move(priced->lines);
-  spawn_new_saga(d.ctx, std::move(o), d.make_reply(std::move(cb)));
+  spawn_new_saga(d.ctx, std::move(o), d.make_answer(std::move(cb)));
 }
 
 void shop::pay(id_t order_id, std::optional<id_t> coupon_id, callback<domain::payment> cb) {
   auto& d = *impl_;
   if (!d.accepting)
     return cb(errc::unavailable);
-  auto r = d.make_reply(std::move(cb));
+  auto r = d.make_answer(std::move(cb));
   const id_t coupon = coupon_id.value_or(0);
   bool sent = d.ctx.sagas.send_locked(
       order_id, [] { return std::optional<caf::actor>(); },
@@ -192,7 +192,7 @@ void shop::charge(id_t customer_id, domain::money amount, callback<domain::balan
     return cb(errc::unavailable);
   if (!d.ctx.customer_exists(customer_id))
     return cb(errc::customer_not_found);
-  send_to_customer(d.ctx, customer_id, charge_atom::value, amount, d.make_reply(std::move(cb)));
+  send_to_customer(d.ctx, customer_id, charge_atom::value, amount, d.make_answer(std::move(cb)));
 }
 
 void shop::create_coupon(domain::coupon_spec spec, callback<domain::coupon> cb) {
@@ -204,7 +204,7 @@ void shop::create_coupon(domain::coupon_spec spec, callback<domain::coupon> cb) 
   domain::coupon c{++d.ctx.next_coupon_id, spec.name,           spec.type,
                    spec.discount_amount,   spec.total_quantity, spec.total_quantity,
                    spec.started_at,        spec.expired_at};
-  auto r = reply<domain::coupon>(std::move(cb), d.ctx.inflight);
+  auto r = answer_once<domain::coupon>(std::move(cb), d.ctx.inflight);
   context* ctx = &d.ctx;
   d.writer->submit(units::coupon_label, units::create_coupon(c), [ctx, c, r](domain::status s) {
     if (!s)
