@@ -27,6 +27,7 @@ using sold_atom = caf::atom_constant<caf::atom("sold")>;
 using charge_atom = caf::atom_constant<caf::atom("charge")>;
 using settle_atom = caf::atom_constant<caf::atom("settle")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using recheck_atom = caf::atom_constant<caf::atom("recheck")>;
 using pay_atom = caf::atom_constant<caf::atom("pay")>;
 using paid_atom = caf::atom_constant<caf::atom("paid")>;
 using expire_atom = caf::atom_constant<caf::atom("expire")>;

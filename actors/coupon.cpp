@@ -17,7 +17,7 @@ using domain::id_t;
 // commit (or rolls back through an undo message if the unit failed).
 void issue(coupon_actor* self, id_t customer, const answer_once<domain::issued_coupon>& r) {
   auto& st = self->state;
-  const auto now = domain::now_ms();
+  const auto now = st.ctx->now();
   auto left = domain::decide_issue(st.coupon, st.holders.count(customer) > 0, now);
   if (!left)
     return r(left.error());
@@ -49,7 +49,7 @@ domain::result<discount_terms> use(coupon_actor* self, id_t customer) {
   std::optional<coupon_status> held;
   if (it != st.holders.end())
     held = it->second;
-  auto s = domain::decide_use(held, st.coupon.expired_at, domain::now_ms());
+  auto s = domain::decide_use(held, st.coupon.expired_at, st.ctx->now());
   if (!s)
     return s.error();
   it->second = coupon_status::used;

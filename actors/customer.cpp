@@ -32,7 +32,7 @@ void charge(customer_actor* self, domain::money amount,
   auto total = std::make_shared<domain::money>(0);
   caf::actor me = caf::actor_cast<caf::actor>(self);
   const auto id = st.id;
-  submit_tracked(self, units::charge_label, units::charge(id, amount, domain::now_ms(), total),
+  submit_tracked(self, units::charge_label, units::charge(id, amount, st.ctx->now(), total),
                  [=](domain::status s) {
                    if (s)
                      return r(domain::balance_view{id, *total});
@@ -67,24 +67,39 @@ void undo(customer_actor* self, domain::money delta, domain::status failure,
   r(failure.error());
 }
 
+std::chrono::milliseconds idle_for(customer_actor* self) {
+  return std::chrono::milliseconds(self->state.ctx->now() - self->state.last_active);
+}
+
+std::chrono::milliseconds idle_limit(customer_actor* self) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+      self->state.ctx->options.passivate_after);
+}
+
 // Passivates when idle with nothing in flight and no message on its way through the registry.
-void tick(customer_actor* self) {
+// Returns whether the actor quit.
+bool passivate_if_idle(customer_actor* self) {
   auto& st = self->state;
-  const auto idle_for = std::chrono::milliseconds(domain::now_ms() - st.last_active);
-  const auto limit =
-      std::chrono::duration_cast<std::chrono::milliseconds>(st.ctx->options.passivate_after);
-  if (idle_for >= limit && st.in_flight->load() == 0 &&
+  if (idle_for(self) >= idle_limit(self) && st.in_flight->load() == 0 &&
       st.ctx->customers.retire(st.id, self->address(), st.received)) {
     self->quit();
-    return;
+    return true;
   }
-  auto wait = idle_for >= limit ? limit : limit - idle_for;
+  return false;
+}
+
+// The periodic idle check: passivates, or looks again when the idle limit may have passed.
+void tick(customer_actor* self) {
+  if (passivate_if_idle(self))
+    return;
+  const auto idle = idle_for(self), limit = idle_limit(self);
+  auto wait = idle >= limit ? limit : limit - idle;
   self->delayed_send(self, std::max(wait, std::chrono::milliseconds(1)), tick_atom::value);
 }
 
 void touch(customer_actor* self) {
   ++self->state.received;
-  self->state.last_active = domain::now_ms();
+  self->state.last_active = self->state.ctx->now();
 }
 
 } // namespace
@@ -94,7 +109,7 @@ caf::behavior customer_behavior(customer_actor* self, context* ctx, domain::id_t
   st.ctx = ctx;
   st.id = id;
   st.in_flight = std::make_shared<std::atomic<int>>(0);
-  st.last_active = domain::now_ms();
+  st.last_active = ctx->now();
   if (auto b = storage::thread_reader(ctx->options.db_path).balance(id))
     st.balance = b->amount;
   self->delayed_send(self, ctx->options.passivate_after, tick_atom::value);
@@ -112,6 +127,7 @@ caf::behavior customer_behavior(customer_actor* self, context* ctx, domain::id_t
       [=](undo_atom, domain::money delta, domain::status failure,
           const answer_once<domain::payment>& r) { undo(self, delta, failure, r); },
       [=](tick_atom) { tick(self); },
+      [=](recheck_atom) { passivate_if_idle(self); }, // the clock jumped
   };
 }
 

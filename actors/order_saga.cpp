@@ -108,7 +108,7 @@ void request_settlement(saga_actor* self, domain::discounted_price price) {
   p.original_price = price.original;
   p.discount_amount = price.discount;
   p.discounted_price = price.final_price;
-  p.paid_at = domain::now_ms();
+  p.paid_at = st.ctx->now();
   job.lines = st.order.lines;
   auto me = self_handle(self);
   std::vector<std::pair<id_t, domain::quantity>> sold;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "actors/shop_options.hpp"
+#include "domain/clock.hpp"
 #include "domain/model.hpp"
 #include "domain/result.hpp"
 #include "storage/writer.hpp"
@@ -50,8 +51,10 @@ struct coupon_snapshot {
 class shop {
 public:
   /// Opens (and migrates) the database, starts the actor system and recovers open orders.
-  /// Returns once recovery has finished. Throws std::runtime_error on failure.
-  explicit shop(shop_options options);
+  /// Returns once recovery has finished. Throws std::runtime_error on failure. Every "now" of
+  /// the actors (timestamps, order TTLs, coupon windows, passivation) is read from `clock`.
+  explicit shop(shop_options options,
+                std::shared_ptr<domain::clock> clock = std::make_shared<domain::system_clock>());
   ~shop(); ///< shutdown() if not done yet
   shop(const shop&) = delete;
   shop& operator=(const shop&) = delete;
