@@ -1,5 +1,7 @@
 // The atoms (verbs) of every actor message, and the message payload types. Everything travels
 // only inside this process, so payloads are marked CAF_ALLOW_UNSAFE_MESSAGE_TYPE (no serializer).
+// Domain failures travel as values (domain::status, domain::result<T>); a caf::error only ever
+// means the message itself failed (a dead actor), which handlers turn into errc::unavailable.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +10,7 @@
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
 
-#include "actors/reply.hpp"
+#include "actors/answer_once.hpp"
 #include "domain/model.hpp"
 
 namespace actorshop::actors {
@@ -23,8 +25,9 @@ using reserve_atom = caf::atom_constant<caf::atom("reserve")>;
 using release_atom = caf::atom_constant<caf::atom("release")>;
 using sold_atom = caf::atom_constant<caf::atom("sold")>;
 using charge_atom = caf::atom_constant<caf::atom("charge")>;
-using debit_atom = caf::atom_constant<caf::atom("debit")>;
+using settle_atom = caf::atom_constant<caf::atom("settle")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using recheck_atom = caf::atom_constant<caf::atom("recheck")>;
 using pay_atom = caf::atom_constant<caf::atom("pay")>;
 using paid_atom = caf::atom_constant<caf::atom("paid")>;
 using expire_atom = caf::atom_constant<caf::atom("expire")>;
@@ -32,17 +35,14 @@ using expired_atom = caf::atom_constant<caf::atom("expired")>;
 using created_atom = caf::atom_constant<caf::atom("created")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 
-/// Returned by request handlers: 0 for success, else a domain::errc value.
-using code_t = std::int32_t;
-
-/// What the coupon actor answers to `use`: an error, or the discount terms of the coupon.
-struct use_answer {
-  code_t err = 0;
+/// The discount terms a coupon actor answers to `use` (as a domain::result: or why it refused).
+struct discount_terms {
   domain::discount_type type = domain::discount_type::fixed;
   domain::money amount = 0;
 };
 
-/// Everything the customer actor needs to debit and commit one payment as one unit.
+/// Everything the customer actor needs to settle one payment: debit the balance and commit the
+/// payment unit.
 using payment_job = domain::payment_job;
 
 /// The in-memory levels of one stock row (tests and recovery checks).
@@ -52,21 +52,15 @@ struct stock_levels {
   domain::quantity sold = 0;
 };
 
-/// An outcome carried back to a saga from a callback running on another thread.
-template <class T> struct outcome {
-  domain::errc err{};
-  bool ok = false;
-  T value{};
-};
-
 } // namespace actorshop::actors
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::reply<actorshop::domain::issued_coupon>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::reply<actorshop::domain::order>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::reply<actorshop::domain::payment>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::reply<actorshop::domain::balance_view>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::use_answer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::answer_once<actorshop::domain::issued_coupon>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::answer_once<actorshop::domain::order>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::answer_once<actorshop::domain::payment>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::answer_once<actorshop::domain::balance_view>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::domain::status)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::domain::result<actorshop::actors::discount_terms>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::domain::result<actorshop::domain::payment>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::domain::payment_job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::stock_levels)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::outcome<actorshop::domain::payment>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::domain::coupon)

@@ -1,5 +1,5 @@
-// What every actor of one shop shares: options, the writer, read-only reference data, the
-// registries and the id counters. Owned by shop::impl; actors hold a plain pointer (the shop
+// What every actor of one shop shares: options, the clock, the writer, read-only reference data,
+// the registries and the id counters. Owned by shop::impl; actors hold a plain pointer (the shop
 // outlives its actor system).
 #pragma once
 
@@ -11,21 +11,24 @@
 
 #include <caf/all.hpp>
 
-#include "actors/expiry_timer.hpp"
+#include "actors/answer_once.hpp"
+#include "actors/order_expiry.hpp"
 #include "actors/registry.hpp"
-#include "actors/reply.hpp"
-#include "actors/shop.hpp"
+#include "actors/shop_options.hpp"
 #include "domain/catalog.hpp"
+#include "domain/clock.hpp"
 #include "storage/writer.hpp"
 
 namespace actorshop::actors {
 
 struct context {
   shop_options options;
+  const domain::clock* clock = nullptr; ///< every "now" of the actors
   caf::actor_system* system = nullptr;
   storage::writer* writer = nullptr;
-  expiry_timer* expiries = nullptr; ///< order deadlines; fires expire_atom at the order's saga
-  domain::catalog catalog;          ///< read-only after start
+  order_expiry_timer* expiries =
+      nullptr;             ///< order deadlines; fires expire_atom at the order's saga
+  domain::catalog catalog; ///< read-only after start
   std::vector<domain::id_t> customer_ids;              ///< sorted, read-only after start
   std::unordered_map<domain::id_t, caf::actor> stocks; ///< by option id, fixed after start
   registry coupons;
@@ -37,6 +40,8 @@ struct context {
   std::shared_ptr<inflight_counter> inflight = std::make_shared<inflight_counter>();
   std::atomic<bool> stopping{false}; ///< set at shutdown: no new customer actors from then on
 
+  /// Returns the current time of this shop's clock.
+  domain::timestamp now() const { return clock->now(); }
   /// Returns whether `id` is a known customer.
   bool customer_exists(domain::id_t id) const {
     return std::binary_search(customer_ids.begin(), customer_ids.end(), id);
@@ -47,14 +52,5 @@ struct context {
     return it == stocks.end() ? nullptr : &it->second;
   }
 };
-
-/// Converts a code_t (0 = ok) back to a status.
-inline domain::status to_status(std::int32_t code) {
-  return code == 0 ? domain::status{} : domain::status{static_cast<domain::errc>(code)};
-}
-/// Converts a status to a code_t.
-inline std::int32_t to_code(const domain::status& s) {
-  return s ? 0 : static_cast<std::int32_t>(s.error());
-}
 
 } // namespace actorshop::actors

@@ -15,9 +15,9 @@ using domain::id_t;
 
 // Decides one issuance in memory; on success hands the unit to the writer and answers after the
 // commit (or rolls back through an undo message if the unit failed).
-void issue(coupon_actor* self, id_t customer, const reply<domain::issued_coupon>& r) {
+void issue(coupon_actor* self, id_t customer, const answer_once<domain::issued_coupon>& r) {
   auto& st = self->state;
-  const auto now = domain::now_ms();
+  const auto now = st.ctx->now();
   auto left = domain::decide_issue(st.coupon, st.holders.count(customer) > 0, now);
   if (!left)
     return r(left.error());
@@ -30,32 +30,32 @@ void issue(coupon_actor* self, id_t customer, const reply<domain::issued_coupon>
       [=](domain::status s) {
         if (s)
           return r(domain::issued_coupon{coupon_id, customer, coupon_status::available});
-        caf::anon_send(me, undo_atom::value, customer, to_code(s), r);
+        caf::anon_send(me, undo_atom::value, customer, s, r);
       });
 }
 
 // Undoes an issuance whose unit failed, then answers the error.
-void undo_issue(coupon_actor* self, id_t customer, code_t err,
-                const reply<domain::issued_coupon>& r) {
+void undo_issue(coupon_actor* self, id_t customer, domain::status failure,
+                const answer_once<domain::issued_coupon>& r) {
   auto& st = self->state;
   st.coupon.current_quantity += 1;
   st.holders.erase(customer);
-  r(static_cast<errc>(err));
+  r(failure.error());
 }
 
 // Marks a holder's copy USED (pending) for a payment, answering the discount terms.
-use_answer use(coupon_actor* self, id_t customer) {
+domain::result<discount_terms> use(coupon_actor* self, id_t customer) {
   auto& st = self->state;
   auto it = st.holders.find(customer);
   std::optional<coupon_status> held;
   if (it != st.holders.end())
     held = it->second;
-  auto s = domain::decide_use(held, st.coupon.expired_at, domain::now_ms());
+  auto s = domain::decide_use(held, st.coupon.expired_at, st.ctx->now());
   if (!s)
-    return use_answer{to_code(s), st.coupon.type, 0};
+    return s.error();
   it->second = coupon_status::used;
   st.pending_use.insert(customer);
-  return use_answer{0, st.coupon.type, st.coupon.discount_amount};
+  return discount_terms{st.coupon.type, st.coupon.discount_amount};
 }
 
 } // namespace
@@ -66,12 +66,11 @@ caf::behavior coupon_behavior(coupon_actor* self, context* ctx, domain::coupon c
   self->state.coupon = std::move(c);
   self->state.holders = std::move(holders);
   return {
-      [=](issue_atom, id_t customer, const reply<domain::issued_coupon>& r) {
+      [=](issue_atom, id_t customer, const answer_once<domain::issued_coupon>& r) {
         issue(self, customer, r);
       },
-      [=](undo_atom, id_t customer, code_t err, const reply<domain::issued_coupon>& r) {
-        undo_issue(self, customer, err, r);
-      },
+      [=](undo_atom, id_t customer, domain::status failure,
+          const answer_once<domain::issued_coupon>& r) { undo_issue(self, customer, failure, r); },
       [=](use_atom, id_t customer) { return use(self, customer); },
       [=](restore_atom, id_t customer) {
         if (self->state.pending_use.erase(customer))

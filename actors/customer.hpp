@@ -1,6 +1,6 @@
 // The customer actor: a virtual actor per customer, activated from its balance row on first use
 // and passivated when idle, so live actors follow the working set, not the customer table.
-// It serializes every balance change of its customer, including the debit of a payment.
+// It serializes every balance change of its customer: charges, and the settlement of a payment.
 #pragma once
 
 #include <atomic>

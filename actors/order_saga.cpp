@@ -26,10 +26,10 @@ void finish(saga_actor* self) {
   self->send(self, stop_atom::value);
 }
 
-void release_lines(saga_actor* self, const std::vector<code_t>* only_ok) {
+void release_lines(saga_actor* self, const std::vector<domain::status>* only_ok) {
   const auto& lines = self->state.order.lines;
   for (std::size_t i = 0; i < lines.size(); ++i)
-    if (!only_ok || (*only_ok)[i] == 0)
+    if (!only_ok || (*only_ok)[i])
       if (auto* s = self->state.ctx->stock_of(lines[i].option_id))
         self->send(*s, release_atom::value, lines[i].qty);
 }
@@ -42,10 +42,10 @@ void schedule_expiry(saga_actor* self) {
 // All reservations answered: persist the order, or give back what was reserved.
 void on_all_reserved(saga_actor* self) {
   auto& st = self->state;
-  for (auto code : st.reserve_results)
-    if (code != 0) {
+  for (auto reserved : st.reserve_results)
+    if (!reserved) {
       release_lines(self, &st.reserve_results);
-      st.created_reply(static_cast<errc>(code));
+      st.created_answer(reserved.error());
       return finish(self);
     }
   st.phase = saga_phase::persisting;
@@ -54,50 +54,50 @@ void on_all_reserved(saga_actor* self) {
   // `created` is sent first, so anything the client sends next reaches the saga after it.
   auto o = std::make_shared<const domain::order>(st.order); // one copy for the unit and the answer
   st.ctx->writer->submit(storage::create_order_label, storage::create_order(o),
-                         [me, client = st.created_reply, o](domain::status s) {
-                           caf::anon_send(me, created_atom::value, to_code(s));
+                         [me, client = st.created_answer, o](domain::status s) {
+                           caf::anon_send(me, created_atom::value, s);
                            if (s)
                              client(*o);
                          });
 }
 
-void on_created(saga_actor* self, code_t code) {
+void on_created(saga_actor* self, domain::status persisted) {
   auto& st = self->state;
-  if (code != 0) {
+  if (!persisted) {
     release_lines(self, nullptr);
-    st.created_reply(static_cast<errc>(code));
+    st.created_answer(persisted.error());
     return finish(self);
   }
   st.phase = saga_phase::created;
-  st.created_reply(st.order);
-  st.created_reply = {};
+  st.created_answer(st.order);
+  st.created_answer = {};
   schedule_expiry(self);
 }
 
 void reserve_all(saga_actor* self) {
   auto& st = self->state;
   const auto& lines = st.order.lines;
-  st.reserve_results.assign(lines.size(), 0);
+  st.reserve_results.assign(lines.size(), domain::status::ok());
   st.reserve_pending = lines.size();
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    auto on_answer = [self, i](code_t code) {
-      self->state.reserve_results[i] = code;
+    auto on_answer = [self, i](domain::status reserved) {
+      self->state.reserve_results[i] = reserved;
       if (--self->state.reserve_pending == 0)
         on_all_reserved(self);
     };
     const caf::actor* stock = st.ctx->stock_of(lines[i].option_id);
     if (!stock) {
-      on_answer(static_cast<code_t>(errc::product_option_not_found));
+      on_answer(errc::product_option_not_found);
       continue;
     }
     self->request(*stock, ask_timeout, reserve_atom::value, lines[i].qty)
-        .then(on_answer,
-              [on_answer](caf::error&) { on_answer(static_cast<code_t>(errc::unavailable)); });
+        .then(on_answer, [on_answer](caf::error&) { on_answer(errc::unavailable); });
   }
 }
 
-// Debits the customer, who commits the whole payment unit; the outcome comes back as `paid`.
-void debit(saga_actor* self, domain::discounted_price price) {
+// Asks the customer actor to settle the payment (debit and commit as one unit); the outcome
+// comes back as `paid`.
+void request_settlement(saga_actor* self, domain::discounted_price price) {
   auto& st = self->state;
   payment_job job;
   auto& p = job.payment;
@@ -108,7 +108,7 @@ void debit(saga_actor* self, domain::discounted_price price) {
   p.original_price = price.original;
   p.discount_amount = price.discount;
   p.discounted_price = price.final_price;
-  p.paid_at = domain::now_ms();
+  p.paid_at = st.ctx->now();
   job.lines = st.order.lines;
   auto me = self_handle(self);
   std::vector<std::pair<id_t, domain::quantity>> sold;
@@ -118,24 +118,21 @@ void debit(saga_actor* self, domain::discounted_price price) {
   // learns the outcome (so the client's next message finds the order PAID), the stock and coupon
   // actors are told (so that once the client is answered their memory equals the committed rows),
   // then the client is answered from here, one actor hop sooner than through the saga.
-  reply<domain::payment> r([me, ctx = st.ctx, client = st.pay_reply, sold = std::move(sold),
-                            coupon = st.pay_coupon, customer = st.order.customer_id](
-                               domain::result<domain::payment> res) {
-    outcome<domain::payment> out{res ? errc{} : res.error(), res.has_value(), {}};
-    if (res)
-      out.value = *res;
-    caf::anon_send(me, paid_atom::value, std::move(out));
-    if (!res)
-      return; // the saga compensates and answers
-    for (const auto& [option, qty] : sold)
-      if (const auto* s = ctx->stock_of(option))
-        caf::anon_send(*s, sold_atom::value, qty);
-    if (coupon)
-      if (auto c = ctx->coupons.find(*coupon))
-        caf::anon_send(*c, confirm_atom::value, customer);
-    client(*res);
-  });
-  send_to_customer(*st.ctx, st.order.customer_id, debit_atom::value, std::move(job), std::move(r));
+  answer_once<domain::payment> r(
+      [me, ctx = st.ctx, client = st.pay_answer, sold = std::move(sold), coupon = st.pay_coupon,
+       customer = st.order.customer_id](domain::result<domain::payment> res) {
+        caf::anon_send(me, paid_atom::value, res);
+        if (!res)
+          return; // the saga compensates and answers
+        for (const auto& [option, qty] : sold)
+          if (const auto* s = ctx->stock_of(option))
+            caf::anon_send(*s, sold_atom::value, qty);
+        if (coupon)
+          if (auto c = ctx->coupons.find(*coupon))
+            caf::anon_send(*c, confirm_atom::value, customer);
+        client(*res);
+      });
+  send_to_customer(*st.ctx, st.order.customer_id, settle_atom::value, std::move(job), std::move(r));
 }
 
 // A payment step failed: restore the coupon (if one was taken) and stay payable.
@@ -145,16 +142,16 @@ void fail_payment(saga_actor* self, errc e) {
     if (auto c = st.ctx->coupons.find(*st.pay_coupon))
       self->send(*c, restore_atom::value, st.order.customer_id);
   st.phase = saga_phase::created;
-  auto r = std::move(st.pay_reply);
-  st.pay_reply = {};
+  auto r = std::move(st.pay_answer);
+  st.pay_answer = {};
   r(e);
 }
 
-void on_paid(saga_actor* self, outcome<domain::payment>& out) {
+void on_paid(saga_actor* self, const domain::result<domain::payment>& paid) {
   auto& st = self->state;
-  if (!out.ok)
-    return fail_payment(self, out.err);
-  st.pay_reply = {}; // answered by the commit's callback (see debit)
+  if (!paid)
+    return fail_payment(self, paid.error());
+  st.pay_answer = {}; // answered by the commit's callback (see request_settlement)
   finish(self);
 }
 
@@ -165,28 +162,29 @@ void use_coupon(saga_actor* self, id_t coupon_id) {
     return fail_payment(self, errc::customer_coupon_not_found);
   self->request(*c, ask_timeout, use_atom::value, st.order.customer_id)
       .then(
-          [self](const use_answer& a) {
-            if (a.err != 0) {
+          [self](const domain::result<discount_terms>& terms) {
+            if (!terms) {
               self->state.pay_coupon.reset(); // nothing was taken
-              return fail_payment(self, static_cast<errc>(a.err));
+              return fail_payment(self, terms.error());
             }
-            auto price = domain::apply_discount(self->state.order.total_price, a.type, a.amount);
+            auto price =
+                domain::apply_discount(self->state.order.total_price, terms->type, terms->amount);
             if (!price)
               return fail_payment(self, price.error());
-            debit(self, *price);
+            request_settlement(self, *price);
           },
           [self](caf::error&) { fail_payment(self, errc::unavailable); });
 }
 
-void pay(saga_actor* self, id_t coupon_or_zero, const reply<domain::payment>& r) {
+void pay(saga_actor* self, id_t coupon_or_zero, const answer_once<domain::payment>& r) {
   auto& st = self->state;
   if (st.phase != saga_phase::created)
     return r(errc::order_not_payable);
   st.phase = saga_phase::paying;
-  st.pay_reply = r;
+  st.pay_answer = r;
   st.pay_coupon.reset();
   if (coupon_or_zero == 0)
-    return debit(self, domain::no_discount(st.order.total_price));
+    return request_settlement(self, domain::no_discount(st.order.total_price));
   st.pay_coupon = coupon_or_zero;
   use_coupon(self, coupon_or_zero);
 }
@@ -201,11 +199,11 @@ void expire(saga_actor* self) {
   auto me = self_handle(self);
   st.ctx->writer->submit(
       storage::expire_order_label, storage::expire_order(st.order),
-      [me](domain::status s) { caf::anon_send(me, expired_atom::value, to_code(s)); });
+      [me](domain::status s) { caf::anon_send(me, expired_atom::value, s); });
 }
 
-void on_expired(saga_actor* self, code_t code) {
-  if (code != 0) { // the database refused: stay open and try again later
+void on_expired(saga_actor* self, domain::status expired) {
+  if (!expired) { // the database refused: stay open and try again later
     self->state.phase = saga_phase::created;
     return self->delayed_send(self, std::chrono::seconds(1), expire_atom::value);
   }
@@ -214,11 +212,11 @@ void on_expired(saga_actor* self, code_t code) {
 }
 
 caf::behavior saga_behavior(saga_actor* self, context* ctx, domain::order o, bool recovered,
-                            reply<domain::order> r) {
+                            answer_once<domain::order> r) {
   auto& st = self->state;
   st.ctx = ctx;
   st.order = std::move(o);
-  st.created_reply = std::move(r);
+  st.created_answer = std::move(r);
   if (recovered) {
     st.phase = saga_phase::created;
     schedule_expiry(self);
@@ -226,17 +224,17 @@ caf::behavior saga_behavior(saga_actor* self, context* ctx, domain::order o, boo
     reserve_all(self);
   }
   return {
-      [=](created_atom, code_t code) { on_created(self, code); },
-      [=](pay_atom, id_t coupon, const reply<domain::payment>& pr) { pay(self, coupon, pr); },
-      [=](paid_atom, outcome<domain::payment>& out) { on_paid(self, out); },
+      [=](created_atom, domain::status persisted) { on_created(self, persisted); },
+      [=](pay_atom, id_t coupon, const answer_once<domain::payment>& pr) { pay(self, coupon, pr); },
+      [=](paid_atom, const domain::result<domain::payment>& paid) { on_paid(self, paid); },
       [=](expire_atom) { expire(self); },
-      [=](expired_atom, code_t code) { on_expired(self, code); },
+      [=](expired_atom, domain::status expired) { on_expired(self, expired); },
       [=](stop_atom) { self->quit(); },
       [](peek_atom) {}, // the wake-up of a lazily spawned saga
   };
 }
 
-void spawn_saga(context& ctx, domain::order o, bool recovered, reply<domain::order> r) {
+void spawn_saga(context& ctx, domain::order o, bool recovered, answer_once<domain::order> r) {
   const auto id = o.id;
   // Spawned lazily so that it is registered before it runs (and may unregister itself).
   auto a =
@@ -247,7 +245,7 @@ void spawn_saga(context& ctx, domain::order o, bool recovered, reply<domain::ord
 
 } // namespace
 
-void spawn_new_saga(context& ctx, domain::order o, reply<domain::order> r) {
+void spawn_new_saga(context& ctx, domain::order o, answer_once<domain::order> r) {
   spawn_saga(ctx, std::move(o), false, std::move(r));
 }
 

@@ -1,7 +1,7 @@
 // The order saga: one actor per order in flight. It reserves the lines on their stock actors in
-// parallel, persists the order, and later coordinates the payment (coupon use -> debit and
-// commit on the customer actor -> stock sold), compensating in reverse when a step fails.
-// Unpaid orders expire after the TTL; recovery re-spawns a saga for every open order.
+// parallel, persists the order, and later coordinates the payment (coupon use -> settlement,
+// i.e. debit and commit, on the customer actor -> stock sold), compensating in reverse when a step
+// fails. Unpaid orders expire after the TTL; recovery re-spawns a saga for every open order.
 #pragma once
 
 #include <vector>
@@ -19,10 +19,10 @@ struct saga_state {
   context* ctx = nullptr;
   domain::order order;
   saga_phase phase = saga_phase::reserving;
-  reply<domain::order> created_reply;
-  std::vector<code_t> reserve_results; ///< one per line while reserving
+  answer_once<domain::order> created_answer;
+  std::vector<domain::status> reserve_results; ///< one per line while reserving
   std::size_t reserve_pending = 0;
-  reply<domain::payment> pay_reply;
+  answer_once<domain::payment> pay_answer;
   std::optional<domain::id_t> pay_coupon;
   static inline const char* name = "order_saga";
 };
@@ -31,7 +31,7 @@ using saga_actor = caf::stateful_actor<saga_state>;
 
 /// Spawns and registers the saga of a new order (lines priced, id and times set); `r` gets the
 /// order once it is durable.
-void spawn_new_saga(context& ctx, domain::order o, reply<domain::order> r);
+void spawn_new_saga(context& ctx, domain::order o, answer_once<domain::order> r);
 
 /// Spawns and registers the saga of an open order found at recovery; it expires at o.expires_at.
 void spawn_recovered_saga(context& ctx, domain::order o);

@@ -14,7 +14,7 @@
 #include <caf/actor.hpp>
 #include <caf/actor_addr.hpp>
 
-#include "domain/money.hpp"
+#include "domain/ids.hpp"
 
 namespace actorshop::actors {
 

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "actors/shop_options.hpp"
+#include "domain/clock.hpp"
 #include "domain/model.hpp"
 #include "domain/result.hpp"
 #include "storage/writer.hpp"
@@ -21,17 +23,6 @@
 namespace actorshop::actors {
 
 template <class T> using callback = std::function<void(domain::result<T>)>;
-
-struct shop_options {
-  std::string db_path = "actorshop.db";
-  storage::sync_mode sync = storage::sync_mode::full;
-  int actor_threads = 2;                               ///< CAF scheduler.max-threads
-  std::chrono::milliseconds order_ttl{15 * 60 * 1000}; ///< unpaid orders expire after this
-  domain::money max_charge = 100'000'000;              ///< per PATCH /balances/charge
-  std::chrono::seconds passivate_after{60}; ///< idle customer actors are stopped after this
-  std::size_t max_pending_writes = 65'536;  ///< writer queue bound (503 beyond)
-  std::string event_sink;                   ///< "" (none), "file:PATH" or "http://HOST:PORT/PATH"
-};
 
 struct shop_stats {
   std::uint64_t live_customer_actors = 0;
@@ -60,8 +51,10 @@ struct coupon_snapshot {
 class shop {
 public:
   /// Opens (and migrates) the database, starts the actor system and recovers open orders.
-  /// Returns once recovery has finished. Throws std::runtime_error on failure.
-  explicit shop(shop_options options);
+  /// Returns once recovery has finished. Throws std::runtime_error on failure. Every "now" of
+  /// the actors (timestamps, order TTLs, coupon windows, passivation) is read from `clock`.
+  explicit shop(shop_options options,
+                std::shared_ptr<domain::clock> clock = std::make_shared<domain::system_clock>());
   ~shop(); ///< shutdown() if not done yet
   shop(const shop&) = delete;
   shop& operator=(const shop&) = delete;

@@ -9,12 +9,12 @@ caf::behavior stock_behavior(stock_actor* self, storage::stock_row row) {
   auto& lv = self->state.levels;
   return {
       // Tentative: the saga persists the reservation together with its order.
-      [&lv](reserve_atom, domain::quantity q) -> code_t {
+      [&lv](reserve_atom, domain::quantity q) -> domain::status {
         if (q < 1 || lv.available < q)
-          return static_cast<code_t>(domain::errc::stock_insufficient);
+          return domain::errc::stock_insufficient;
         lv.available -= q;
         lv.reserved += q;
-        return 0;
+        return domain::status::ok();
       },
       [&lv](release_atom, domain::quantity q) {
         lv.available += q;

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/ids.hpp"
 #include "domain/money.hpp"
 #include "domain/time.hpp"
 

@@ -86,12 +86,14 @@ TEST_CASE("an unpaid order expires after its TTL and releases its reservation", 
   test::seeded_db db;
   auto opt = db.options();
   opt.order_ttl = std::chrono::milliseconds(200);
-  actors::shop shop{opt};
+  auto clock = std::make_shared<domain::manual_clock>();
+  actors::shop shop{opt, clock};
   auto o = test::call<domain::order>([&](auto cb) {
     shop.create_order(1001, {{5001, 6001, 3}}, cb);
   });
   REQUIRE(o.has_value());
   CHECK(db.query("SELECT reserved FROM stock WHERE product_option_id = 6001") == 3);
+  clock->advance(200);
   const std::string status =
       "SELECT status = 'EXPIRED' FROM orders WHERE id = " + std::to_string(o->id);
   REQUIRE(test::eventually([&] { return db.query(status) == 1; }));

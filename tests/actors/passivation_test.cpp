@@ -13,7 +13,8 @@ TEST_CASE("touching 10,000 of 1,000,000 customers keeps live customer actors bou
   }
   auto opt = db.options();
   opt.passivate_after = std::chrono::seconds(1);
-  actors::shop shop{opt};
+  auto clock = std::make_shared<domain::manual_clock>();
+  actors::shop shop{opt, clock};
   const int n = 10'000;
   test::collector<domain::balance_view> answers;
   for (int i = 0; i < n; ++i)
@@ -24,6 +25,7 @@ TEST_CASE("touching 10,000 of 1,000,000 customers keeps live customer actors bou
     REQUIRE(r.has_value());
   CHECK(shop.stats().live_customer_actors <= static_cast<std::uint64_t>(n));
   // Idle for passivate_after: every actor retires; a later charge re-activates from the row.
+  clock->advance(1000);
   CHECK(test::eventually([&] { return shop.stats().live_customer_actors == 0; },
                          std::chrono::seconds(15)));
   auto again = test::call<domain::balance_view>([&](auto cb) { shop.charge(1001, 1, cb); });

@@ -20,10 +20,11 @@ TEST_CASE(
   test::seeded_db db;
   auto opt = db.options();
   opt.order_ttl = std::chrono::milliseconds(2500);
+  auto clock = std::make_shared<domain::manual_clock>();
   domain::id_t open_a = 0, open_b = 0;
   actors::stock_snapshot s6001, s6004;
   {
-    actors::shop a{opt};
+    actors::shop a{opt, clock};
     REQUIRE(test::call<domain::balance_view>([&](auto cb) { a.charge(1001, 5000, cb); }));
     for (int c = 1001; c <= 1010; ++c)
       REQUIRE(test::call<domain::issued_coupon>([&](auto cb) { a.issue_coupon(4001, c, cb); }));
@@ -40,7 +41,7 @@ TEST_CASE(
     s6004 = *a.stock_in_memory(6004);
     a.shutdown();
   }
-  actors::shop b{opt};
+  actors::shop b{opt, clock};
   CHECK(b.balance(1001)->amount == db.query("SELECT amount FROM balance WHERE customer_id = 1001"));
   auto c = b.coupon_in_memory(4001);
   REQUIRE(c);
@@ -55,6 +56,7 @@ TEST_CASE(
   // The recovered saga takes a payment; the other one expires within its remaining TTL.
   auto p = test::call<domain::payment>([&](auto cb) { b.pay(open_a, std::nullopt, cb); });
   CHECK(p.has_value());
+  clock->advance(2500);
   const std::string expired =
       "SELECT status = 'EXPIRED' FROM orders WHERE id = " + std::to_string(open_b);
   CHECK(test::eventually([&] { return db.query(expired) == 1; }));

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "actors/shop.hpp"
+#include "domain/clock.hpp"
 #include "domain/time.hpp"
 #include "storage/schema.hpp"
 #include "storage/seed.hpp"

@@ -1,7 +1,7 @@
-// reply<T>: the one-shot answer a facade command carries through the actors. Copyable (CAF may
-// copy messages); the callback runs at most once, and if every copy is destroyed unanswered (the
-// message was dropped by a stopping actor, the system shut down) it answers SERVICE_UNAVAILABLE,
-// so no caller ever waits forever.
+// answer_once<T>: the one-shot answer a facade command carries through the actors. Copyable (CAF
+// may copy messages); the callback runs at most once, and if every copy is destroyed unanswered
+// (the message was dropped by a stopping actor, the system shut down) it answers
+// SERVICE_UNAVAILABLE, so no caller ever waits forever.
 #pragma once
 
 #include <atomic>
@@ -18,12 +18,12 @@ struct inflight_counter {
   std::atomic<std::int64_t> count{0};
 };
 
-template <class T> class reply {
+template <class T> class answer_once {
 public:
   using fn = std::function<void(domain::result<T>)>;
 
-  reply() = default;
-  reply(fn f, std::shared_ptr<inflight_counter> counter = nullptr)
+  answer_once() = default;
+  answer_once(fn f, std::shared_ptr<inflight_counter> counter = nullptr)
       : core_(std::make_shared<core>(std::move(f), std::move(counter))) {}
 
   /// Answers the caller; later calls do nothing.

@@ -1,0 +1,43 @@
+// shop::impl: what one shop owns (the writer, the actor system, the outbox dispatcher, the order
+// expiry timer) around the context its actors share. Private to the shop_*.cpp files.
+#pragma once
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+
+#include <atomic>
+#include <memory>
+
+#include "actors/context.hpp"
+#include "actors/order_expiry.hpp"
+#include "storage/outbox_dispatcher.hpp"
+#include "actors/shop.hpp"
+#include "storage/reader.hpp"
+
+namespace actorshop::actors {
+
+struct shop::impl {
+  std::shared_ptr<domain::clock> clock;
+  context ctx;
+  std::unique_ptr<storage::writer> writer;
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> system;
+  std::unique_ptr<storage::outbox_dispatcher> events;
+  std::unique_ptr<order_expiry_timer> expiries;
+  std::shared_ptr<void> clock_jumps; ///< our on_jump listener while it lives
+  std::atomic<bool> accepting{false};
+  std::atomic<bool> stopped{false};
+
+  impl(shop_options o, std::shared_ptr<domain::clock> c);
+  void start_writer();
+  void start_actor_system();
+  void load_reference(storage::reader& rd);
+  void spawn_entities(storage::reader& rd);
+  void on_clock_jump();
+  template <class T> answer_once<T> make_answer(callback<T> cb) {
+    return answer_once<T>(std::move(cb), ctx.inflight);
+  }
+  void stop();
+};
+
+} // namespace actorshop::actors

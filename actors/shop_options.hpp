@@ -1,0 +1,26 @@
+// shop_options: how one shop is configured (database, durability, threads, TTLs, limits, event
+// sink). Plain values with defaults, so the daemon's settings code can fill it from TOML, the
+// environment and flags without knowing the actors.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+#include "domain/money.hpp"
+#include "storage/writer.hpp"
+
+namespace actorshop::actors {
+
+struct shop_options {
+  std::string db_path = "actorshop.db";
+  storage::sync_mode sync = storage::sync_mode::full;
+  int actor_threads = 2;                               ///< CAF scheduler.max-threads
+  std::chrono::milliseconds order_ttl{15 * 60 * 1000}; ///< unpaid orders expire after this
+  domain::money max_charge = 100'000'000;              ///< per PATCH /balances/charge
+  std::chrono::seconds passivate_after{60}; ///< idle customer actors are stopped after this
+  std::size_t max_pending_writes = 65'536;  ///< writer queue bound (503 beyond)
+  std::string event_sink;                   ///< "" (none), "file:PATH" or "http://HOST:PORT/PATH"
+};
+
+} // namespace actorshop::actors

@@ -1,0 +1,107 @@
+// The shop's queries (committed state, read from a thread-local connection), its statistics and
+// the test hooks that peek into one actor.
+#include <caf/scoped_actor.hpp>
+
+#include "actors/shop_impl.hpp"
+#include "actors/stock.hpp"
+
+namespace actorshop::actors {
+
+using domain::errc;
+using domain::id_t;
+
+domain::result<domain::balance_view> shop::balance(id_t customer_id) {
+  auto b = storage::thread_reader(impl_->ctx.options.db_path).balance(customer_id);
+  if (!b)
+    return errc::customer_not_found;
+  return *b;
+}
+
+domain::result<std::vector<domain::balance_change>> shop::balance_history(id_t customer_id) {
+  if (!impl_->ctx.customer_exists(customer_id))
+    return errc::customer_not_found;
+  return storage::thread_reader(impl_->ctx.options.db_path).balance_history(customer_id);
+}
+
+std::vector<domain::product_summary> shop::products() {
+  return storage::thread_reader(impl_->ctx.options.db_path).products();
+}
+
+domain::result<domain::product_detail> shop::product(id_t product_id) {
+  auto p = storage::thread_reader(impl_->ctx.options.db_path).product(product_id);
+  if (!p)
+    return errc::product_not_found;
+  return *p;
+}
+
+domain::result<std::vector<domain::popular_product>> shop::popular(int days) {
+  if (days < 1 || days > 30)
+    return errc::invalid_period;
+  return storage::thread_reader(impl_->ctx.options.db_path).popular(days, impl_->ctx.now(), 5);
+}
+
+domain::result<std::vector<domain::wallet_coupon>> shop::customer_coupons(id_t customer_id) {
+  if (!impl_->ctx.customer_exists(customer_id))
+    return errc::customer_not_found;
+  return storage::thread_reader(impl_->ctx.options.db_path).customer_coupons(customer_id);
+}
+
+domain::result<domain::order> shop::order(id_t order_id) {
+  auto o = storage::thread_reader(impl_->ctx.options.db_path).order(order_id);
+  if (!o)
+    return errc::order_not_found;
+  return *o;
+}
+
+shop_stats shop::stats() const {
+  const auto& d = *impl_;
+  auto w = d.writer->stats();
+  shop_stats s;
+  s.live_customer_actors = d.ctx.customers.size();
+  s.live_order_sagas = d.ctx.sagas.size();
+  s.writes_committed = w.units_committed;
+  s.writes_failed = w.units_failed;
+  s.write_batches = w.batches;
+  s.write_queue_depth = w.queue_depth;
+  if (d.events) {
+    s.events_pending = d.events->pending();
+    s.events_delivered = d.events->delivered();
+  }
+  return s;
+}
+
+const shop_options& shop::options() const { return impl_->ctx.options; }
+
+storage::writer& shop::writer_for_tests() { return *impl_->writer; }
+
+std::optional<stock_snapshot> shop::stock_in_memory(id_t option_id) {
+  auto* a = impl_->ctx.stock_of(option_id);
+  if (!a || !impl_->system)
+    return std::nullopt;
+  caf::scoped_actor self{*impl_->system};
+  std::optional<stock_snapshot> out;
+  self->request(*a, std::chrono::seconds(10), peek_atom::value)
+      .receive(
+          [&](const stock_levels& lv) {
+            out = stock_snapshot{lv.available, lv.reserved, lv.sold};
+          },
+          [](caf::error&) {});
+  return out;
+}
+
+std::optional<coupon_snapshot> shop::coupon_in_memory(id_t coupon_id) {
+  auto a = impl_->ctx.coupons.find(coupon_id);
+  if (!a || !impl_->system)
+    return std::nullopt;
+  caf::scoped_actor self{*impl_->system};
+  std::optional<coupon_snapshot> out;
+  self->request(*a, std::chrono::seconds(10), peek_atom::value)
+      .receive(
+          [&](const domain::coupon& c, std::int64_t holders) {
+            out = coupon_snapshot{c, holders};
+          },
+          [](caf::error&) {});
+  return out;
+}
+
+} // namespace actorshop::actors
