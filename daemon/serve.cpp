@@ -71,6 +71,7 @@ int serve(const settings& s) {
     });
     print_start_line(s, srv.port(), files, shop.stats().live_order_sagas);
     systemd::notify_ready(srv.port()); // the socket listens: connections queue until run()
+    systemd::watchdog watchdog(srv.io_context());
     srv.run();
   }
   shop.shutdown(); // flushes the writer: every acknowledged write is on disk

@@ -24,4 +24,22 @@ void notify_ready(unsigned short port) {
 
 void notify_stopping() { notify("STOPPING=1\nSTATUS=draining"); }
 
+watchdog::watchdog(boost::asio::io_context& ioc) : timer_(ioc) {
+  std::uint64_t usec = 0;
+  if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0)
+    return;
+  interval_ = std::chrono::microseconds(usec / 2); // systemd's advice: ping at half the timeout
+  arm();
+}
+
+void watchdog::arm() {
+  timer_.expires_after(interval_);
+  timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec)
+      return;
+    notify("WATCHDOG=1");
+    arm();
+  });
+}
+
 } // namespace actorshop::daemon::systemd

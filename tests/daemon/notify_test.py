@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The daemon speaks the Type=notify protocol: READY=1 once /health answers, STOPPING=1 at SIGTERM.
+"""The daemon speaks the Type=notify protocol: READY=1 once /health answers, STOPPING=1 at SIGTERM,
+and WATCHDOG=1 pings only when the service manager asks for them (WATCHDOG_USEC).
 
 Plays systemd's part: a unix datagram socket in a temp dir is passed as NOTIFY_SOCKET, the daemon
 starts on a free loopback port with a temp database, and every wait is for an event (a datagram,
@@ -48,12 +49,16 @@ def health(port):
         return e.code
 
 
-def main():
-    daemon = sys.argv[1]
+def run(daemon, watchdog_usec=None):
+    """Starts the daemon with a notify socket (and WATCHDOG_USEC if given) and stops it."""
     with tempfile.TemporaryDirectory(prefix="actorshop-notify-") as tmp:
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         sock.bind(os.path.join(tmp, "notify"))
         env = dict(os.environ, NOTIFY_SOCKET=os.path.join(tmp, "notify"))
+        env.pop("WATCHDOG_USEC", None)
+        env.pop("WATCHDOG_PID", None)
+        if watchdog_usec:
+            env["WATCHDOG_USEC"] = str(watchdog_usec)
         proc = subprocess.Popen(
             [daemon, "--listen", "127.0.0.1", "--port", "0", "--db", os.path.join(tmp, "shop.db")],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -68,18 +73,30 @@ def main():
             fail(f"READY=1 names the listening port {port}, got {ready}", proc)
         if health(port) != 200:
             fail("/health answers 200 when READY=1 has arrived", proc)
+        if watchdog_usec and receive(sock, proc).get("WATCHDOG") != "1":
+            fail("with WATCHDOG_USEC set, the daemon pings WATCHDOG=1 after READY=1", proc)
 
         proc.send_signal(signal.SIGTERM)
         stopping = receive(sock, proc)
+        while watchdog_usec and stopping.get("WATCHDOG") == "1":
+            stopping = receive(sock, proc)  # pings sent before the signal
         if stopping.get("STOPPING") != "1":
-            fail(f"SIGTERM sends STOPPING=1, got {stopping}", proc)
+            # Without WATCHDOG_USEC this also says: no WATCHDOG=1 unless asked for.
+            fail(f"SIGTERM sends STOPPING=1 (and nothing else before it), got {stopping}", proc)
         try:
             code = proc.wait(timeout=DEADLINE_S)
         except subprocess.TimeoutExpired:
             fail("the daemon exits after STOPPING=1", proc)
         if code != 0:
             fail(f"the drained daemon exits 0, got {code}")
+
+
+def main():
+    daemon = sys.argv[1]
+    run(daemon)
     print("ok: READY=1 once /health answers, STOPPING=1 at SIGTERM, exit 0")
+    run(daemon, watchdog_usec=200_000)
+    print("ok: with WATCHDOG_USEC, WATCHDOG=1 pings between READY=1 and STOPPING=1")
 
 
 if __name__ == "__main__":
