@@ -41,7 +41,7 @@ cleanup() {
 trap cleanup EXIT
 
 # Build: the two binaries (cpack installs them, it does not build them), then the package.
-cmake --build "$build" --target actorshop actorshop-bench >/dev/null
+cmake --build "$build" --parallel 2 --target actorshop actorshop-bench >/dev/null
 out="$(cd "$build" && cpack -G DEB 2>&1)" || fail "cpack -G DEB: $out"
 deb="$(sed -n 's/^CPack: - package: \(.*\.deb\) generated\.$/\1/p' <<<"$out")"
 [ -f "$deb" ] || fail "cpack names the .deb it wrote: $out"
