@@ -8,12 +8,15 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${ACTORSHOP_BUILD_DIR:-$root/build}"
 
-# Debian packages only: the libraries we link, and the real tools that tests and benchmarks drive.
+# Debian packages only: the libraries we link, and the real tools that tests and benchmarks drive
+# (dpkg-dev, file and lintian build and check the .deb; systemd's systemd-analyze checks the unit;
+# strace checks the unit's syscall filter by hand).
 packages=(g++ cmake make pkg-config
   libcaf-dev libboost1.81-dev libsimdjson-dev libsqlite3-dev sqlite3 catch2
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev prometheus-cpp-dev
-  nlohmann-json3-dev libboost-url1.81-dev
-  wrk nginx-light curl procps prometheus influxdb chromium)
+  nlohmann-json3-dev libboost-url1.81-dev libsystemd-dev
+  wrk nginx-light curl procps prometheus influxdb chromium python3
+  dpkg-dev file lintian systemd strace)
 
 deps() {
   local missing=()

@@ -12,6 +12,7 @@
 #include "actors/shop.hpp"
 #include "daemon/open_files.hpp"
 #include "daemon/signals.hpp"
+#include "daemon/systemd_notify.hpp"
 #include "domain/time.hpp"
 #include "http/server.hpp"
 #include "storage/schema.hpp"
@@ -64,8 +65,13 @@ int serve(const settings& s) {
   actors::shop shop(s.shop); // opens, migrates and recovers before we listen
   http::server srv(shop, s.server, {s.max_in_flight, s.admin_token});
   {
-    signal_watch signals([&srv] { srv.drain(); });
+    signal_watch signals([&srv] {
+      systemd::notify_stopping();
+      srv.drain();
+    });
     print_start_line(s, srv.port(), files, shop.stats().live_order_sagas);
+    systemd::notify_ready(srv.port()); // the socket listens: connections queue until run()
+    systemd::watchdog watchdog(srv.io_context());
     srv.run();
   }
   shop.shutdown(); // flushes the writer: every acknowledged write is on disk

@@ -22,6 +22,9 @@ public:
 
   unsigned short port() const { return listener_->port(); }
 
+  /// The io threads' event loop, for a timer that shows it turns (the systemd watchdog).
+  boost::asio::io_context& io_context() { return ioc_; }
+
   /// Serves on options.io_threads threads (this one included) until drain() has finished.
   /// Returns after every io thread has finished.
   void run();
