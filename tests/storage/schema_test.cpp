@@ -72,6 +72,13 @@ TEST_CASE("a database from a newer build is refused", "[storage]") {
   auto db = open_rw(dir.file("shop.db"));
   db.exec("PRAGMA user_version = 99");
   CHECK_THROWS_AS(migrate(db), error);
+  try {
+    migrate(db);
+  } catch (const error& e) {
+    CHECK(std::string(e.what()).find("schema version 99 is newer than this build's " +
+                                     std::to_string(latest_schema_version())) != std::string::npos);
+  }
+  CHECK(db.query_int64("PRAGMA user_version") == 99); // refused before touching anything
 }
 
 TEST_CASE("migration 2 keeps the rows of a version-1 database and its CHECKs", "[storage]") {
@@ -93,9 +100,10 @@ TEST_CASE("migration 2 keeps the rows of a version-1 database and its CHECKs", "
   CHECK(db.query_int64("SELECT count(*) FROM sqlite_master WHERE name IN ('orders_open', "
                        "'balance_history_by_customer', 'customer_coupon_by_coupon')") == 3);
   CHECK_THROWS_AS(db.exec("INSERT INTO orders VALUES (3, 7, 'SHIPPED', 0, 'a', 'b', NULL)"), error);
-  CHECK_THROWS_AS(db.exec("INSERT INTO balance_history (id, customer_id, change_type, "
-                          "change_amount, total_amount, created_at) VALUES (2, 7, 'GIFT', 1, 1, 'a')"),
-                  error);
+  CHECK_THROWS_AS(
+      db.exec("INSERT INTO balance_history (id, customer_id, change_type, "
+              "change_amount, total_amount, created_at) VALUES (2, 7, 'GIFT', 1, 1, 'a')"),
+      error);
   CHECK_THROWS_AS(db.exec("UPDATE customer_coupon SET status = 'GONE'"), error);
 }
 
@@ -130,8 +138,9 @@ TEST_CASE("migration 3 links each customer's existing history rows in order", "[
     auto db = open_rw(dir.file("shop.db"));
     REQUIRE(migrate(db, 2) == 2);
     db.exec("INSERT INTO balance (customer_id, amount) VALUES (7, 30), (8, 5), (9, 0)");
-    db.exec("INSERT INTO balance_history VALUES (1, 7, 'CHARGE', 10, 10, 'a'), "
-            "(2, 8, 'CHARGE', 5, 5, 'a'), (3, 7, 'CHARGE', 30, 40, 'b'), (4, 7, 'USE', 10, 30, 'c')");
+    db.exec(
+        "INSERT INTO balance_history VALUES (1, 7, 'CHARGE', 10, 10, 'a'), "
+        "(2, 8, 'CHARGE', 5, 5, 'a'), (3, 7, 'CHARGE', 30, 40, 'b'), (4, 7, 'USE', 10, 30, 'c')");
   }
   auto db = open_rw(dir.file("shop.db"));
   CHECK(migrate(db) == latest_schema_version());
@@ -152,7 +161,8 @@ TEST_CASE("migration 4 keeps outbox rows and lets new ones leave the payload to 
   {
     auto db = open_rw(dir.file("shop.db"));
     REQUIRE(migrate(db, 3) == 3);
-    db.exec("INSERT INTO outbox VALUES (1, 'PaymentCompleted', 9, '{\"eventId\":1}', 'a', NULL, 0)");
+    db.exec(
+        "INSERT INTO outbox VALUES (1, 'PaymentCompleted', 9, '{\"eventId\":1}', 'a', NULL, 0)");
     CHECK_THROWS_AS(db.exec("INSERT INTO outbox (id, event_type, aggregate_id, created_at) "
                             "VALUES (2, 'PaymentCompleted', 9, 'a')"),
                     error);
