@@ -188,7 +188,8 @@ std::vector<double> within(const std::vector<pair_time>& pairs, clock_type::time
 } // namespace
 
 // Not a test of a figure (none is asserted): run by name to print the latencies for README.
-// ACTORSHOP_MEASURE_CUSTOMERS sets the extra customers that make the database large.
+// ACTORSHOP_MEASURE_CUSTOMERS sets the extra customers that make the database large,
+// ACTORSHOP_MEASURE_SYNC the daemon's --sync (the tests' NORMAL otherwise).
 TEST_CASE("measure: order+payment latency while a backup of a large database runs", "[.measure]") {
   temp_dir dir;
   const auto db = dir.path + "/shop.db", copy = dir.path + "/copy.db";
@@ -200,7 +201,10 @@ TEST_CASE("measure: order+payment latency while a backup of a large database run
     storage::seed(c, domain::now_ms());
     storage::seed_customers(c, 1'000'000, extra);
   }
-  daemon_process d(seeded_args(dir.path, db));
+  auto args = seeded_args(dir.path, db);
+  if (const char* sync = std::getenv("ACTORSHOP_MEASURE_SYNC"))
+    args.insert(args.end(), {"--sync", sync});
+  daemon_process d(args);
   order_payment_load load(d.port(), 4);
   load.wait_for_payments(2'000);
   const auto quiet_from = clock_type::now();
@@ -211,9 +215,9 @@ TEST_CASE("measure: order+payment latency while a backup of a large database run
   load.stop();
   REQUIRE(backup.exit_code == 0);
   CHECK(d.terminate() == 0);
-  std::printf("database: %lld bytes (%lld extra customers)\n%s",
+  std::printf("database: %lld bytes (%lld extra customers)\n%s%s",
               static_cast<long long>(std::filesystem::file_size(copy)),
-              static_cast<long long>(extra), backup.out.c_str());
+              static_cast<long long>(extra), backup.err.c_str(), backup.out.c_str());
   std::printf("without backup: %s (%.1f s)\n",
               percentiles(within(load.pairs(), quiet_from, quiet_to)).c_str(),
               std::chrono::duration<double>(quiet_to - quiet_from).count());
