@@ -58,11 +58,25 @@ private:
   sqlite3_backup* b_;
 };
 
+/// Flushes what the copy has written so far to disk.
+void sync_file(connection& db) {
+  sqlite3_file* f = nullptr;
+  if (sqlite3_file_control(db.handle(), "main", SQLITE_FCNTL_FILE_POINTER, &f) == SQLITE_OK &&
+      f != nullptr && f->pMethods != nullptr)
+    f->pMethods->xSync(f, SQLITE_SYNC_NORMAL);
+}
+
+// The copy is written a step at a time and flushed after each step (a small cache makes SQLite
+// write its pages out as it goes; synchronous OFF because a crash leaves only the .partial file,
+// which is discarded): left to SQLite, the whole copy reaches the disk in one flood at the final
+// commit, and the daemon's own fsyncs queue behind it (measured: stalls of ~0.5 s at FULL).
 void copy_pages(connection& to, connection& from, const backup_options& o, backup_result& r) {
+  to.exec("PRAGMA synchronous = OFF; PRAGMA cache_size = -2048");
   from.exec("BEGIN");
   from.query_int64("SELECT COUNT(*) FROM sqlite_schema"); // starts the read: pins the snapshot
   backup_handle b(to, from);
   while (b.step(o.pages_per_step)) {
+    sync_file(to);
     ++r.steps;
     if (o.progress)
       o.progress(b.remaining(), b.total());
@@ -77,6 +91,7 @@ void copy_pages(connection& to, connection& from, const backup_options& o, backu
 void seal(connection& to, backup_result& r) {
   if (to.query_text("PRAGMA journal_mode = DELETE") != "delete")
     throw error(1, to.path() + ": cannot leave WAL mode");
+  sync_file(to);
   auto problems = integrity_problems(to);
   if (!problems.empty())
     throw error(SQLITE_CORRUPT, to.path() + ": integrity_check: " + problems.front());
