@@ -1,9 +1,11 @@
-// actorshop daemon: reads the settings and hands them to serve(), which wires the components.
-// Nothing else lives here.
+// actorshop: parses the command line and runs the subcommand (serve by default). Nothing else
+// lives here. Exit codes follow Unix tools: 0 done (serve: drained), 1 a runtime failure (the
+// database cannot open, the port is taken), 2 a usage error.
 #include <exception>
 
 #include <spdlog/spdlog.h>
 
+#include "daemon/commands.hpp"
 #include "daemon/serve.hpp"
 #include "daemon/settings.hpp"
 #include "storage/sqlite.hpp"
@@ -14,10 +16,17 @@ int main(int argc, char** argv) {
   storage::configure_process();
   try {
     int code = 0;
-    auto s = daemon::load_settings(argc, argv, code);
-    if (!s)
+    auto inv = daemon::parse_command_line(argc, argv, code);
+    if (!inv)
       return code;
-    return daemon::serve(*s);
+    switch (inv->cmd) {
+    case daemon::command::backup:
+      return daemon::run_backup(*inv);
+    case daemon::command::check:
+      return daemon::run_check(*inv);
+    default:
+      return daemon::serve(inv->s, inv->args);
+    }
   } catch (const std::exception& e) {
     spdlog::critical("actorshop: {}", e.what());
     return 1;

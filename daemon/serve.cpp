@@ -11,6 +11,7 @@
 
 #include "actors/shop.hpp"
 #include "daemon/open_files.hpp"
+#include "daemon/reload.hpp"
 #include "daemon/signals.hpp"
 #include "daemon/systemd_notify.hpp"
 #include "domain/time.hpp"
@@ -52,29 +53,51 @@ void print_start_line(const settings& s, unsigned short port, std::uint64_t open
   std::fflush(stdout);
 }
 
+/// Applies a SIGHUP: logs and applies what changed; a config that no longer parses is logged and
+/// changes nothing (a reload never stops the daemon).
+void reload(settings& running, const std::vector<std::string>& args, http::server& srv) {
+  try {
+    const auto reread = reload_settings(args);
+    const auto changes = reload_changes(running, reread);
+    apply_reloadable(running, reread);
+    spdlog::set_level(spdlog::level::from_str(running.log_level));
+    srv.set_admin_token(running.admin_token);
+    for (const auto& line : changes)
+      spdlog::warn("{}", line);
+    spdlog::warn("reload: done, {} setting(s) changed", changes.size());
+  } catch (const std::exception& e) {
+    spdlog::error("reload failed, the running settings stay: {}", e.what());
+  }
+}
+
 } // namespace
 
-int serve(const settings& s) {
+int serve(const settings& s, const std::vector<std::string>& args) {
   // stdout carries only the start line (scripts read it); logs go to stderr.
   spdlog::set_default_logger(spdlog::stderr_color_mt("actorshop"));
   ::signal(SIGPIPE, SIG_IGN); // a closed stdout or peer must not kill the daemon
+  ::signal(SIGHUP, SIG_IGN);  // nor a SIGHUP before the signal watch (recovery) or after it
   spdlog::set_level(spdlog::level::from_str(s.log_level));
   auto files = raise_open_file_limit();
   if (s.seed)
     seed_database(s.shop.db_path);
   actors::shop shop(s.shop); // opens, migrates and recovers before we listen
   http::server srv(shop, s.server, {s.max_in_flight, s.admin_token});
+  settings running = s; // touched only on the signal watch's thread once serving
   {
-    signal_watch signals([&srv] {
-      systemd::notify_stopping();
-      srv.drain();
-    });
+    signal_watch signals(
+        [&srv] {
+          systemd::notify_stopping();
+          srv.drain();
+        },
+        [&] { reload(running, args, srv); });
     print_start_line(s, srv.port(), files, shop.stats().live_order_sagas);
     systemd::notify_ready(srv.port()); // the socket listens: connections queue until run()
     systemd::watchdog watchdog(srv.io_context());
     srv.run();
   }
-  shop.shutdown(); // flushes the writer: every acknowledged write is on disk
+  ::signal(SIGHUP, SIG_IGN); // the watch restored the default action, which terminates
+  shop.shutdown();           // flushes the writer: every acknowledged write is on disk
   spdlog::info("stopped");
   return 0;
 }

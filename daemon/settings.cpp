@@ -1,6 +1,7 @@
 // Layered configuration: defaults, the TOML file, the environment, the flags.
 #include "daemon/settings.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -8,6 +9,8 @@
 
 #include <CLI/CLI.hpp>
 #include <toml++/toml.h>
+
+#include "daemon/version.hpp"
 
 namespace actorshop::daemon {
 namespace {
@@ -207,23 +210,97 @@ void apply_toml(settings& s, std::string_view text, std::string_view source) {
   read(t, "admin.token", s.admin_token);
 }
 
-std::optional<settings> load_settings(int argc, char** argv, int& exit_code) {
-  CLI::App app{"actorshop: actor-model e-commerce daemon (coupons, orders, payments)"};
-  flag_values f;
-  add_flags(app, f);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    exit_code = app.exit(e);
-    return std::nullopt;
-  }
-  settings s;
+namespace {
+
+/// Declares the subcommands. Their options fall through to the main app, so the settings flags
+/// (--db, --config, ...) mean the same before or after the subcommand's name.
+void add_subcommands(CLI::App& app, invocation& inv) {
+  app.require_subcommand(0, 1);
+  app.add_subcommand("serve", "serve HTTP until SIGINT/SIGTERM (the default)")->fallthrough();
+  auto* backup = app.add_subcommand("backup", "copy the database online, while it is served");
+  backup->fallthrough();
+  backup->add_option("--to", inv.backup_to, "the copy's path (must not exist)")->required();
+  backup
+      ->add_option("--pages-per-step", inv.backup_pages_per_step,
+                   "pages copied per step (the daemon's writer waits at most one step)")
+      ->check(CLI::Range(1, 1 << 20));
+  app.add_subcommand("check", "integrity_check and the invariant audit of the database")
+      ->fallthrough();
+}
+
+command command_of(const CLI::App& app) {
+  if (app.got_subcommand("backup"))
+    return command::backup;
+  if (app.got_subcommand("check"))
+    return command::check;
+  return command::serve;
+}
+
+/// Applies the config file, then the flags. A bad flag value is a usage error, reported like
+/// CLI11's own (exit 2); a bad file is a runtime failure (thrown).
+bool build_settings(const CLI::App& app, const flag_values& f, settings& s) {
   if (!f.config.empty()) {
     apply_toml(s, read_file(f.config), f.config);
     s.config_path = f.config;
   }
-  apply_flags(app, f, s);
-  return s;
+  try {
+    apply_flags(app, f, s);
+  } catch (const std::runtime_error& e) {
+    std::fprintf(stderr, "%s\nRun with --help for more information.\n", e.what());
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+std::optional<invocation> parse_command_line(int argc, char** argv, int& exit_code) {
+  CLI::App app{"actorshop: actor-model e-commerce daemon (coupons, orders, payments)"};
+  flag_values f;
+  add_flags(app, f);
+  bool version = false;
+  app.add_flag("--version", version, "print the versions of actorshop and its libraries");
+  invocation inv;
+  add_subcommands(app, inv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11's own codes (105, 109, ...) mean nothing to a shell: usage errors exit 2.
+    exit_code = app.exit(e) == 0 ? 0 : 2;
+    return std::nullopt;
+  }
+  if (version) {
+    std::fputs(version_text().c_str(), stdout);
+    exit_code = 0;
+    return std::nullopt;
+  }
+  if (!build_settings(app, f, inv.s)) {
+    exit_code = 2;
+    return std::nullopt;
+  }
+  inv.cmd = command_of(app);
+  inv.args.assign(argv + (argc > 0 ? 1 : 0), argv + argc);
+  return inv;
+}
+
+std::optional<settings> load_settings(int argc, char** argv, int& exit_code) {
+  auto inv = parse_command_line(argc, argv, exit_code);
+  if (!inv)
+    return std::nullopt;
+  return std::move(inv->s);
+}
+
+settings reload_settings(const std::vector<std::string>& args) {
+  std::vector<std::string> copy{"actorshop"};
+  copy.insert(copy.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : copy)
+    argv.push_back(a.data());
+  int code = 0;
+  auto inv = parse_command_line(static_cast<int>(argv.size()), argv.data(), code);
+  if (!inv)
+    throw std::runtime_error("the command line no longer parses");
+  return std::move(inv->s);
 }
 
 } // namespace actorshop::daemon

@@ -5,8 +5,9 @@
 
 namespace actorshop::daemon {
 
-signal_watch::signal_watch(std::function<void()> on_signal)
-    : signals_(ioc_, SIGINT, SIGTERM), on_signal_(std::move(on_signal)) {
+signal_watch::signal_watch(std::function<void()> on_stop, std::function<void()> on_reload)
+    : signals_(ioc_, SIGINT, SIGTERM, SIGHUP), on_stop_(std::move(on_stop)),
+      on_reload_(std::move(on_reload)) {
   wait();
   thread_ = std::thread([this] { ioc_.run(); });
 }
@@ -19,12 +20,15 @@ signal_watch::~signal_watch() {
 /// Keeps waiting after the first signal so that a second SIGTERM (e.g. an impatient operator)
 /// does not kill the process in the middle of the drain.
 void signal_watch::wait() {
-  signals_.async_wait([this](boost::system::error_code ec, int) {
+  signals_.async_wait([this](boost::system::error_code ec, int signo) {
     if (ec)
       return;
-    if (!signalled_) {
+    if (signo == SIGHUP) {
+      if (on_reload_)
+        on_reload_();
+    } else if (!signalled_) {
       signalled_ = true;
-      on_signal_();
+      on_stop_();
     }
     wait();
   });

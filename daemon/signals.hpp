@@ -1,6 +1,6 @@
-// signals: the daemon's SIGINT/SIGTERM handling. A watch waits for either on its own small
-// io_context and thread and calls back once, so the components it stops (the HTTP server's
-// drain) expose a plain function and never see a signal.
+// signals: the daemon's SIGINT/SIGTERM/SIGHUP handling. A watch waits for them on its own small
+// io_context and thread and calls back, so the components it stops (the HTTP server's drain) or
+// reconfigures expose a plain function and never see a signal.
 #pragma once
 
 #include <functional>
@@ -13,9 +13,10 @@ namespace actorshop::daemon {
 
 class signal_watch {
 public:
-  /// Handles SIGINT and SIGTERM from now on: the first one calls `on_signal` on the watch's
-  /// thread; later ones are ignored while the watch lives.
-  explicit signal_watch(std::function<void()> on_signal);
+  /// Handles SIGINT, SIGTERM and SIGHUP from now on, on the watch's thread: the first SIGINT or
+  /// SIGTERM calls `on_stop`, later ones are ignored; every SIGHUP calls `on_reload` (if any)
+  /// and never stops anything.
+  explicit signal_watch(std::function<void()> on_stop, std::function<void()> on_reload = {});
 
   /// Stops waiting and joins the thread; the signals get their default action again.
   ~signal_watch();
@@ -28,7 +29,8 @@ private:
 
   boost::asio::io_context ioc_{1};
   boost::asio::signal_set signals_;
-  std::function<void()> on_signal_;
+  std::function<void()> on_stop_;
+  std::function<void()> on_reload_;
   bool signalled_ = false; ///< touched only on the watch's thread
   std::thread thread_;
 };

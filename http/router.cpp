@@ -223,6 +223,17 @@ void router::pay(const request& req, respond_fn& respond) {
             answer<domain::payment>(201, route::pay, std::move(respond)));
 }
 
+void router::set_admin_token(std::string token) {
+  std::lock_guard lock(token_mutex_);
+  options_.admin_token = std::move(token);
+}
+
+bool router::admin_authorized(std::string_view authorization) const {
+  std::lock_guard lock(token_mutex_);
+  return !options_.admin_token.empty() && authorization.starts_with("Bearer ") &&
+         trim(authorization.substr(7)) == options_.admin_token;
+}
+
 void router::create_coupon(const request& req, respond_fn& respond) {
   auto auth = req.find(bhttp::field::authorization);
   if (auth == req.end()) {
@@ -231,8 +242,7 @@ void router::create_coupon(const request& req, respond_fn& respond) {
     return;
   }
   std::string_view value = auth->value();
-  if (options_.admin_token.empty() || !value.starts_with("Bearer ") ||
-      trim(value.substr(7)) != options_.admin_token) {
+  if (!admin_authorized(value)) {
     refuse(route::create_coupon, protocol_error(403, "FORBIDDEN", "admin token rejected"), respond);
     return;
   }

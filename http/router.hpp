@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -37,6 +38,9 @@ public:
   void start_draining() noexcept { draining_.store(true, std::memory_order_relaxed); }
   bool draining() const noexcept { return draining_.load(std::memory_order_relaxed); }
 
+  /// Replaces the admin token (SIGHUP); a request checked before keeps its answer.
+  void set_admin_token(std::string token);
+
   /// Commands handed to the facade and not yet answered by it.
   std::int64_t in_flight() const noexcept { return in_flight_.load(std::memory_order_relaxed); }
 
@@ -67,7 +71,13 @@ private:
 
   actors::shop& shop_;
   metrics& metrics_;
+  /// Returns whether `authorization` carries the current admin token.
+  bool admin_authorized(std::string_view authorization) const;
+
   router_options options_;
+  /// Guards options_.admin_token, which a reload replaces while io threads read it; admin
+  /// requests are rare, so a plain mutex costs nothing on the hot routes.
+  mutable std::mutex token_mutex_;
   std::atomic<std::int64_t> in_flight_{0};
   std::atomic<bool> draining_{false};
 };

@@ -29,6 +29,9 @@ public:
   /// Returns after every io thread has finished.
   void run();
 
+  /// Replaces the admin token for POST /coupons, from any thread (SIGHUP).
+  void set_admin_token(std::string token) { router_.set_admin_token(std::move(token)); }
+
   /// Starts the drain from any thread; later calls do nothing.
   void drain();
 

@@ -9,40 +9,25 @@
 #include <boost/asio/use_future.hpp>
 #include <sqlite3.h>
 
+#include "storage/audit.hpp"
+#include "storage/sqlite.hpp"
+
 namespace actorshop::bench {
 
 namespace asio = boost::asio;
 
 namespace {
 
-class db {
-public:
-  explicit db(const std::string& path) {
-    if (sqlite3_open_v2(path.c_str(), &h_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-      const std::string why = h_ ? sqlite3_errmsg(h_) : "out of memory";
-      sqlite3_close(h_);
-      throw std::runtime_error("audit: cannot open '" + path + "': " + why);
-    }
-    sqlite3_busy_timeout(h_, 5000);
+/// Opens the database read-only, waiting out a writer's lock for up to 5 s.
+storage::connection open_read_only(const std::string& path) {
+  try {
+    storage::connection c(path, SQLITE_OPEN_READONLY);
+    c.busy_timeout(5000);
+    return c;
+  } catch (const storage::error& e) {
+    throw std::runtime_error(std::string("audit: cannot open: ") + e.what());
   }
-  ~db() { sqlite3_close(h_); }
-  /// Returns the first column of the first row of `sql` bound to `arg` (or `fallback`).
-  std::int64_t scalar(const char* sql, std::int64_t arg = 0, std::int64_t fallback = -1) {
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(h_, sql, -1, &st, nullptr) != SQLITE_OK)
-      throw std::runtime_error(std::string("audit query failed: ") + sqlite3_errmsg(h_));
-    if (sqlite3_bind_parameter_count(st) > 0)
-      sqlite3_bind_int64(st, 1, arg);
-    std::int64_t v = fallback;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-      v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-  }
-
-private:
-  sqlite3* h_ = nullptr;
-};
+}
 
 /// Collects the audit's lines; each names the rule and says ok or FAIL.
 struct checker {
@@ -88,18 +73,16 @@ void audit_common(checker& c, const audit_snapshot& before, const audit_snapshot
 } // namespace
 
 audit_snapshot db_snapshot(const std::string& path) {
-  db d(path);
+  auto d = open_read_only(path);
   audit_snapshot s;
-  s.issued =
-      d.scalar("SELECT COUNT(*) FROM customer_coupon WHERE coupon_id = ?", seed_coupon_id, 0);
-  s.total_quantity = d.scalar("SELECT total_quantity FROM coupon WHERE id = ?", seed_coupon_id);
-  s.remaining = d.scalar("SELECT current_quantity FROM coupon WHERE id = ?", seed_coupon_id);
-  s.duplicate_holders =
-      d.scalar("SELECT COUNT(*) FROM (SELECT customer_id FROM customer_coupon WHERE coupon_id = ? "
-               "GROUP BY customer_id HAVING COUNT(*) > 1)",
-               seed_coupon_id, 0);
-  s.stock_initial = d.scalar("SELECT SUM(quantity + reserved + sold) FROM stock", 0, 0);
-  s.stock_available = d.scalar("SELECT SUM(quantity) FROM stock", 0, 0);
+  const auto coupon = storage::count_coupon(d, seed_coupon_id);
+  s.issued = coupon.holders;
+  s.total_quantity = coupon.total_quantity;
+  s.remaining = coupon.remaining;
+  s.duplicate_holders = coupon.duplicate_holders;
+  const auto stock = storage::total_stock(d);
+  s.stock_initial = stock.units;
+  s.stock_available = stock.available;
   return s;
 }
 
@@ -109,10 +92,10 @@ audit_result audit_db(const std::string& path, const audit_snapshot& before,
   const auto after = db_snapshot(path);
   audit_common(c, before, after, in);
   if (in.scenario == scenario_kind::order_payment) {
-    db d(path);
+    auto d = open_read_only(path);
     std::size_t not_paid = 0;
     for (auto id : in.paid_orders)
-      not_paid += d.scalar("SELECT status = 'PAID' FROM orders WHERE id = ?", id, 0) == 1 ? 0 : 1;
+      not_paid += storage::order_is_paid(d, id) ? 0 : 1;
     c.check(not_paid == 0, "every 201 payment's order is PAID (" +
                                std::to_string(in.paid_orders.size() - not_paid) + "/" +
                                std::to_string(in.paid_orders.size()) + ")");

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <ostream>
 #include <stdexcept>
 #include <thread>
@@ -226,6 +227,50 @@ std::vector<std::string> seeded_args(const std::string& dir, const std::string& 
       << "[server]\nread_timeout_ms = 1500\nidle_timeout_ms = 5000\n"
          "io_threads = 2\n[actors]\nthreads = 2\n[storage]\nsynchronous = \"NORMAL\"\n";
   return {"--config", config, "--db", db, "--seed", "--admin-token", "test-admin"};
+}
+
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+} // namespace
+
+std::int64_t json_int_field(const std::string& body, const std::string& key) {
+  const auto at = body.find("\"" + key + "\":");
+  if (at == std::string::npos)
+    throw std::runtime_error("no " + key + " in " + body);
+  return std::stoll(body.substr(at + key.size() + 3));
+}
+
+// Output goes to files rather than pipes: a child that fills a pipe nobody reads would block.
+run_result run_actorshop(const std::vector<std::string>& args) {
+  temp_dir dir;
+  const std::string out = dir.path + "/out", err = dir.path + "/err";
+  pid_t pid = fork();
+  if (pid == 0) {
+    int in = open("/dev/null", O_RDONLY);
+    int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(in, STDIN_FILENO);
+    dup2(o, STDOUT_FILENO);
+    dup2(e, STDERR_FILENO);
+    std::vector<char*> argv{const_cast<char*>(ACTORSHOP_BIN)};
+    for (const auto& a : args)
+      argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(ACTORSHOP_BIN, argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  run_result r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
 }
 
 } // namespace actorshop::http::test

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -78,6 +79,19 @@ private:
   unsigned short port_ = 0;
   std::string line_;
 };
+
+/// What a finished run of the actorshop binary printed and returned.
+struct run_result {
+  int exit_code = -1; ///< 128 + signal if it was killed
+  std::string out, err;
+};
+
+/// Runs ACTORSHOP_BIN with `args` to completion (stdin is /dev/null) and returns its exit code and
+/// what it printed on stdout and stderr.
+run_result run_actorshop(const std::vector<std::string>& args);
+
+/// Returns the integer value of the first `"key":N` in a JSON body; throws if there is none.
+std::int64_t json_int_field(const std::string& body, const std::string& key);
 
 /// Standard arguments for a seeded daemon on `db` with test-friendly timeouts.
 std::vector<std::string> seeded_args(const std::string& dir, const std::string& db);

@@ -145,6 +145,13 @@ TEST_CASE("a database from a newer build is refused", "[storage]") {
   auto db = open_rw(dir.file("shop.db"));
   db.exec("PRAGMA user_version = 99");
   CHECK_THROWS_AS(migrate(db), error);
+  try {
+    migrate(db);
+  } catch (const error& e) {
+    CHECK(std::string(e.what()).find("schema version 99 is newer than this build's " +
+                                     std::to_string(latest_schema_version())) != std::string::npos);
+  }
+  CHECK(db.query_int64("PRAGMA user_version") == 99); // refused before touching anything
 }
 
 TEST_CASE("migration 2 keeps the rows of a version-1 database and its CHECKs", "[storage]") {

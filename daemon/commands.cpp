@@ -1,0 +1,96 @@
+// The database is opened read-only by both commands: they are meant to run next to a serving
+// daemon and must never migrate or write its file.
+#include "daemon/commands.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <stdexcept>
+#include <string>
+
+#include "storage/audit.hpp"
+#include "storage/backup.hpp"
+#include "storage/schema.hpp"
+#include "storage/sqlite.hpp"
+
+namespace actorshop::daemon {
+namespace {
+
+/// Progress for copies above ~32 MB (8,192 pages of 4 KiB), at every tenth of the copy: small
+/// copies take well under a second and would only add noise.
+std::function<void(int, int)> progress_printer() {
+  return [last = -1](int remaining, int total) mutable {
+    if (total < 8192)
+      return;
+    const int tenth = (total - remaining) * 10 / total;
+    if (tenth == last)
+      return;
+    last = tenth;
+    std::fprintf(stderr, "backup: %d%% (%d of %d pages)\n", tenth * 10, total - remaining, total);
+  };
+}
+
+/// Throws unless `db` is at this build's schema version: the invariants are written against it,
+/// and check opens read-only, so it cannot migrate an older file.
+void require_current_schema(storage::connection& db) {
+  const auto version = db.query_int64("PRAGMA user_version");
+  const auto latest = storage::latest_schema_version();
+  if (version > latest)
+    throw std::runtime_error(db.path() + ": schema version " + std::to_string(version) +
+                             " is newer than this build's " + std::to_string(latest));
+  if (version < latest)
+    throw std::runtime_error(db.path() + ": schema version " + std::to_string(version) +
+                             " is older than this build's " + std::to_string(latest) +
+                             ": start the daemon on it once to migrate it (check never writes)");
+}
+
+} // namespace
+
+int run_backup(const invocation& inv) {
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    storage::backup_options o{inv.s.shop.db_path, inv.backup_to, inv.backup_pages_per_step,
+                              progress_printer()};
+    const auto r = storage::backup(o);
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    std::printf("backup: %s -> %s: %d pages, %lld bytes, schema %lld, %d steps, %.2f s, "
+                "integrity_check ok\n",
+                o.from.c_str(), o.to.c_str(), r.pages, static_cast<long long>(r.bytes),
+                static_cast<long long>(r.user_version), r.steps, took.count());
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "backup failed: %s\n", e.what());
+    return 1;
+  }
+}
+
+int run_check(const invocation& inv) {
+  const auto& path = inv.s.shop.db_path;
+  try {
+    storage::connection db(path, SQLITE_OPEN_READONLY);
+    db.busy_timeout(5000);
+    require_current_schema(db);
+    const auto problems = storage::integrity_problems(db);
+    for (const auto& p : problems)
+      std::printf("integrity_check: %s\n", p.c_str());
+    const auto violations = storage::audit_invariants(db);
+    for (const auto& v : violations)
+      std::printf("%s: %s\n", v.invariant.c_str(), v.detail.c_str());
+    if (!problems.empty() || !violations.empty()) {
+      std::fprintf(stderr, "check: %s FAILED: %zu integrity problems, %zu invariant violations\n",
+                   path.c_str(), problems.size(), violations.size());
+      return 1;
+    }
+    std::printf("check: %s ok: integrity_check ok, %zu invariants hold (schema %lld)\n",
+                path.c_str(), storage::invariant_names().size(),
+                static_cast<long long>(db.query_int64("PRAGMA user_version")));
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "check failed: %s\n", e.what());
+    return 1;
+  }
+}
+
+} // namespace actorshop::daemon

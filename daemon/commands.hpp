@@ -1,0 +1,16 @@
+// commands: the subcommands that work on a database file instead of serving it. Each returns the
+// process exit code: 0 done, 1 failed (the reason on stderr).
+#pragma once
+
+#include "daemon/settings.hpp"
+
+namespace actorshop::daemon {
+
+/// `actorshop backup --db DB --to FILE`: an online copy, progress on stderr, a summary on stdout.
+int run_backup(const invocation& inv);
+
+/// `actorshop check --db DB`: integrity_check and every invariant; one line per violation on
+/// stdout and exit 1, or a one-line summary and exit 0.
+int run_check(const invocation& inv);
+
+} // namespace actorshop::daemon

@@ -1,0 +1,101 @@
+// The daemon's command-line conventions, end to end: --version, exit codes (0 done, 1 runtime
+// failure, 2 usage error) and SIGHUP, which reloads settings and never stops the daemon.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <fstream>
+
+#include "domain/time.hpp"
+#include "test_support.hpp"
+
+using namespace actorshop::http::test;
+
+namespace {
+
+std::string coupon_spec() {
+  const auto now = actorshop::domain::now_ms();
+  return R"({"name":"reload","discountType":"FIXED","discountAmount":100,"totalQuantity":5,)"
+         R"("startedAt":")" +
+         actorshop::domain::format_iso8601(now - 1000) + R"(","expiredAt":")" +
+         actorshop::domain::format_iso8601(now + 86'400'000) + R"("})";
+}
+
+unsigned create_coupon(client& c, const std::string& token) {
+  return c.request("POST", "/coupons", coupon_spec(), {{"Authorization", "Bearer " + token}})
+      .status;
+}
+
+void write_config(const std::string& path, const std::string& token) {
+  std::ofstream(path) << "[server]\nio_threads = 1\n[actors]\nthreads = 2\n[storage]\n"
+                         "synchronous = \"NORMAL\"\n[admin]\ntoken = \""
+                      << token << "\"\n";
+}
+
+} // namespace
+
+TEST_CASE("--version exits 0 and names actorshop and the libraries it runs with", "[cli]") {
+  auto r = run_actorshop({"--version"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.starts_with("actorshop 0."));
+  CHECK(r.out.find("commit ") != std::string::npos);
+  CHECK(r.out.find("CAF 0.17.6") != std::string::npos);
+  CHECK(r.out.find("Boost 1.81") != std::string::npos);
+  CHECK(r.out.find(std::string("SQLite ") + sqlite3_libversion()) != std::string::npos);
+  CHECK(r.out.find("simdjson ") != std::string::npos);
+}
+
+TEST_CASE("a usage error exits 2, as Unix tools do", "[cli]") {
+  CHECK(run_actorshop({"--no-such-flag"}).exit_code == 2);
+  CHECK(run_actorshop({"--port", "not-a-number"}).exit_code == 2);
+  CHECK(run_actorshop({"--port", "70000"}).exit_code == 2);
+  CHECK(run_actorshop({"--sync", "SOMETIMES"}).exit_code == 2);
+  CHECK(run_actorshop({"no-such-subcommand"}).exit_code == 2);
+  CHECK(run_actorshop({"backup", "--db", "x.db"}).exit_code == 2); // --to is required
+  auto help = run_actorshop({"--help"});
+  CHECK(help.exit_code == 0);
+  CHECK(help.out.find("backup") != std::string::npos);
+  CHECK(help.out.find("check") != std::string::npos);
+}
+
+TEST_CASE("a start on a taken port exits 1 and leaves the running daemon alone", "[cli]") {
+  temp_dir dir;
+  daemon_process first(seeded_args(dir.path, dir.path + "/a.db"));
+  auto args = seeded_args(dir.path, dir.path + "/b.db");
+  args.insert(args.end(), {"--port", std::to_string(first.port())});
+  auto second = run_actorshop(args);
+  CHECK(second.exit_code == 1);
+  CHECK(client(first.port()).get("/health").status == 200);
+  CHECK(first.terminate() == 0);
+}
+
+TEST_CASE("a database that cannot open exits 1", "[cli]") {
+  temp_dir dir;
+  auto r = run_actorshop({"--db", dir.path + "/missing/dir/x.db", "--port", "0"});
+  CHECK(r.exit_code == 1);
+}
+
+TEST_CASE("SIGHUP swaps the admin token without stopping the daemon", "[cli][reload]") {
+  temp_dir dir;
+  const auto config = dir.path + "/reload.toml";
+  write_config(config, "old-token");
+  daemon_process d({"--config", config, "--db", dir.path + "/shop.db", "--seed"});
+  client c(d.port());
+  REQUIRE(create_coupon(c, "old-token") == 201);
+  write_config(config, "new-token");
+  REQUIRE(kill(d.pid(), SIGHUP) == 0);
+  // The reload runs on the daemon's signal thread: wait for its effect, bounded.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  unsigned status = 0;
+  while ((status = create_coupon(c, "new-token")) != 201 &&
+         std::chrono::steady_clock::now() < deadline) {
+  }
+  CHECK(status == 201);
+  CHECK(create_coupon(c, "old-token") == 403);
+  REQUIRE(kill(d.pid(), SIGHUP) == 0); // a second SIGHUP with nothing changed is harmless too
+  CHECK(c.get("/health").status == 200);
+  CHECK(create_coupon(c, "new-token") == 201);
+  CHECK(d.terminate() == 0);
+}
