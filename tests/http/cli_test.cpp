@@ -36,7 +36,7 @@ void write_config(const std::string& path, const std::string& token) {
 
 } // namespace
 
-TEST_CASE("--version exits 0 and names actorshop and the libraries it runs with", "[cli]") {
+TEST_CASE("actorshop --version exits 0 and names itself and the libraries it runs with", "[cli]") {
   auto r = run_actorshop({"--version"});
   CHECK(r.exit_code == 0);
   CHECK(r.out.starts_with("actorshop 0."));
