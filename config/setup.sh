@@ -12,7 +12,7 @@ build="${ACTORSHOP_BUILD_DIR:-$root/build}"
 packages=(g++ cmake make pkg-config
   libcaf-dev libboost1.81-dev libsimdjson-dev libsqlite3-dev sqlite3 catch2
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev prometheus-cpp-dev
-  nlohmann-json3-dev libboost-url1.81-dev
+  nlohmann-json3-dev libboost-url1.81-dev libssl-dev
   wrk nginx-light curl procps prometheus influxdb chromium)
 
 deps() {

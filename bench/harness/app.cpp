@@ -29,7 +29,8 @@ struct app_config {
   std::string profile_name = "coupon-peak";
   std::string target = "http://127.0.0.1:8080";
   std::vector<std::string> stages, thresholds, outs;
-  std::string profile_file, executor, summary_export, report, db;
+  std::string profile_file, executor, summary_export, summary_json, report, db;
+  std::string trend_stats, time_unit;
   double time_scale = 1.0;
   std::uint64_t seed = 0;
   bool quiet = false, out_samples = false, no_audit = false;
@@ -53,6 +54,12 @@ void add_flags(CLI::App& app, app_config& c) {
   app.add_option("--max-vus", c.max_vus, "arrival-rate VU pool bound");
   app.add_option("--threshold", c.thresholds, "METRIC:EXPR, e.g. 'http_req_duration:p(95)<500'");
   app.add_option("--summary-export", c.summary_export, "write k6's --summary-export JSON here");
+  app.add_option("--summary-json", c.summary_json,
+                 "write the handleSummary(data) JSON here (what k6 reporters read)");
+  app.add_option("--summary-trend-stats", c.trend_stats,
+                 "trend stats in the summaries, e.g. 'avg,min,med,max,p(90),p(95),p(99)'");
+  app.add_option("--summary-time-unit", c.time_unit, "fixed time unit of the text summary")
+      ->check(CLI::IsMember({"s", "ms", "us"}));
   app.add_option("--out", c.outs, "csv=FILE, json=FILE or influxdb=http://HOST:8086/DB");
   app.add_flag("--out-samples", c.out_samples,
                "--out writes every sample (default: 1 s aggregates)");
@@ -219,6 +226,10 @@ int run_checked(const app_config& c) {
   profile prof = build_profile(c);
   const auto thresholds = build_thresholds(c, prof);
   const auto scenario = parse_scenario(prof.scenario);
+  summary_options so;
+  if (!c.trend_stats.empty())
+    so.trend_stats = parse_trend_stats(c.trend_stats);
+  so.time_unit = c.time_unit;
   target_setup t = open_target(c);
   std::optional<audit_snapshot> before;
   if (!c.no_audit)
@@ -232,10 +243,12 @@ int run_checked(const app_config& c) {
 
   const auto metrics = collect_metrics(run);
   const auto verdicts = evaluate(metrics, thresholds);
-  const std::string summary = text_summary(run, prof, metrics, verdicts);
+  const std::string summary = text_summary(run, prof, metrics, verdicts, so);
   std::cout << summary;
   if (!c.summary_export.empty())
-    write_file(c.summary_export, summary_export_json(run, metrics, verdicts));
+    write_file(c.summary_export, summary_export_json(run, metrics, verdicts, so));
+  if (!c.summary_json.empty())
+    write_file(c.summary_json, summary_data_json(run, metrics, verdicts, so));
 
   audit_result audit;
   if (before) {
