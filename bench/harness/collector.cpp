@@ -88,7 +88,7 @@ run_totals collect(runner& r, const collect_options& options) {
   const auto start = r.started_at();
   auto next = start;
   // k6 emits the vus gauge at the start too: ramping-vus begins with startVUs.
-  const bool ramping = r.prof().executor == executor_kind::ramping_vus;
+  const bool ramping = r.prof().vu_based();
   run.vus_min = run.vus_max_seen = run.vus_last =
       ramping ? r.prof().start_vus : r.prof().pre_allocated_vus;
   const double total = r.prof().total_duration().count();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -14,7 +15,8 @@ namespace actorshop::bench {
 struct output_context {
   std::string base_url; ///< "http://127.0.0.1:8080" or "actors://shop", for url/name tags
   std::string scenario = "default";
-  bool every_sample = false; ///< false: one aggregate per metric and second
+  bool every_sample = false;               ///< false: one aggregate per metric and second
+  std::map<std::string, std::string> tags; ///< --tag: added to every sample
 };
 
 /// Opens `spec` ("csv=FILE", "json=FILE", "influxdb=http://HOST:8086/DB") as a second_sink.

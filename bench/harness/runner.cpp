@@ -26,6 +26,7 @@ runner::runner(run_options options, client_factory factory)
     : options_(std::move(options)), factory_(std::move(factory)),
       scenario_(parse_scenario(options_.prof.scenario)) {
   clock_.prof = &options_.prof;
+  shared_left_.store(options_.prof.shared_iterations);
   const auto names = metrics_of(scenario_);
   const int n = std::max(1, options_.io_threads);
   for (int i = 0; i < n; ++i) {
@@ -58,7 +59,7 @@ vu_state& runner::add_vu() {
 void runner::start() {
   clock_.start = steady::now();
   auto& ctl = *contexts_[0];
-  if (options_.prof.executor == executor_kind::ramping_vus)
+  if (options_.prof.vu_based())
     asio::co_spawn(ctl, ramping_vus(), asio::detached);
   else
     asio::co_spawn(ctl, arrival_rate(), asio::detached);
@@ -77,8 +78,15 @@ void runner::finish() {
   guards_.clear();
 }
 
+bool runner::take_iteration(const vu_state& vu) {
+  const auto& p = options_.prof;
+  if (p.iterations_per_vu > 0 && vu.iter >= p.iterations_per_vu)
+    return false;
+  return p.shared_iterations <= 0 || shared_left_.fetch_sub(1) > 0;
+}
+
 awaitable<void> runner::vu_loop(vu_state& vu) {
-  while (!vu.stop.load(std::memory_order_relaxed))
+  while (!vu.stop.load(std::memory_order_relaxed) && take_iteration(vu))
     co_await run_iteration(scenario_, vu, clock_);
   vu.running.store(false);
   active_.fetch_sub(1);
@@ -106,12 +114,14 @@ awaitable<void> runner::ramping_vus() {
   const auto& p = options_.prof;
   const double total = p.total_duration().count();
   const auto grace = std::chrono::duration_cast<steady::duration>(p.graceful_ramp_down);
+  const bool budgeted = p.shared_iterations > 0 || p.iterations_per_vu > 0;
   std::vector<vu_state*> planned; // activation order: ramp-down stops the newest first
   std::size_t reuse_from = 0;     // within a tick, VUs before this index are planned or running
   for (;;) {
     const auto now = steady::now();
     const double t = std::chrono::duration<double>(now - clock_.start).count();
-    if (t >= total)
+    // A spent iteration budget ends the run early, as k6's iteration executors do.
+    if (t >= total || aborted() || (budgeted && !planned.empty() && active_.load() == 0))
       break;
     const auto target =
         static_cast<std::size_t>(std::max<std::int64_t>(0, planned_vus(p, seconds_d{t})));
@@ -146,7 +156,7 @@ awaitable<void> runner::ramping_vus() {
   }
   for (auto& v : vus_)
     v->stop.store(true);
-  co_await wait_all_stopped(p.graceful_stop.count());
+  co_await wait_all_stopped(aborted() ? 0.0 : p.graceful_stop.count());
   finish();
 }
 
@@ -164,12 +174,15 @@ awaitable<void> runner::arrival_rate() {
     idle_.push_back(&add_vu());
   for (double n = 0;; n += 1) {
     const double due = iteration_due(p, n);
-    if (due < 0)
+    if (due < 0 || aborted())
       break;
     const auto at = clock_.start + std::chrono::duration_cast<steady::duration>(
                                        std::chrono::duration<double>(due));
-    if (at > steady::now())
-      co_await sleep_until(at);
+    // Sleeps in short steps so that an abort is seen within 50 ms even at a low rate.
+    while (at > steady::now() && !aborted())
+      co_await sleep_until(std::min(at, steady::now() + std::chrono::milliseconds(50)));
+    if (aborted())
+      break;
     vu_state* vu = nullptr;
     {
       std::lock_guard lock(idle_mutex_);
@@ -194,7 +207,7 @@ awaitable<void> runner::arrival_rate() {
     const std::size_t c = static_cast<std::size_t>(vu->id - 1) % contexts_.size();
     asio::co_spawn(*contexts_[c], one_iteration(*vu), asio::detached);
   }
-  co_await wait_all_stopped(p.graceful_stop.count());
+  co_await wait_all_stopped(aborted() ? 0.0 : p.graceful_stop.count());
   finish();
 }
 

@@ -1,7 +1,9 @@
 // The k6 executors: ramping-vus (VUs looping the scenario, ramped one at a time, ramp-down
 // letting in-flight iterations finish within gracefulRampDown) and ramping-arrival-rate
 // (iterations started on schedule from a bounded VU pool, late ones counted as dropped).
-// VUs are spread over a few single-threaded io_contexts, one recording shard per context.
+// constant-vus, shared-iterations and per-vu-iterations (k6's -u/-d/-i) run as a flat
+// ramping-vus stage with an iteration budget. VUs are spread over a few single-threaded
+// io_contexts, one recording shard per context.
 #pragma once
 
 #include <atomic>
@@ -25,6 +27,8 @@ struct run_options {
   int io_threads = 1;
   bool keep_samples = false;
   std::uint64_t seed = 0;
+  /// Set (by a signal handler) to stop the run at once: VUs are interrupted, no graceful stop.
+  const std::atomic<bool>* abort = nullptr;
 };
 
 class runner {
@@ -42,8 +46,7 @@ public:
   /// The vus gauge as k6 reports it: VUs running the ramp (ramping-vus) or the whole
   /// initialized pool (ramping-arrival-rate, whose VUs are all activated at the start).
   std::int64_t active_vus() const {
-    return options_.prof.executor == executor_kind::ramping_vus ? active_.load()
-                                                                : pool_size_.load();
+    return options_.prof.vu_based() ? active_.load() : pool_size_.load();
   }
   std::int64_t vus_max() const { return pool_size_.load(); }
   std::uint64_t dropped_iterations() const { return dropped_.load(); }
@@ -60,6 +63,9 @@ private:
   boost::asio::awaitable<void> wait_all_stopped(double grace_s);
   void cancel_vu(vu_state& vu); ///< closes its connection, on its own io thread
   void finish();
+  bool aborted() const { return options_.abort && options_.abort->load(); }
+  /// Takes one iteration of the shortcuts' budget for `vu`; false when none is left.
+  bool take_iteration(const vu_state& vu);
 
   run_options options_;
   client_factory factory_;
@@ -74,6 +80,7 @@ private:
   std::atomic<std::int64_t> active_{0};
   std::atomic<std::int64_t> pool_size_{0};
   std::atomic<std::uint64_t> dropped_{0};
+  std::atomic<std::int64_t> shared_left_{0}; ///< shared-iterations: iterations not yet taken
   std::atomic<bool> done_{false};
   std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guards_;
 };

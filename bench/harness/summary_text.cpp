@@ -114,7 +114,7 @@ std::string text_summary(const run_totals& run, const profile& prof,
   std::ostringstream out;
   out << "\n  scenario: " << prof.name << " (" << to_string(prof.executor) << ", "
       << format_duration(prof.total_duration()) << ", max " << prof.max_target()
-      << (prof.executor == executor_kind::ramping_vus ? " VUs" : " iterations/s") << ")\n\n";
+      << (prof.vu_based() ? " VUs" : " iterations/s") << ")\n\n";
   if (!verdicts.empty()) {
     out << "  █ THRESHOLDS\n\n";
     for (const auto& v : verdicts)
