@@ -13,11 +13,14 @@ packages=(g++ cmake make pkg-config
   libcaf-dev libboost1.81-dev libsimdjson-dev libsqlite3-dev sqlite3 catch2
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev prometheus-cpp-dev
   nlohmann-json3-dev libboost-url1.81-dev libssl-dev
-  wrk nginx-light curl procps prometheus influxdb chromium)
+  wrk nginx-light curl procps prometheus influxdb chromium nodejs npm)
 
 deps() {
   local missing=()
   for p in "${packages[@]}"; do
+    # A node that already brings npm (NodeSource's nodejs bundles it and conflicts with
+    # Debian's npm) serves the k6-html-reporter test as well as Debian's pair.
+    case "$p" in nodejs | npm) command -v node >/dev/null && command -v npm >/dev/null && continue ;; esac
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if ((${#missing[@]})); then
