@@ -188,7 +188,8 @@ int run_checked(const app_config& c) {
     before = !t.db_path.empty() ? db_snapshot(t.db_path) : http_snapshot(*t.http, scenario);
 
   collect_options co = collect_options_of(c, t, prof.tags);
-  run_options ro{prof, c.io_threads, c.out_samples, c.seed, &abort_requested};
+  run_options ro{prof,   c.io_threads,     c.out_samples,
+                 c.seed, &abort_requested, seconds_d{c.time_scale}};
   runner r(ro, t.factory);
   const run_totals run = collect(r, co);
   co.sinks.clear(); // flushes the outputs: the InfluxDB writer drains its queue before we go on

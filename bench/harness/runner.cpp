@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -63,6 +64,8 @@ void runner::start() {
     asio::co_spawn(ctl, ramping_vus(), asio::detached);
   else
     asio::co_spawn(ctl, arrival_rate(), asio::detached);
+  // After the executor: its first step has started the initial VUs when the first sample runs.
+  asio::co_spawn(ctl, sample_vus(), asio::detached);
   for (auto& c : contexts_)
     threads_.emplace_back([ctx = c.get()] { ctx->run(); });
 }
@@ -74,8 +77,36 @@ void runner::join() {
 }
 
 void runner::finish() {
+  stages_over_.store(true);
+  if (sample_timer_) // same io thread as the sampler: the controller runs on contexts_[0]
+    sample_timer_->cancel();
   done_.store(true);
   guards_.clear();
+}
+
+awaitable<void> runner::sample_vus() {
+  const auto period =
+      std::chrono::duration_cast<steady::duration>(std::max(options_.vus_period, seconds_d{1e-3}));
+  const auto end =
+      clock_.start + std::chrono::duration_cast<steady::duration>(options_.prof.total_duration());
+  // k6 samples the gauge on a ticker from the start; after the stages only graceful stops
+  // remain, which would only pull the minimum down to 0.
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  sample_timer_ = &timer; // finish() cancels it, so the io thread need not wait out a period
+  for (auto next = clock_.start; next < end && !stages_over_.load() && !aborted(); next += period) {
+    const std::int64_t v = active_vus();
+    {
+      std::lock_guard lock(gauge_mutex_);
+      gauge_.min = gauge_.count ? std::min(gauge_.min, v) : v;
+      gauge_.max = gauge_.count ? std::max(gauge_.max, v) : v;
+      gauge_.last = v;
+      ++gauge_.count;
+    }
+    timer.expires_at(next + period);
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  sample_timer_ = nullptr;
 }
 
 bool runner::take_iteration(const vu_state& vu) {
@@ -121,8 +152,10 @@ awaitable<void> runner::ramping_vus() {
     const auto now = steady::now();
     const double t = std::chrono::duration<double>(now - clock_.start).count();
     // A spent iteration budget ends the run early, as k6's iteration executors do.
-    if (t >= total || aborted() || (budgeted && !planned.empty() && active_.load() == 0))
+    if (t >= total || aborted() || (budgeted && !planned.empty() && active_.load() == 0)) {
+      stages_over_.store(true);
       break;
+    }
     const auto target =
         static_cast<std::size_t>(std::max<std::int64_t>(0, planned_vus(p, seconds_d{t})));
     reuse_from = 0;
@@ -174,8 +207,10 @@ awaitable<void> runner::arrival_rate() {
     idle_.push_back(&add_vu());
   for (double n = 0;; n += 1) {
     const double due = iteration_due(p, n);
-    if (due < 0 || aborted())
+    if (due < 0 || aborted()) {
+      stages_over_.store(true);
       break;
+    }
     const auto at = clock_.start + std::chrono::duration_cast<steady::duration>(
                                        std::chrono::duration<double>(due));
     // Sleeps in short steps so that an abort is seen within 50 ms even at a low rate.
