@@ -151,11 +151,15 @@ target_setup open_target(const app_config& c) {
 }
 
 /// The outputs, the progress line and the server's RSS/CPU probe of a run.
-collect_options collect_options_of(const app_config& c, const target_setup& t,
-                                   const std::map<std::string, std::string>& tags) {
+collect_options collect_options_of(const app_config& c, const target_setup& t, const profile& prof,
+                                   const std::vector<threshold>& thresholds) {
   collect_options co;
   co.progress = !c.quiet && isatty(STDERR_FILENO);
-  output_context oc{t.actors ? "actors://shop" : t.http->url(), "default", c.out_samples, tags};
+  output_context oc{
+      t.actors ? "actors://shop" : t.http->url(),       "default", c.out_samples, prof.tags,
+      metrics_of(parse_scenario(prof.scenario)).checks, {}};
+  for (const auto& th : thresholds)
+    oc.thresholds[th.metric].push_back(th.expression);
   for (const auto& o : c.outs)
     co.sinks.push_back(make_output(o, oc));
   std::optional<int> pid = c.server_pid > 0 ? std::optional<int>(c.server_pid)
@@ -187,7 +191,7 @@ int run_checked(const app_config& c) {
   if (!c.no_audit)
     before = !t.db_path.empty() ? db_snapshot(t.db_path) : http_snapshot(*t.http, scenario);
 
-  collect_options co = collect_options_of(c, t, prof.tags);
+  collect_options co = collect_options_of(c, t, prof, thresholds);
   run_options ro{prof,   c.io_threads,     c.out_samples,
                  c.seed, &abort_requested, seconds_d{c.time_scale}};
   runner r(ro, t.factory);
