@@ -12,8 +12,12 @@ build="${ACTORSHOP_BUILD_DIR:-$root/build}"
 packages=(g++ cmake make pkg-config
   libcaf-dev libboost1.81-dev libsimdjson-dev libsqlite3-dev sqlite3 catch2
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev prometheus-cpp-dev
-  nlohmann-json3-dev libboost-url1.81-dev libssl-dev
-  wrk nginx-light curl procps prometheus influxdb chromium nodejs npm)
+  nlohmann-json3-dev libboost-url1.81-dev
+  wrk nginx-light curl procps prometheus influxdb chromium)
+
+# actorshop-bench: OpenSSL's libcrypto for k6's md5 check ids; node and npm for the test that
+# renders the summary JSON with npm's k6-html-reporter.
+packages+=(libssl-dev nodejs npm)
 
 deps() {
   local missing=()
