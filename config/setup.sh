@@ -18,9 +18,16 @@ packages=(g++ cmake make pkg-config
   wrk nginx-light curl procps prometheus influxdb chromium python3
   dpkg-dev file lintian systemd strace)
 
+# actorshop-bench: OpenSSL's libcrypto for k6's md5 check ids; node and npm for the test that
+# renders the summary JSON with npm's k6-html-reporter.
+packages+=(libssl-dev nodejs npm)
+
 deps() {
   local missing=()
   for p in "${packages[@]}"; do
+    # A node that already brings npm (NodeSource's nodejs bundles it and conflicts with
+    # Debian's npm) serves the k6-html-reporter test as well as Debian's pair.
+    case "$p" in nodejs | npm) command -v node >/dev/null && command -v npm >/dev/null && continue ;; esac
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if ((${#missing[@]})); then

@@ -1,5 +1,7 @@
 #include "bench/harness/app.hpp"
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -10,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "bench/harness/audit.hpp"
+#include "bench/harness/cli.hpp"
 #include "bench/harness/collector.hpp"
 #include "bench/harness/http_client.hpp"
 #include "bench/harness/outputs.hpp"
@@ -25,75 +28,31 @@ namespace actorshop::bench {
 
 namespace {
 
-struct app_config {
-  std::string profile_name = "coupon-peak";
-  std::string target = "http://127.0.0.1:8080";
-  std::vector<std::string> stages, thresholds, outs;
-  std::string profile_file, executor, summary_export, report, db;
-  double time_scale = 1.0;
-  std::uint64_t seed = 0;
-  bool quiet = false, out_samples = false, no_audit = false;
-  int io_threads = 1, actor_threads = 2, server_pid = 0;
-  std::int64_t stock = 0;   // --target actors: at least this many units per stock row (0: seed's)
-  std::int64_t balance = 0; // --target actors: at least this much per customer (0: seed's)
-  std::int64_t pre_allocated_vus = -1, max_vus = -1;
-};
+/// Set by SIGINT/SIGTERM; the runner stops at once and the run ends with k6's ExternalAbort.
+std::atomic<bool> abort_requested{false};
 
-void add_flags(CLI::App& app, app_config& c) {
-  app.add_option("--profile", c.profile_name, "coupon-peak or order-payment")
-      ->check(CLI::IsMember({"coupon-peak", "order-payment"}));
-  app.add_option("--target", c.target, "http://HOST:PORT or 'actors' (in-process)");
-  app.add_option("--stage", c.stages, "DURATION:TARGET, repeatable; replaces the profile's stages");
-  app.add_option("--profile-file", c.profile_file, "k6-options-shaped JSON profile");
-  app.add_option("--time-scale", c.time_scale, "multiply every stage duration by X")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--executor", c.executor, "ramping-vus or ramping-arrival-rate")
-      ->check(CLI::IsMember({"ramping-vus", "ramping-arrival-rate"}));
-  app.add_option("--pre-allocated-vus", c.pre_allocated_vus, "arrival-rate VU pool at start");
-  app.add_option("--max-vus", c.max_vus, "arrival-rate VU pool bound");
-  app.add_option("--threshold", c.thresholds, "METRIC:EXPR, e.g. 'http_req_duration:p(95)<500'");
-  app.add_option("--summary-export", c.summary_export, "write k6's --summary-export JSON here");
-  app.add_option("--out", c.outs, "csv=FILE, json=FILE or influxdb=http://HOST:8086/DB");
-  app.add_flag("--out-samples", c.out_samples,
-               "--out writes every sample (default: 1 s aggregates)");
-  app.add_option("--report", c.report, "write a self-contained HTML report here");
-  app.add_option("--seed", c.seed, "random seed (same seed, same customer/product choices)");
-  app.add_option("--db", c.db, "SQLite database: audit it (HTTP) or run the actors on it");
-  app.add_option("--server-pid", c.server_pid, "pid of the daemon for RSS/CPU (default: by port)");
-  app.add_option("--io-threads", c.io_threads, "load generator io threads")
-      ->check(CLI::Range(1, 64));
-  app.add_option("--actor-threads", c.actor_threads, "--target actors: CAF scheduler threads");
-  app.add_option("--stock", c.stock,
-                 "--target actors: raise every stock row to at least N available units first "
-                 "(the seed's 100,000 per option sell out within order-payment at actor speed)")
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--balance", c.balance,
-                 "--target actors: raise every customer's balance to at least N KRW first "
-                 "(the seed's 50,000,000 run out within order-payment at actor speed)")
-      ->check(CLI::NonNegativeNumber);
-  app.add_flag("--no-audit", c.no_audit, "skip the after-run audit");
-  app.add_flag("-q,--quiet", c.quiet, "no progress line");
+extern "C" void on_abort_signal(int) {
+  if (abort_requested.exchange(true))
+    _exit(exit_external_abort); // a second signal: k6 also stops without a summary
 }
 
-profile build_profile(const app_config& c) {
-  profile p =
-      c.profile_file.empty() ? builtin_profile(c.profile_name) : load_profile_file(c.profile_file);
-  if (!c.stages.empty()) {
-    p.stages.clear();
-    for (const auto& s : c.stages)
-      p.stages.push_back(parse_stage(s));
+/// Routes SIGINT and SIGTERM to abort_requested while alive, then restores the old handlers.
+struct abort_on_signals {
+  struct sigaction old_int {
+  }, old_term{};
+  abort_on_signals() {
+    abort_requested.store(false);
+    struct sigaction sa {};
+    sa.sa_handler = on_abort_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
   }
-  if (!c.executor.empty())
-    p.executor = parse_executor(c.executor);
-  if (c.pre_allocated_vus >= 0)
-    p.pre_allocated_vus = c.pre_allocated_vus;
-  if (c.max_vus >= 0)
-    p.max_vus = c.max_vus;
-  p.scale_time(c.time_scale);
-  if (p.stages.empty())
-    throw std::invalid_argument("the profile has no stages");
-  return p;
-}
+  ~abort_on_signals() {
+    sigaction(SIGINT, &old_int, nullptr);
+    sigaction(SIGTERM, &old_term, nullptr);
+  }
+};
 
 /// Returns true when a run of `s` reports `metric` (k6 rejects thresholds on unknown metrics).
 bool known_metric(const std::string& metric, scenario_kind s) {
@@ -122,6 +81,8 @@ bool known_metric(const std::string& metric, scenario_kind s) {
 
 std::vector<threshold> build_thresholds(const app_config& c, const profile& p) {
   std::vector<threshold> out;
+  if (c.no_thresholds)
+    return out;
   for (const auto& [metric, exprs] : p.thresholds)
     for (const auto& e : exprs)
       out.push_back(parse_threshold(metric, e));
@@ -190,10 +151,15 @@ target_setup open_target(const app_config& c) {
 }
 
 /// The outputs, the progress line and the server's RSS/CPU probe of a run.
-collect_options collect_options_of(const app_config& c, const target_setup& t) {
+collect_options collect_options_of(const app_config& c, const target_setup& t, const profile& prof,
+                                   const std::vector<threshold>& thresholds) {
   collect_options co;
   co.progress = !c.quiet && isatty(STDERR_FILENO);
-  output_context oc{t.actors ? "actors://shop" : t.http->url(), "default", c.out_samples};
+  output_context oc{
+      t.actors ? "actors://shop" : t.http->url(),       "default", c.out_samples, prof.tags,
+      metrics_of(parse_scenario(prof.scenario)).checks, {}};
+  for (const auto& th : thresholds)
+    oc.thresholds[th.metric].push_back(th.expression);
   for (const auto& o : c.outs)
     co.sinks.push_back(make_output(o, oc));
   std::optional<int> pid = c.server_pid > 0 ? std::optional<int>(c.server_pid)
@@ -219,23 +185,27 @@ int run_checked(const app_config& c) {
   profile prof = build_profile(c);
   const auto thresholds = build_thresholds(c, prof);
   const auto scenario = parse_scenario(prof.scenario);
+  const summary_options so = build_summary_options(c, prof);
   target_setup t = open_target(c);
   std::optional<audit_snapshot> before;
   if (!c.no_audit)
     before = !t.db_path.empty() ? db_snapshot(t.db_path) : http_snapshot(*t.http, scenario);
 
-  collect_options co = collect_options_of(c, t);
-  run_options ro{prof, c.io_threads, c.out_samples, c.seed};
+  collect_options co = collect_options_of(c, t, prof, thresholds);
+  run_options ro{prof,   c.io_threads,     c.out_samples,
+                 c.seed, &abort_requested, seconds_d{c.time_scale}};
   runner r(ro, t.factory);
   const run_totals run = collect(r, co);
   co.sinks.clear(); // flushes the outputs: the InfluxDB writer drains its queue before we go on
 
   const auto metrics = collect_metrics(run);
   const auto verdicts = evaluate(metrics, thresholds);
-  const std::string summary = text_summary(run, prof, metrics, verdicts);
+  const std::string summary = text_summary(run, prof, metrics, verdicts, so);
   std::cout << summary;
   if (!c.summary_export.empty())
-    write_file(c.summary_export, summary_export_json(run, metrics, verdicts));
+    write_file(c.summary_export, summary_export_json(run, metrics, verdicts, so));
+  if (!c.summary_json.empty())
+    write_file(c.summary_json, summary_data_json(run, metrics, verdicts, so));
 
   audit_result audit;
   if (before) {
@@ -245,6 +215,10 @@ int run_checked(const app_config& c) {
   }
   if (!c.report.empty())
     write_file(c.report, html_report(run, prof, verdicts, c.target, summary, audit.text));
+  if (abort_requested.load()) {
+    std::cerr << "the test run was aborted by a signal\n";
+    return exit_external_abort;
+  }
   for (const auto& v : verdicts)
     if (!v.ok) {
       std::cerr << "some thresholds have failed\n";
@@ -262,13 +236,18 @@ int run_app(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // CLI11's own codes (105 ...) would collide with k6's: a bad command line is InvalidConfig.
+    return app.exit(e) == 0 ? 0 : exit_invalid_config;
   }
+  abort_on_signals signals;
   try {
     return run_checked(c);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "actorshop-bench: " << e.what() << "\n";
+    return exit_invalid_config;
   } catch (const std::exception& e) {
     std::cerr << "actorshop-bench: " << e.what() << "\n";
-    return 1;
+    return exit_generic_engine;
   }
 }
 

@@ -25,7 +25,7 @@ second_point make_point(runner& r, const interval_data& d, double t) {
   p.unix_time =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   p.vus = r.active_vus();
-  p.vus_max = r.vus_max();
+  p.vus_max = r.prof().planned_vus_max(); // k6 initializes the plan's VUs before it starts
   p.requests = d.requests;
   p.failed = d.failed;
   p.iterations = d.iterations;
@@ -58,18 +58,11 @@ void wait_tick(runner& r, steady::time_point& next) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
 }
 
-/// Adds one second to the run: the vus gauge (sampled while the stages run; after them only
-/// graceful stops remain), the sinks, the totals and the series.
-void add_second(run_totals& run, second_point& p, interval_data& d, bool in_stages,
+/// Adds one second to the run: the sinks, the totals and the series.
+void add_second(run_totals& run, second_point& p, interval_data& d,
                 const collect_options& options) {
   if (options.probe)
     std::tie(p.server_rss_mb, p.server_cpu_pct) = options.probe();
-  // k6 samples the vus gauge periodically; min/max are over those samples.
-  if (in_stages) {
-    run.vus_min = std::min(run.vus_min, p.vus);
-    run.vus_max_seen = std::max(run.vus_max_seen, p.vus);
-    run.vus_last = p.vus;
-  }
   for (const auto& sink : options.sinks)
     sink(p, d);
   d.samples.clear();
@@ -87,10 +80,6 @@ run_totals collect(runner& r, const collect_options& options) {
   r.start();
   const auto start = r.started_at();
   auto next = start;
-  // k6 emits the vus gauge at the start too: ramping-vus begins with startVUs.
-  const bool ramping = r.prof().executor == executor_kind::ramping_vus;
-  run.vus_min = run.vus_max_seen = run.vus_last =
-      ramping ? r.prof().start_vus : r.prof().pre_allocated_vus;
   const double total = r.prof().total_duration().count();
   for (bool finished = false; !finished;) {
     finished = r.done();
@@ -99,15 +88,17 @@ run_totals collect(runner& r, const collect_options& options) {
     auto d = drain_all(r);
     const double t = std::chrono::duration<double>(steady::now() - start).count();
     auto p = make_point(r, d, t);
-    add_second(run, p, d, !finished && t < total, options);
+    add_second(run, p, d, options);
     if (options.progress)
       print_progress(run, p, total);
   }
   if (options.progress)
     std::fprintf(stderr, "\n");
   r.join();
-  // k6 initializes every VU the stages can ask for before it starts: vus_max is that plan.
-  run.vus_max = std::max(r.vus_max(), ramping ? r.prof().max_target() : r.prof().pre_allocated_vus);
+  // The vus gauge is sampled by the runner on its own timer (k6's ticker), not at our ticks.
+  const auto vus = r.vus_gauge();
+  std::tie(run.vus_last, run.vus_min, run.vus_max_seen) = std::tuple(vus.last, vus.min, vus.max);
+  run.vus_max = r.prof().planned_vus_max();
   run.dropped_iterations = r.dropped_iterations();
   run.elapsed_s = std::chrono::duration<double>(steady::now() - start).count();
   return run;

@@ -151,6 +151,8 @@ second_sink influx_sink(const std::string& url, const output_context& ctx) {
     expand(p, d, ctx.every_sample, [&](const point& x) {
       std::string series = x.metric;
       series += ",scenario=" + tag_escape(ctx.scenario);
+      for (const auto& [k, v] : ctx.tags) // --tag
+        series.append(",").append(tag_escape(k)).append("=").append(tag_escape(v));
       if (x.req) {
         const std::string name = ctx.base_url + endpoint_paths[static_cast<int>(x.req->ep)];
         const bool ok = x.req->status >= 200 && x.req->status < 400;

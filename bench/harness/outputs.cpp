@@ -24,30 +24,79 @@ std::shared_ptr<std::FILE> open_file(const std::string& path) {
   return {f, [](std::FILE* x) { std::fclose(x); }};
 }
 
+/// Calls emit(check index, value, time) for the `checks` samples of a second: every sample
+/// (1 per pass, 0 per fail) or one rate per check.
+template <class F>
+void expand_checks(const second_point& p, const interval_data& d, bool every, F&& emit) {
+  const auto& c = d.custom;
+  for (std::size_t i = 0; i < c.check_pass.size() && i < c.check_fail.size(); ++i) {
+    const auto pass = c.check_pass[i], fail = c.check_fail[i];
+    if (!every && pass + fail > 0)
+      emit(i, static_cast<double>(pass) / static_cast<double>(pass + fail), p.unix_time);
+    for (std::uint64_t n = 0; every && n < pass + fail; ++n)
+      emit(i, n < pass ? 1.0 : 0.0, p.unix_time);
+  }
+}
+
+/// k6's extra_tags cell: the tags without a column of their own, "k=v&k2=v2".
+std::string extra_tags(const output_context& ctx, const std::string& extra) {
+  std::string out;
+  for (const auto& [k, v] : ctx.tags)
+    out += (out.empty() ? "" : "&") + k + "=" + v;
+  if (!extra.empty())
+    out += (out.empty() ? "" : "&") + extra;
+  return out;
+}
+
+/// Quotes a CSV cell when it holds a comma, a quote or a newline (RFC 4180, as Go's csv does).
+std::string csv_cell(const std::string& v) {
+  if (v.find_first_of(",\"\n") == std::string::npos)
+    return v;
+  std::string out = "\"";
+  for (char ch : v)
+    out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return out + "\"";
+}
+
+void csv_row(std::FILE* f, const point& x, const std::string& check, const output_context& ctx) {
+  std::string method, url, status, expected;
+  if (x.req) {
+    method = "POST";
+    url = ctx.base_url + endpoint_paths[static_cast<int>(x.req->ep)];
+    status = std::to_string(x.req->status);
+    expected = x.req->status >= 200 && x.req->status < 400 ? "true" : "false";
+  }
+  // Columns: metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,
+  // method,name,proto,scenario,service,status,subproto,tls_version,url,extra_tags,metadata.
+  // group is "" for the root group (the seed scripts have no group()); metadata is empty as in
+  // k6 without --system-tags vu,iter.
+  std::fprintf(f, "%s,%lld,%.6f,%s,,,%s,,%s,%s,%s,%s,,%s,,,%s,%s,\n", x.metric,
+               static_cast<long long>(x.time), x.value, csv_cell(check).c_str(), expected.c_str(),
+               method.c_str(), url.c_str(), x.req ? "HTTP/1.1" : "", ctx.scenario.c_str(),
+               status.c_str(), url.c_str(), csv_cell(extra_tags(ctx, x.extra)).c_str());
+}
+
 second_sink csv_sink(const std::string& path, const output_context& ctx) {
   auto f = open_file(path);
   std::fprintf(f.get(), "%s\n", k6_csv_header);
   return [f, ctx](const second_point& p, const interval_data& d) {
-    expand(p, d, ctx.every_sample, [&](const point& x) {
-      std::string method, url, status, expected;
-      if (x.req) {
-        method = "POST";
-        url = ctx.base_url + endpoint_paths[static_cast<int>(x.req->ep)];
-        status = std::to_string(x.req->status);
-        expected = x.req->status >= 200 && x.req->status < 400 ? "true" : "false";
-      }
-      std::fprintf(f.get(), "%s,%lld,%.6f,,,,%s,,%s,%s,%s,%s,,%s,,,%s,%s\n", x.metric,
-                   static_cast<long long>(x.time), x.value, expected.c_str(), method.c_str(),
-                   url.c_str(), x.req ? "HTTP/1.1" : "", ctx.scenario.c_str(), status.c_str(),
-                   url.c_str(), x.extra.c_str());
+    expand(p, d, ctx.every_sample, [&](const point& x) { csv_row(f.get(), x, "", ctx); });
+    expand_checks(p, d, ctx.every_sample, [&](std::size_t i, double v, double t) {
+      csv_row(f.get(), {"checks", v, t, nullptr, ""}, ctx.checks.at(i), ctx);
     });
     std::fflush(f.get());
   };
 }
 
 /// k6's tags of a point as JSON; request tags only for request metrics.
-json json_tags(const point& x, const output_context& ctx) {
+json json_tags(const point& x, const std::string& check, const output_context& ctx) {
   json tags = {{"scenario", ctx.scenario}};
+  for (const auto& [k, v] : ctx.tags)
+    tags[k] = v;
+  if (!check.empty()) {
+    tags["check"] = check;
+    tags["group"] = ""; // the root group
+  }
   if (x.req) {
     const std::string url = ctx.base_url + endpoint_paths[static_cast<int>(x.req->ep)];
     const bool expected = x.req->status >= 200 && x.req->status < 400;
@@ -69,22 +118,26 @@ json json_tags(const point& x, const output_context& ctx) {
 class json_lines {
 public:
   explicit json_lines(output_context ctx) : ctx_(std::move(ctx)) {}
-  std::string line(const point& x) {
-    json& j = series(x);
+  /// `check` is the index of a `checks` sample's check, -1 for every other metric.
+  std::string line(const point& x, int check = -1) {
+    json& j = series(x, check);
     j["data"]["time"] = rfc3339(x.time);
     j["data"]["value"] = k6_number(x.value);
     return dump(j);
   }
 
 private:
-  using key = std::tuple<const char*, int, int, std::string>; // metric, endpoint, status, stat
-  json& series(const point& x) {
-    key k{x.metric, x.req ? static_cast<int>(x.req->ep) : -1, x.req ? x.req->status : 0, x.extra};
+  // metric, endpoint, status (or check index), stat
+  using key = std::tuple<const char*, int, int, std::string>;
+  json& series(const point& x, int check) {
+    key k{x.metric, x.req ? static_cast<int>(x.req->ep) : -1, x.req ? x.req->status : check,
+          x.extra};
     auto it = series_.find(k);
     if (it == series_.end()) {
+      const std::string name = check >= 0 ? ctx_.checks.at(static_cast<std::size_t>(check)) : "";
       json j = {{"type", "Point"},
                 {"metric", x.metric},
-                {"data", {{"time", ""}, {"value", 0}, {"tags", json_tags(x, ctx_)}}}};
+                {"data", {{"time", ""}, {"value", 0}, {"tags", json_tags(x, name, ctx_)}}}};
       it = series_.emplace(std::move(k), std::move(j)).first;
     }
     return it->second;
@@ -94,17 +147,57 @@ private:
   std::map<key, json> series_;
 };
 
+/// k6's Metric line: written once per metric before its first sample.
+json metric_line(const char* name, const char* type, const char* contains,
+                 const output_context& ctx) {
+  json thresholds = json::array();
+  json submetrics = nullptr;
+  for (const auto& [metric, exprs] : ctx.thresholds) {
+    const std::string base = metric.substr(0, metric.find('{'));
+    if (metric == name)
+      for (const auto& e : exprs)
+        thresholds.push_back(e);
+    else if (base == name && metric.size() > base.size() + 2) {
+      // "http_req_duration{expected_response:true}": suffix and tags of the submetric.
+      const std::string suffix = metric.substr(base.size() + 1, metric.size() - base.size() - 2);
+      const auto colon = suffix.find(':');
+      if (submetrics.is_null())
+        submetrics = json::array();
+      submetrics.push_back({{"name", metric},
+                            {"suffix", suffix},
+                            {"tags", {{suffix.substr(0, colon), suffix.substr(colon + 1)}}}});
+    }
+  }
+  return {{"type", "Metric"},
+          {"data",
+           {{"name", name},
+            {"type", type},
+            {"contains", contains},
+            {"thresholds", thresholds},
+            {"submetrics", submetrics}}},
+          {"metric", name}};
+}
+
 second_sink json_sink(const std::string& path, const output_context& ctx) {
   auto f = open_file(path);
-  for (const char* m : {"http_reqs", "http_req_duration", "http_req_failed", "iterations",
-                        "iteration_duration", "vus", "vus_max"}) {
-    const json metric = {{"type", "Metric"}, {"data", {{"name", m}}}, {"metric", m}};
-    std::fprintf(f.get(), "%s\n", dump(metric).c_str());
-  }
+  const char* metrics[][3] = {{"http_reqs", "counter", "default"},
+                              {"http_req_duration", "trend", "time"},
+                              {"http_req_failed", "rate", "default"},
+                              {"iterations", "counter", "default"},
+                              {"iteration_duration", "trend", "time"},
+                              {"checks", "rate", "default"},
+                              {"vus", "gauge", "default"},
+                              {"vus_max", "gauge", "default"}};
+  for (const auto& m : metrics)
+    std::fprintf(f.get(), "%s\n", dump(metric_line(m[0], m[1], m[2], ctx)).c_str());
   auto lines = std::make_shared<json_lines>(ctx);
   return [f, lines, ctx](const second_point& p, const interval_data& d) {
     expand(p, d, ctx.every_sample,
            [&](const point& x) { std::fprintf(f.get(), "%s\n", lines->line(x).c_str()); });
+    expand_checks(p, d, ctx.every_sample, [&](std::size_t i, double v, double t) {
+      const point x{"checks", v, t, nullptr, ""};
+      std::fprintf(f.get(), "%s\n", lines->line(x, static_cast<int>(i)).c_str());
+    });
     std::fflush(f.get());
   };
 }

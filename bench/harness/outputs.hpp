@@ -1,10 +1,13 @@
 // Streaming outputs fed once a second: k6's CSV and JSON-lines formats (every sample or 1 s
-// aggregates) and InfluxDB v1 line protocol POSTed to /write with k6's measurement names.
+// aggregates, `checks` samples with their check tag, --tag tags, k6's Metric lines) and
+// InfluxDB v1 line protocol POSTed to /write with k6's measurement names.
 #pragma once
 
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "bench/harness/collector.hpp"
 #include "bench/harness/http_client.hpp"
@@ -14,7 +17,10 @@ namespace actorshop::bench {
 struct output_context {
   std::string base_url; ///< "http://127.0.0.1:8080" or "actors://shop", for url/name tags
   std::string scenario = "default";
-  bool every_sample = false; ///< false: one aggregate per metric and second
+  bool every_sample = false;               ///< false: one aggregate per metric and second
+  std::map<std::string, std::string> tags; ///< --tag: added to every sample
+  std::vector<std::string> checks;         ///< the scenario's check names, by index
+  std::map<std::string, std::vector<std::string>> thresholds; ///< metric -> expressions
 };
 
 /// Opens `spec` ("csv=FILE", "json=FILE", "influxdb=http://HOST:8086/DB") as a second_sink.
@@ -24,7 +30,7 @@ second_sink make_output(const std::string& spec, const output_context& ctx);
 /// The k6 CSV header line.
 inline constexpr const char* k6_csv_header =
     "metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,method,"
-    "name,proto,scenario,service,status,subproto,tls_version,url,extra_tags";
+    "name,proto,scenario,service,status,subproto,tls_version,url,extra_tags,metadata";
 
 /// Formats unix seconds as RFC 3339 with microseconds ("2026-11-27T00:35:12.123456Z").
 std::string rfc3339(double unix_time);

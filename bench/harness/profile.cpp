@@ -136,7 +136,28 @@ executor_kind parse_executor(const std::string& text) {
 }
 
 std::string to_string(executor_kind e) {
-  return e == executor_kind::ramping_vus ? "ramping-vus" : "ramping-arrival-rate";
+  switch (e) {
+  case executor_kind::ramping_vus:
+    return "ramping-vus";
+  case executor_kind::ramping_arrival_rate:
+    return "ramping-arrival-rate";
+  case executor_kind::constant_vus:
+    return "constant-vus";
+  case executor_kind::shared_iterations:
+    return "shared-iterations";
+  case executor_kind::per_vu_iterations:
+    return "per-vu-iterations";
+  }
+  return "?";
+}
+
+std::vector<stage> parse_stages(const std::string& list) {
+  std::vector<stage> out;
+  std::size_t from = 0;
+  for (std::size_t comma; (comma = list.find(',', from)) != std::string::npos; from = comma + 1)
+    out.push_back(parse_stage(list.substr(from, comma - from)));
+  out.push_back(parse_stage(list.substr(from)));
+  return out;
 }
 
 } // namespace actorshop::bench

@@ -81,9 +81,11 @@ void read_options(dom::object obj, profile& p) {
   if (!obj.at_key("executor").get(e))
     p.executor = parse_executor(get_string(e, "executor"));
   dom::array stages;
-  if (obj.at_key("stages").get(e) || e.get(stages))
-    bad("\"stages\" must be an array of {duration, target}");
-  read_stages(stages, p);
+  if (!obj.at_key("stages").get(e)) {
+    if (e.get(stages))
+      bad("\"stages\" must be an array of {duration, target}");
+    read_stages(stages, p);
+  }
   dom::object th;
   if (!obj.at_key("thresholds").get(e)) {
     if (e.get(th))
@@ -103,6 +105,40 @@ void read_options(dom::object obj, profile& p) {
     p.graceful_stop = json_duration(e);
 }
 
+std::vector<std::string> get_strings(dom::element e, const char* what) {
+  dom::array arr;
+  if (e.get(arr))
+    bad(std::string(what) + " must be an array of strings");
+  std::vector<std::string> out;
+  for (dom::element x : arr)
+    out.push_back(get_string(x, what));
+  return out;
+}
+
+/// The k6 options beyond the profile's own: shortcuts and summary settings.
+void read_k6_options(dom::object obj, profile& p) {
+  dom::element e;
+  if (!obj.at_key("vus").get(e))
+    p.k6.vus = get_int(e, "vus");
+  if (!obj.at_key("duration").get(e))
+    p.k6.duration = json_duration(e);
+  if (!obj.at_key("iterations").get(e))
+    p.k6.iterations = get_int(e, "iterations");
+  if (!obj.at_key("summaryTrendStats").get(e))
+    p.summary_trend_stats = get_strings(e, "summaryTrendStats");
+  if (!obj.at_key("summaryTimeUnit").get(e))
+    p.summary_time_unit = get_string(e, "summaryTimeUnit");
+  if (!obj.at_key("noColor").get(e) && e.get(p.no_color))
+    bad("noColor must be true or false");
+  dom::object tags;
+  if (!obj.at_key("tags").get(e)) {
+    if (e.get(tags))
+      bad("\"tags\" must be an object of strings");
+    for (dom::key_value_pair kv : tags)
+      p.tags[std::string(kv.key)] = get_string(kv.value, "a tag value");
+  }
+}
+
 } // namespace
 
 profile parse_profile_json(const std::string& json, const std::string& fallback_name) {
@@ -116,6 +152,7 @@ profile parse_profile_json(const std::string& json, const std::string& fallback_
   profile p;
   p.name = fallback_name;
   read_options(obj, p);
+  read_k6_options(obj, p);
   return p;
 }
 

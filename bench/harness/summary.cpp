@@ -102,6 +102,8 @@ std::optional<double> aggregate_of(const metric_view& m, const threshold& t) {
       return m.hist->percentile(0.5) / scale;
     if (g.rfind("p(", 0) == 0)
       return m.hist->percentile(t.percentile) / scale;
+    if (g == "count")
+      return static_cast<double>(m.hist->count());
     return std::nullopt;
   }
   case metric_type::counter:
@@ -142,8 +144,13 @@ std::vector<threshold_result> evaluate(const std::vector<metric_view>& metrics,
   return out;
 }
 
-std::string format_ms(double v) {
+std::string format_ms(double v, const std::string& unit) {
   char buf[64];
+  if (!unit.empty()) {
+    const double div = unit == "s" ? 1000 : unit == "us" ? 0.001 : 1;
+    std::snprintf(buf, sizeof buf, "%.2f%s", v / div, unit == "us" ? "µs" : unit.c_str());
+    return buf;
+  }
   if (v <= 0)
     return "0s";
   if (v < 1)

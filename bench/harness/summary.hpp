@@ -1,6 +1,6 @@
 // The end of a run: every metric as k6 sees it (trend, counter, rate, gauge), the threshold
-// verdicts, the k6-style text summary with the per-stage table and status-code histogram, and
-// the `k6 run --summary-export` JSON.
+// verdicts, the k6-style text summary with the per-stage table and status-code histogram, the
+// `k6 run --summary-export` JSON and the `handleSummary(data)` JSON that k6 reporters read.
 #pragma once
 
 #include <map>
@@ -8,11 +8,27 @@
 #include <string>
 #include <vector>
 
+#include "bench/harness/k6_json.hpp"
 #include "bench/harness/metrics.hpp"
 #include "bench/harness/profile.hpp"
 #include "bench/harness/threshold.hpp"
 
 namespace actorshop::bench {
+
+/// How the summaries show trends: k6's --summary-trend-stats and --summary-time-unit.
+struct summary_options {
+  std::vector<std::string> trend_stats{"avg", "min", "med", "max", "p(90)", "p(95)"};
+  std::string time_unit; ///< "", "s", "ms" or "us"; "" picks a unit per value (k6's default)
+  bool no_color = false;
+  json env = json::object();  ///< -e K=V, echoed in handleSummary's options
+  json tags = json::object(); ///< --tag K=V, likewise
+};
+
+/// Parses k6's --summary-trend-stats list ("avg,min,med,max,p(90),p(95),p(99),count");
+/// throws std::invalid_argument on an unknown stat.
+std::vector<std::string> parse_trend_stats(const std::string& list);
+/// Returns the lowercase hex md5 of `text`: k6's group and check ids are md5 of their path.
+std::string md5_hex(const std::string& text);
 
 enum class metric_type { trend, counter, rate, gauge };
 
@@ -45,13 +61,25 @@ std::vector<threshold_result> evaluate(const std::vector<metric_view>& metrics,
 /// Returns the k6 end-of-test text summary plus the per-stage table and status histogram.
 std::string text_summary(const run_totals& run, const profile& prof,
                          const std::vector<metric_view>& metrics,
-                         const std::vector<threshold_result>& verdicts);
+                         const std::vector<threshold_result>& verdicts,
+                         const summary_options& opts = {});
 /// Returns the JSON `k6 run --summary-export` writes.
 std::string summary_export_json(const run_totals& run, const std::vector<metric_view>& metrics,
-                                const std::vector<threshold_result>& verdicts);
+                                const std::vector<threshold_result>& verdicts,
+                                const summary_options& opts = {});
+/// Returns the `data` k6 hands to handleSummary(): metrics.NAME.{type, contains, values,
+/// thresholds}, root_group with groups/checks arrays, options and state.
+std::string summary_data_json(const run_totals& run, const std::vector<metric_view>& metrics,
+                              const std::vector<threshold_result>& verdicts,
+                              const summary_options& opts);
+/// The checks of the run's root group as k6 lists them ({name, path, id, passes, fails}).
+json check_entries(const run_totals& run);
+/// Returns trend stat `stat` ("avg", "p(99)", "count"...) of `m`; milliseconds for time trends.
+json trend_stat(const metric_view& m, const std::string& stat);
 
-/// Formats milliseconds the way k6 does ("1.2ms", "750µs", "1.44s", "1m2s").
-std::string format_ms(double ms);
+/// Formats milliseconds the way k6 does ("1.2ms", "750µs", "1.44s", "1m2s"); a fixed `unit`
+/// ("s", "ms", "us") prints every value in that unit, as --summary-time-unit asks.
+std::string format_ms(double ms, const std::string& unit = "");
 /// Formats a byte count the way k6 does ("2.4 MB", "18 kB").
 std::string format_bytes(double bytes);
 

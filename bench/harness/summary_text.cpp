@@ -27,17 +27,23 @@ std::string pct(double v) {
   return buf;
 }
 
-std::string metric_line(const metric_view& m, double scale_ms) {
+/// A trend's stats in the --summary-trend-stats order, "avg=1.2ms min=...".
+std::string trend_line(const metric_view& m, const summary_options& opts) {
+  std::string out;
+  for (const auto& stat : opts.trend_stats) {
+    const double v = trend_stat(m, stat).get<double>();
+    out += (out.empty() ? "" : " ") + stat + "=" +
+           (stat == "count" || !m.is_time ? std::to_string(static_cast<long long>(v))
+                                          : format_ms(v, opts.time_unit));
+  }
+  return out;
+}
+
+std::string metric_line(const metric_view& m, const summary_options& opts) {
   char buf[256];
   switch (m.type) {
-  case metric_type::trend: {
-    const auto& h = *m.hist;
-    auto f = [&](double us) { return format_ms(us / scale_ms); };
-    return "avg=" + f(h.mean()) + " min=" + f(static_cast<double>(h.min())) +
-           " med=" + f(h.percentile(0.5)) + " max=" + f(static_cast<double>(h.max())) +
-           " p(90)=" + f(h.percentile(0.9)) + " p(95)=" + f(h.percentile(0.95)) +
-           " p(99)=" + f(h.percentile(0.99));
-  }
+  case metric_type::trend:
+    return trend_line(m, opts);
   case metric_type::counter:
     if (m.is_data)
       return format_bytes(m.count) + "  " + format_bytes(m.rate) + "/s";
@@ -103,11 +109,12 @@ void write_stages(std::ostringstream& out, const run_totals& run, const profile&
 
 std::string text_summary(const run_totals& run, const profile& prof,
                          const std::vector<metric_view>& metrics,
-                         const std::vector<threshold_result>& verdicts) {
+                         const std::vector<threshold_result>& verdicts,
+                         const summary_options& opts) {
   std::ostringstream out;
   out << "\n  scenario: " << prof.name << " (" << to_string(prof.executor) << ", "
       << format_duration(prof.total_duration()) << ", max " << prof.max_target()
-      << (prof.executor == executor_kind::ramping_vus ? " VUs" : " iterations/s") << ")\n\n";
+      << (prof.vu_based() ? " VUs" : " iterations/s") << ")\n\n";
   if (!verdicts.empty()) {
     out << "  █ THRESHOLDS\n\n";
     for (const auto& v : verdicts)
@@ -123,7 +130,7 @@ std::string text_summary(const run_totals& run, const profile& prof,
         has = true;
         ok = ok && v.ok;
       }
-    out << "   " << (has ? (ok ? "✓ " : "✗ ") : "  ") << padded(m.name) << metric_line(m, 1000)
+    out << "   " << (has ? (ok ? "✓ " : "✗ ") : "  ") << padded(m.name) << metric_line(m, opts)
         << "\n";
   }
   write_stages(out, run, prof);

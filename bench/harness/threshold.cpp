@@ -104,7 +104,17 @@ threshold parse_threshold(const std::string& metric, const std::string& expressi
 }
 
 threshold parse_threshold_flag(const std::string& flag) {
-  const auto colon = flag.find(':');
+  // A submetric's selector holds colons too ("http_req_duration{expected_response:true}"):
+  // the metric ends at the first colon outside the braces.
+  std::size_t colon = std::string::npos;
+  for (std::size_t i = 0, depth = 0; i < flag.size() && colon == std::string::npos; ++i) {
+    if (flag[i] == '{')
+      ++depth;
+    else if (flag[i] == '}' && depth > 0)
+      --depth;
+    else if (flag[i] == ':' && depth == 0)
+      colon = i;
+  }
   if (colon == std::string::npos)
     throw std::invalid_argument("invalid --threshold '" + flag +
                                 "': expected METRIC:EXPRESSION, e.g. http_req_duration:p(95)<500");

@@ -20,7 +20,8 @@ struct threshold {
 /// Parses one k6 threshold expression for `metric`; throws std::invalid_argument naming the
 /// problem ("unknown aggregation method 'p95'", "missing operator", ...).
 threshold parse_threshold(const std::string& metric, const std::string& expression);
-/// Parses the CLI form "metric:expression" (the metric name may not contain ':').
+/// Parses the CLI form "metric:expression"; the metric may be a submetric
+/// "metric{tag:value}" (k6's selector), whose colon is not the separator.
 threshold parse_threshold_flag(const std::string& flag);
 
 /// Returns true when `observed` (the threshold's aggregate of its metric) satisfies it.

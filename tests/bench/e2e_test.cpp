@@ -150,8 +150,10 @@ TEST_CASE("actorshop-bench --stock and --balance raise the seed before an actors
   // Payments took some: every balance was raised to 90,000,000,000 and is above 89,000,000,000.
   CHECK(db.query_int64("SELECT MIN(amount) FROM balance") > 89'000'000'000);
   CHECK(db.query_int64("SELECT COUNT(*) FROM balance WHERE amount < 50000000") == 0);
-  CHECK(run_bench({"--target", "http://127.0.0.1:1", "--stock", "5", "--quiet"}) == 1);
-  CHECK(run_bench({"--target", "http://127.0.0.1:1", "--balance", "5", "--quiet"}) == 1);
+  CHECK(run_bench({"--target", "http://127.0.0.1:1", "--stock", "5", "--quiet"}) ==
+        exit_invalid_config);
+  CHECK(run_bench({"--target", "http://127.0.0.1:1", "--balance", "5", "--quiet"}) ==
+        exit_invalid_config);
 }
 #endif
 
@@ -170,10 +172,10 @@ TEST_CASE("both seed profiles pass the audit against the real daemon over HTTP",
 }
 #endif
 
-TEST_CASE("an invalid threshold is a usage error before any load", "[bench]") {
+TEST_CASE("an invalid threshold is k6's InvalidConfig (104) before any load", "[bench]") {
   CHECK(run_bench({"--target", "http://127.0.0.1:1", "--threshold", "http_req_duration:p95<5",
-                   "--quiet"}) == 1);
-  CHECK(run_bench({"--target", "ftp://x", "--quiet"}) == 1);
+                   "--quiet"}) == exit_invalid_config);
+  CHECK(run_bench({"--target", "ftp://x", "--quiet"}) == exit_invalid_config);
   CHECK(run_bench({"--target", "http://127.0.0.1:1", "--threshold", "no_such:rate<1", "--quiet"}) ==
-        1);
+        exit_invalid_config);
 }

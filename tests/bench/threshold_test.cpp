@@ -22,6 +22,15 @@ TEST_CASE("k6 threshold expressions parse with every aggregate and operator", "[
   CHECK(f.value == Approx(0.001));
 }
 
+TEST_CASE("a threshold flag on a submetric keeps its {tag:value} selector", "[bench]") {
+  const auto t = parse_threshold_flag("http_req_duration{expected_response:true}:p(95)<500");
+  CHECK(t.metric == "http_req_duration{expected_response:true}");
+  CHECK(t.aggregate == "p(95)");
+  CHECK(t.value == 500);
+  CHECK_THROWS_AS(parse_threshold_flag("http_req_duration{expected_response:true}"),
+                  std::invalid_argument);
+}
+
 TEST_CASE("invalid threshold expressions are rejected with a reason", "[bench]") {
   CHECK_THROWS_WITH(parse_threshold("x", "p95<500"), Catch::Contains("unknown aggregation"));
   CHECK_THROWS_WITH(parse_threshold("x", "p(95)"), Catch::Contains("missing operator"));
