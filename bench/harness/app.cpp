@@ -32,7 +32,7 @@ struct app_config {
   std::string profile_file, executor, summary_export, report, db;
   double time_scale = 1.0;
   std::uint64_t seed = 0;
-  bool quiet = false, out_samples = false, no_audit = false;
+  bool quiet = false, out_samples = false, out_aggregate = false, no_audit = false;
   int io_threads = 1, actor_threads = 2, server_pid = 0;
   std::int64_t stock = 0;   // --target actors: at least this many units per stock row (0: seed's)
   std::int64_t balance = 0; // --target actors: at least this much per customer (0: seed's)
@@ -54,8 +54,10 @@ void add_flags(CLI::App& app, app_config& c) {
   app.add_option("--threshold", c.thresholds, "METRIC:EXPR, e.g. 'http_req_duration:p(95)<500'");
   app.add_option("--summary-export", c.summary_export, "write k6's --summary-export JSON here");
   app.add_option("--out", c.outs, "csv=FILE, json=FILE or influxdb=http://HOST:8086/DB");
+  app.add_flag("--out-aggregate", c.out_aggregate,
+               "--out writes one aggregate per metric and second instead of every sample");
   app.add_flag("--out-samples", c.out_samples,
-               "--out writes every sample (default: 1 s aggregates)");
+               "accepted for older scripts; does nothing (every sample is the default)");
   app.add_option("--report", c.report, "write a self-contained HTML report here");
   app.add_option("--seed", c.seed, "random seed (same seed, same customer/product choices)");
   app.add_option("--db", c.db, "SQLite database: audit it (HTTP) or run the actors on it");
@@ -100,9 +102,15 @@ bool known_metric(const std::string& metric, scenario_kind s) {
   static const char* builtin[] = {"checks",
                                   "data_received",
                                   "data_sent",
+                                  "http_req_blocked",
+                                  "http_req_connecting",
                                   "http_req_duration",
                                   "http_req_duration{expected_response:true}",
                                   "http_req_failed",
+                                  "http_req_receiving",
+                                  "http_req_sending",
+                                  "http_req_tls_handshaking",
+                                  "http_req_waiting",
                                   "http_reqs",
                                   "iteration_duration",
                                   "iterations",
@@ -190,10 +198,15 @@ target_setup open_target(const app_config& c) {
 }
 
 /// The outputs, the progress line and the server's RSS/CPU probe of a run.
-collect_options collect_options_of(const app_config& c, const target_setup& t) {
+collect_options collect_options_of(const app_config& c, const target_setup& t, scenario_kind s,
+                                   std::shared_ptr<std::atomic<std::uint64_t>>& failed_writes) {
   collect_options co;
   co.progress = !c.quiet && isatty(STDERR_FILENO);
-  output_context oc{t.actors ? "actors://shop" : t.http->url(), "default", c.out_samples};
+  output_context oc;
+  oc.base_url = t.actors ? "actors://shop" : t.http->url();
+  oc.every_sample = !c.out_aggregate;
+  oc.names = metrics_of(s);
+  failed_writes = oc.failed_writes;
   for (const auto& o : c.outs)
     co.sinks.push_back(make_output(o, oc));
   std::optional<int> pid = c.server_pid > 0 ? std::optional<int>(c.server_pid)
@@ -224,8 +237,10 @@ int run_checked(const app_config& c) {
   if (!c.no_audit)
     before = !t.db_path.empty() ? db_snapshot(t.db_path) : http_snapshot(*t.http, scenario);
 
-  collect_options co = collect_options_of(c, t);
-  run_options ro{prof, c.io_threads, c.out_samples, c.seed};
+  std::shared_ptr<std::atomic<std::uint64_t>> failed_writes;
+  collect_options co = collect_options_of(c, t, scenario, failed_writes);
+  // Raw samples are kept only for an output that writes each of them.
+  run_options ro{prof, c.io_threads, !c.outs.empty() && !c.out_aggregate, c.seed};
   runner r(ro, t.factory);
   const run_totals run = collect(r, co);
   co.sinks.clear(); // flushes the outputs: the InfluxDB writer drains its queue before we go on
@@ -245,6 +260,10 @@ int run_checked(const app_config& c) {
   }
   if (!c.report.empty())
     write_file(c.report, html_report(run, prof, verdicts, c.target, summary, audit.text));
+  if (const auto failed = failed_writes->load()) {
+    std::cerr << "actorshop-bench: " << failed << " output writes failed (see above)\n";
+    return exit_output_failed;
+  }
   for (const auto& v : verdicts)
     if (!v.ok) {
       std::cerr << "some thresholds have failed\n";

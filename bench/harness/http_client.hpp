@@ -50,6 +50,7 @@ private:
   std::string in_;
   std::string body_;                  ///< the request body being built, reused
   std::string_view body_out_scratch_; ///< the last 201 body, valid until the next call
+  std::chrono::steady_clock::time_point first_byte_; ///< of the answer being read
 };
 
 client_factory make_http_factory(const http_target& target);

@@ -28,7 +28,7 @@ second_sink csv_sink(const std::string& path, const output_context& ctx) {
   auto f = open_file(path);
   std::fprintf(f.get(), "%s\n", k6_csv_header);
   return [f, ctx](const second_point& p, const interval_data& d) {
-    expand(p, d, ctx.every_sample, [&](const point& x) {
+    expand(p, d, ctx.every_sample, ctx.names, [&](const point& x) {
       std::string method, url, status, expected;
       if (x.req) {
         method = "POST";
@@ -36,10 +36,10 @@ second_sink csv_sink(const std::string& path, const output_context& ctx) {
         status = std::to_string(x.req->status);
         expected = x.req->status >= 200 && x.req->status < 400 ? "true" : "false";
       }
-      std::fprintf(f.get(), "%s,%lld,%.6f,,,,%s,,%s,%s,%s,%s,,%s,,,%s,%s\n", x.metric,
-                   static_cast<long long>(x.time), x.value, expected.c_str(), method.c_str(),
-                   url.c_str(), x.req ? "HTTP/1.1" : "", ctx.scenario.c_str(), status.c_str(),
-                   url.c_str(), x.extra.c_str());
+      std::fprintf(f.get(), "%s,%lld,%.6f,%s,,,%s,,%s,%s,%s,%s,,%s,,,%s,%s\n", x.metric,
+                   static_cast<long long>(x.time), x.value, x.check ? x.check->c_str() : "",
+                   expected.c_str(), method.c_str(), url.c_str(), x.req ? "HTTP/1.1" : "",
+                   ctx.scenario.c_str(), status.c_str(), url.c_str(), x.extra.c_str());
     });
     std::fflush(f.get());
   };
@@ -60,6 +60,8 @@ json json_tags(const point& x, const output_context& ctx) {
   }
   if (!x.extra.empty())
     tags["stat"] = x.extra.substr(5); // "stat=p95" -> "p95"
+  if (x.check)
+    tags["check"] = *x.check;
   return tags;
 }
 
@@ -77,9 +79,11 @@ public:
   }
 
 private:
-  using key = std::tuple<const char*, int, int, std::string>; // metric, endpoint, status, stat
+  // metric, endpoint, status, stat, check
+  using key = std::tuple<const char*, int, int, std::string, const std::string*>;
   json& series(const point& x) {
-    key k{x.metric, x.req ? static_cast<int>(x.req->ep) : -1, x.req ? x.req->status : 0, x.extra};
+    key k{x.metric, x.req ? static_cast<int>(x.req->ep) : -1, x.req ? x.req->status : 0, x.extra,
+          x.check};
     auto it = series_.find(k);
     if (it == series_.end()) {
       json j = {{"type", "Point"},
@@ -96,14 +100,17 @@ private:
 
 second_sink json_sink(const std::string& path, const output_context& ctx) {
   auto f = open_file(path);
-  for (const char* m : {"http_reqs", "http_req_duration", "http_req_failed", "iterations",
-                        "iteration_duration", "vus", "vus_max"}) {
+  for (const char* m :
+       {"checks", "data_received", "data_sent", "http_req_blocked", "http_req_connecting",
+        "http_req_duration", "http_req_failed", "http_req_receiving", "http_req_sending",
+        "http_req_tls_handshaking", "http_req_waiting", "http_reqs", "iteration_duration",
+        "iterations", "vus", "vus_max"}) {
     const json metric = {{"type", "Metric"}, {"data", {{"name", m}}}, {"metric", m}};
     std::fprintf(f.get(), "%s\n", dump(metric).c_str());
   }
   auto lines = std::make_shared<json_lines>(ctx);
   return [f, lines, ctx](const second_point& p, const interval_data& d) {
-    expand(p, d, ctx.every_sample,
+    expand(p, d, ctx.every_sample, ctx.names,
            [&](const point& x) { std::fprintf(f.get(), "%s\n", lines->line(x).c_str()); });
     std::fflush(f.get());
   };
