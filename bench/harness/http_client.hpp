@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <tuple>
 
 #include <boost/asio/ip/tcp.hpp>
 
@@ -41,6 +42,7 @@ public:
 
 private:
   boost::asio::awaitable<bool> ensure_connected();
+  boost::asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> write_request();
   boost::asio::awaitable<int> read_response(std::size_t& received, std::string* body_out);
 
   boost::asio::ip::tcp::socket socket_;
