@@ -74,17 +74,16 @@ const std::string& influx_lines::request_tags(endpoint ep, int status) {
 }
 
 std::size_t influx_lines::append(const raw_sample& s, std::string& out) {
+  // k6 writes vu and iter (as integer fields) only when --system-tags enables them; by default
+  // its samples carry neither. Left out as k6 does: they cost InfluxDB a third more CPU per
+  // point here (~165 against ~105 us of influxd CPU per coupon-peak request).
   suffix_.clear();
   if (s.kind == sample_kind::request)
     suffix_.append(",url=\"")
         .append(base_url_)
         .append(endpoint_paths[static_cast<int>(s.ep)])
         .append("\"");
-  suffix_.append(",vu=");
-  append_int(suffix_, s.vu);
-  suffix_.append("i,iter=");
-  append_int(suffix_, s.iter);
-  suffix_.append("i ");
+  suffix_.push_back(' ');
   append_int(suffix_, s.unix_ns);
   suffix_.push_back('\n');
   return s.kind == sample_kind::request ? append_request(s, out) : append_other(s, out);

@@ -1,5 +1,6 @@
 // k6's InfluxDB v1 line protocol for raw samples: one point per metric sample, the measurement
-// named after the metric, k6's tags and its default tagsAsFields (url, vu, iter) as fields.
+// named after the metric, k6's default tags, and `url` as a field (k6's tagsAsFields default
+// "vu:int,iter:int,url": vu and iter are not among k6's default system tags, so only url is).
 #pragma once
 
 #include <cstdint>

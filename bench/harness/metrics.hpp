@@ -47,7 +47,7 @@ struct request_timing {
   double duration() const { return sending + waiting + receiving; }
 };
 
-/// The VU and iteration a sample belongs to (k6's vu and iter, exported as InfluxDB fields).
+/// The VU and iteration a sample belongs to (k6's vu and iter system tags, off by default).
 struct sample_owner {
   std::uint32_t vu = 0, iter = 0;
 };
