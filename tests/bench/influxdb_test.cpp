@@ -86,7 +86,7 @@ TEST_CASE("every sample written to InfluxDB is a point with k6's measurements, t
         double(requests));
 }
 
-TEST_CASE("--out-aggregate writes per-second aggregates that add up to the run's requests",
+TEST_CASE("the --out-aggregate points are per-second aggregates adding up to the run's requests",
           "[bench][influxdb]") {
   influxd_server server;
   temp_dir dir;
@@ -102,7 +102,7 @@ TEST_CASE("--out-aggregate writes per-second aggregates that add up to the run's
         0);
 }
 
-TEST_CASE("a write InfluxDB refuses fails the run with exit 97; no server at all fails it at once",
+TEST_CASE("a write InfluxDB refuses fails the run with exit 97, no server at all fails it at once",
           "[bench][influxdb]") {
   // A 1 kB body limit: CREATE DATABASE passes, every batch of samples is refused (413).
   influxd_server server("  max-body-size = 1000\n");
