@@ -234,7 +234,8 @@ second_sink influx_sink(const std::string& url, const output_context& ctx) {
   auto writer = std::make_shared<influx_writer>(
       target, "/write?db=" + url_encode(db) + "&precision=ns",
       influx_lines(ctx.base_url, ctx.scenario, ctx.names), ctx.failed_writes);
-  return [writer, ctx](const second_point& p, const interval_data& d) {
+  auto dropped_before = std::make_shared<std::uint64_t>(0);
+  return [writer, ctx, dropped_before](const second_point& p, const interval_data& d) {
     influx_job job;
     if (ctx.every_sample)
       job.chunks = d.samples;
@@ -245,6 +246,15 @@ second_sink influx_sink(const std::string& url, const output_context& ctx) {
     influx_lines::append_gauge("vus", static_cast<double>(p.vus), ns, job.lines);
     influx_lines::append_gauge("vus_max", static_cast<double>(p.vus_max), ns, job.lines);
     job.line_count += 2;
+    // k6 writes a 1 per dropped iteration; the executor counts them, so the second's count
+    // goes as one point (sum() over any window is the same).
+    if (p.dropped > *dropped_before) {
+      job.lines += "dropped_iterations,scenario=" + influx_tag_escape(ctx.scenario) +
+                   " value=" + std::to_string(p.dropped - *dropped_before) + " " +
+                   std::to_string(ns) + "\n";
+      ++job.line_count;
+      *dropped_before = p.dropped;
+    }
     writer->push(std::move(job));
   };
 }
