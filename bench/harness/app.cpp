@@ -59,9 +59,15 @@ bool known_metric(const std::string& metric, scenario_kind s) {
   static const char* builtin[] = {"checks",
                                   "data_received",
                                   "data_sent",
+                                  "http_req_blocked",
+                                  "http_req_connecting",
                                   "http_req_duration",
                                   "http_req_duration{expected_response:true}",
                                   "http_req_failed",
+                                  "http_req_receiving",
+                                  "http_req_sending",
+                                  "http_req_tls_handshaking",
+                                  "http_req_waiting",
                                   "http_reqs",
                                   "iteration_duration",
                                   "iterations",
@@ -152,14 +158,18 @@ target_setup open_target(const app_config& c) {
 
 /// The outputs, the progress line and the server's RSS/CPU probe of a run.
 collect_options collect_options_of(const app_config& c, const target_setup& t, const profile& prof,
-                                   const std::vector<threshold>& thresholds) {
+                                   const std::vector<threshold>& thresholds,
+                                   std::shared_ptr<std::atomic<std::uint64_t>>& failed_writes) {
   collect_options co;
   co.progress = !c.quiet && isatty(STDERR_FILENO);
-  output_context oc{
-      t.actors ? "actors://shop" : t.http->url(),       "default", c.out_samples, prof.tags,
-      metrics_of(parse_scenario(prof.scenario)).checks, {}};
+  output_context oc;
+  oc.base_url = t.actors ? "actors://shop" : t.http->url();
+  oc.every_sample = !c.out_aggregate;
+  oc.tags = prof.tags;
+  oc.names = metrics_of(parse_scenario(prof.scenario));
   for (const auto& th : thresholds)
     oc.thresholds[th.metric].push_back(th.expression);
+  failed_writes = oc.failed_writes;
   for (const auto& o : c.outs)
     co.sinks.push_back(make_output(o, oc));
   std::optional<int> pid = c.server_pid > 0 ? std::optional<int>(c.server_pid)
@@ -191,8 +201,10 @@ int run_checked(const app_config& c) {
   if (!c.no_audit)
     before = !t.db_path.empty() ? db_snapshot(t.db_path) : http_snapshot(*t.http, scenario);
 
-  collect_options co = collect_options_of(c, t, prof, thresholds);
-  run_options ro{prof,   c.io_threads,     c.out_samples,
+  std::shared_ptr<std::atomic<std::uint64_t>> failed_writes;
+  collect_options co = collect_options_of(c, t, prof, thresholds, failed_writes);
+  // Raw samples are kept only for an output that writes each of them.
+  run_options ro{prof,   c.io_threads,     !c.outs.empty() && !c.out_aggregate,
                  c.seed, &abort_requested, seconds_d{c.time_scale}};
   runner r(ro, t.factory);
   const run_totals run = collect(r, co);
@@ -218,6 +230,10 @@ int run_checked(const app_config& c) {
   if (abort_requested.load()) {
     std::cerr << "the test run was aborted by a signal\n";
     return exit_external_abort;
+  }
+  if (const auto failed = failed_writes->load()) {
+    std::cerr << "actorshop-bench: " << failed << " output writes failed (see above)\n";
+    return exit_generic_engine;
   }
   for (const auto& v : verdicts)
     if (!v.ok) {

@@ -47,8 +47,10 @@ void add_actorshop_flags(CLI::App& app, app_config& c) {
       ->check(CLI::IsMember({"ramping-vus", "ramping-arrival-rate"}));
   app.add_option("--pre-allocated-vus", c.pre_allocated_vus, "arrival-rate VU pool at start");
   app.add_option("--max-vus", c.max_vus, "arrival-rate VU pool bound");
+  app.add_flag("--out-aggregate", c.out_aggregate,
+               "--out writes one aggregate per metric and second instead of every sample");
   app.add_flag("--out-samples", c.out_samples,
-               "--out writes every sample (default: 1 s aggregates)");
+               "accepted for older scripts; does nothing (every sample is the default)");
   app.add_option("--report", c.report, "write a self-contained HTML report here");
   app.add_option("--seed", c.seed, "random seed (same seed, same customer/product choices)");
   app.add_option("--db", c.db, "SQLite database: audit it (HTTP) or run the actors on it");

@@ -26,8 +26,8 @@ struct app_config {
   std::int64_t vus = -1, iterations = -1; ///< -1: not given
   double time_scale = 1.0;
   std::uint64_t seed = 0;
-  bool quiet = false, out_samples = false, no_audit = false, no_thresholds = false,
-       no_color = false;
+  bool quiet = false, out_samples = false, out_aggregate = false, no_audit = false,
+       no_thresholds = false, no_color = false;
   int io_threads = 1, actor_threads = 2, server_pid = 0;
   std::int64_t stock = 0;   // --target actors: at least this many units per stock row (0: seed's)
   std::int64_t balance = 0; // --target actors: at least this much per customer (0: seed's)

@@ -2,6 +2,7 @@
 // The HTTP driver sends real requests; the actors driver calls actorshop::actors::shop directly.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -12,12 +13,23 @@
 
 namespace actorshop::bench {
 
+/// k6's phases of one HTTP request as the HTTP driver measured them (the actors driver has no
+/// wire: it leaves `measured` false and the scenario counts the whole call as waiting).
+struct http_phases {
+  std::chrono::steady_clock::duration connecting{}; ///< TCP connect, when this call opened one
+  std::chrono::steady_clock::duration sending{};    ///< writing the request
+  std::chrono::steady_clock::duration waiting{};    ///< request written -> first answer byte
+  std::chrono::steady_clock::duration receiving{};  ///< first byte -> answer complete
+  bool measured = false;
+};
+
 /// What one call got back, whichever driver made it (named apart from the service's replies).
 struct http_answer {
   int status = 0;            ///< HTTP status; 0 when the transport failed
   std::int64_t order_id = 0; ///< the created order's id (POST /orders, 201)
   std::size_t sent = 0;      ///< bytes on the wire (0 for the actors driver)
   std::size_t received = 0;
+  http_phases phases;
 };
 
 struct order_item {

@@ -10,10 +10,10 @@ namespace actorshop::bench {
 
 namespace {
 
-interval_data drain_all(runner& r) {
+interval_data drain_all(runner& r, bool last) {
   interval_data sum;
   for (auto& s : r.shards()) {
-    auto part = s->drain();
+    auto part = s->drain(last);
     sum.merge(part);
   }
   return sum;
@@ -85,7 +85,9 @@ run_totals collect(runner& r, const collect_options& options) {
     finished = r.done();
     if (!finished)
       wait_tick(r, next);
-    auto d = drain_all(r);
+    else
+      r.join(); // the io threads are done: the samples they were still filling can be taken
+    auto d = drain_all(r, finished);
     const double t = std::chrono::duration<double>(steady::now() - start).count();
     auto p = make_point(r, d, t);
     add_second(run, p, d, options);

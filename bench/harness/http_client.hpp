@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <tuple>
 
 #include <boost/asio/ip/tcp.hpp>
 
@@ -41,6 +42,7 @@ public:
 
 private:
   boost::asio::awaitable<bool> ensure_connected();
+  boost::asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> write_request();
   boost::asio::awaitable<int> read_response(std::size_t& received, std::string* body_out);
 
   boost::asio::ip::tcp::socket socket_;
@@ -50,6 +52,7 @@ private:
   std::string in_;
   std::string body_;                  ///< the request body being built, reused
   std::string_view body_out_scratch_; ///< the last 201 body, valid until the next call
+  std::chrono::steady_clock::time_point first_byte_; ///< of the answer being read
 };
 
 client_factory make_http_factory(const http_target& target);

@@ -1,7 +1,10 @@
 #include "bench/harness/metrics.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <utility>
+
+#include "bench/harness/sample_buffer.hpp"
 
 namespace actorshop::bench {
 
@@ -33,6 +36,13 @@ void custom_counts::merge(const custom_counts& o) {
 void interval_data::merge(interval_data& o) {
   duration.merge(o.duration);
   duration_expected.merge(o.duration_expected);
+  for (auto [mine, theirs] : {std::pair{&blocked, &o.blocked},
+                              {&connecting, &o.connecting},
+                              {&tls_handshaking, &o.tls_handshaking},
+                              {&sending, &o.sending},
+                              {&waiting, &o.waiting},
+                              {&receiving, &o.receiving}})
+    mine->merge(*theirs);
   iteration.merge(o.iteration);
   requests += o.requests;
   failed += o.failed;
@@ -54,11 +64,13 @@ void interval_data::merge(interval_data& o) {
 }
 
 shard::shard(std::size_t stages, std::size_t counters, std::size_t rates, std::size_t checks,
-             bool keep_samples)
+             bool keep_samples, std::uint32_t index)
     : stages_(stages), counters_(counters), rates_(rates), checks_(checks),
-      keep_samples_(keep_samples) {
+      samples_(keep_samples ? std::make_unique<sample_buffer>(index) : nullptr) {
   data_ = fresh();
 }
+
+shard::~shard() = default;
 
 interval_data shard::fresh() const {
   interval_data d;
@@ -67,39 +79,73 @@ interval_data shard::fresh() const {
   return d;
 }
 
-void shard::record_request(endpoint ep, int status, std::uint64_t micros, std::size_t stage,
-                           std::size_t sent, std::size_t received) {
+namespace {
+std::uint64_t whole_us(double us) { return static_cast<std::uint64_t>(std::llround(us)); }
+} // namespace
+
+void shard::record_request(endpoint ep, int status, const request_timing& t, std::size_t stage,
+                           std::size_t sent, std::size_t received, sample_owner who) {
   // k6's default expected statuses are 200..399; everything else counts in http_req_failed.
   const bool expected = status >= 200 && status < 400;
-  std::lock_guard lock(mutex_);
-  data_.duration.record(micros);
-  if (expected)
-    data_.duration_expected.record(micros);
-  ++data_.requests;
-  data_.failed += expected ? 0 : 1;
-  data_.bytes_sent += sent;
-  data_.bytes_received += received;
-  ++data_.statuses[status];
-  auto& st = data_.stages[std::min(stage, stages_ - 1)];
-  st.duration.record(micros);
-  ++st.requests;
-  st.errors += expected ? 0 : 1;
-  if (keep_samples_) {
-    const auto now = std::chrono::system_clock::now().time_since_epoch();
-    data_.samples.push_back({std::chrono::duration<double>(now).count(), true, ep,
-                             static_cast<std::uint16_t>(status), ms(static_cast<double>(micros))});
+  const std::uint64_t micros = whole_us(t.duration());
+  {
+    std::lock_guard lock(mutex_);
+    data_.duration.record(micros);
+    if (expected)
+      data_.duration_expected.record(micros);
+    data_.blocked.record(whole_us(t.blocked));
+    data_.connecting.record(whole_us(t.connecting));
+    data_.tls_handshaking.record(0); // plain HTTP: k6 records 0 for every request
+    data_.sending.record(whole_us(t.sending));
+    data_.waiting.record(whole_us(t.waiting));
+    data_.receiving.record(whole_us(t.receiving));
+    ++data_.requests;
+    data_.failed += expected ? 0 : 1;
+    data_.bytes_sent += sent;
+    data_.bytes_received += received;
+    ++data_.statuses[status];
+    auto& st = data_.stages[std::min(stage, stages_ - 1)];
+    st.duration.record(micros);
+    ++st.requests;
+    st.errors += expected ? 0 : 1;
+  }
+  if (samples_) {
+    raw_sample s{0, who.vu, who.iter, sample_kind::request, ep, static_cast<std::uint16_t>(status)};
+    s.ms = {float(t.duration() / 1000), float(t.blocked / 1000), float(t.connecting / 1000),
+            float(t.sending / 1000),    float(t.waiting / 1000), float(t.receiving / 1000)};
+    s.sent = static_cast<std::uint32_t>(sent);
+    s.received = static_cast<std::uint32_t>(received);
+    samples_->add(s);
   }
 }
 
-void shard::record_iteration(std::uint64_t micros) {
-  std::lock_guard lock(mutex_);
-  data_.iteration.record(micros);
-  ++data_.iterations;
-  if (keep_samples_) {
-    const auto now = std::chrono::system_clock::now().time_since_epoch();
-    data_.samples.push_back({std::chrono::duration<double>(now).count(), false,
-                             endpoint::coupon_issue, 0, ms(static_cast<double>(micros))});
+void shard::record_request(endpoint ep, int status, std::uint64_t micros, std::size_t stage,
+                           std::size_t sent, std::size_t received) {
+  request_timing t;
+  t.waiting = static_cast<double>(micros);
+  record_request(ep, status, t, stage, sent, received);
+}
+
+void shard::record_iteration(std::uint64_t micros, sample_owner who, std::size_t sent,
+                             std::size_t received) {
+  {
+    std::lock_guard lock(mutex_);
+    data_.iteration.record(micros);
+    ++data_.iterations;
   }
+  if (samples_) {
+    raw_sample s{0, who.vu, who.iter, sample_kind::iteration};
+    s.ms[0] = float(ms(static_cast<double>(micros)));
+    s.sent = static_cast<std::uint32_t>(sent);
+    s.received = static_cast<std::uint32_t>(received);
+    samples_->add(s);
+  }
+}
+
+void shard::sample_outcome(std::size_t i, sample_owner who) {
+  if (samples_)
+    samples_->add({0, who.vu, who.iter, sample_kind::outcome, endpoint::coupon_issue,
+                   static_cast<std::uint16_t>(i)});
 }
 
 void shard::add_counter(std::size_t i, std::uint64_t n) {
@@ -113,9 +159,14 @@ void shard::add_rate(std::size_t i, bool value) {
   ++data_.custom.rate_total[i];
 }
 
-void shard::add_check(std::size_t i, bool ok) {
-  std::lock_guard lock(mutex_);
-  (ok ? data_.custom.check_pass : data_.custom.check_fail)[i] += 1;
+void shard::add_check(std::size_t i, bool ok, sample_owner who) {
+  {
+    std::lock_guard lock(mutex_);
+    (ok ? data_.custom.check_pass : data_.custom.check_fail)[i] += 1;
+  }
+  if (samples_)
+    samples_->add({0, who.vu, who.iter, sample_kind::check, endpoint::coupon_issue,
+                   static_cast<std::uint16_t>(i), ok});
 }
 
 void shard::add_paid_order(std::int64_t order_id) {
@@ -123,10 +174,14 @@ void shard::add_paid_order(std::int64_t order_id) {
   data_.paid_orders.push_back(order_id);
 }
 
-interval_data shard::drain() {
+interval_data shard::drain(bool last) {
   interval_data next = fresh();
-  std::lock_guard lock(mutex_);
-  std::swap(next, data_);
+  {
+    std::lock_guard lock(mutex_);
+    std::swap(next, data_);
+  }
+  if (samples_)
+    samples_->take(next.samples, last);
   return next;
 }
 

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -19,14 +20,39 @@ enum class endpoint : std::uint8_t { coupon_issue, orders, payments };
 inline constexpr std::array<const char*, 3> endpoint_paths{"/coupons/issue", "/orders",
                                                            "/payments"};
 
-/// One raw sample, kept only when every sample is exported (--out ... with per-sample mode).
+/// What a raw sample is: a request (k6's http_* metrics), an iteration (iterations,
+/// iteration_duration, data_sent, data_received), a check, or a scenario outcome (the custom
+/// counter of the status and the three rates).
+enum class sample_kind : std::uint8_t { request, iteration, check, outcome };
+
+/// One raw sample, kept only when every sample is exported (--out without --out-aggregate).
+/// Kept small (56 bytes): a coupon-peak run appends four per iteration.
 struct raw_sample {
-  double unix_time = 0;
-  bool is_request = true;
+  std::int64_t unix_ns = 0; ///< unique per io thread and series, see sample_buffer
+  std::uint32_t vu = 0, iter = 0;
+  sample_kind kind = sample_kind::request;
   endpoint ep = endpoint::coupon_issue;
-  std::uint16_t status = 0;
-  double value_ms = 0;
+  std::uint16_t status = 0; ///< request: HTTP status; check: its index; outcome: the counter's
+  bool ok = false;          ///< check: passed
+  /// request: duration, blocked, connecting, sending, waiting, receiving; iteration: duration
+  std::array<float, 6> ms{};
+  std::uint32_t sent = 0, received = 0; ///< request or iteration bytes
+  double unix_time() const { return static_cast<double>(unix_ns) / 1e9; }
 };
+using sample_chunk = std::vector<raw_sample>;
+
+/// k6's phases of one request in microseconds; http_req_duration = sending + waiting + receiving.
+struct request_timing {
+  double blocked = 0, connecting = 0, sending = 0, waiting = 0, receiving = 0;
+  double duration() const { return sending + waiting + receiving; }
+};
+
+/// The VU and iteration a sample belongs to (k6's vu and iter system tags, off by default).
+struct sample_owner {
+  std::uint32_t vu = 0, iter = 0;
+};
+
+class sample_buffer;
 
 struct stage_stats {
   histogram duration;
@@ -47,14 +73,15 @@ struct custom_counts {
 struct interval_data {
   histogram duration;          ///< http_req_duration, microseconds
   histogram duration_expected; ///< http_req_duration{expected_response:true}
-  histogram iteration;         ///< iteration_duration, microseconds
+  histogram blocked, connecting, tls_handshaking, sending, waiting, receiving; ///< http_req_*
+  histogram iteration; ///< iteration_duration, microseconds
   std::uint64_t requests = 0, failed = 0, iterations = 0;
   std::uint64_t bytes_sent = 0, bytes_received = 0;
   std::map<int, std::uint64_t> statuses;
   std::vector<stage_stats> stages;
   custom_counts custom;
   std::vector<std::int64_t> paid_orders; ///< order ids of 201 payments (for the audit)
-  std::vector<raw_sample> samples;
+  std::vector<std::shared_ptr<const sample_chunk>> samples; ///< in order per io thread
 
   void merge(interval_data& o); ///< moves o's vectors in
 };
@@ -63,23 +90,31 @@ struct interval_data {
 class shard {
 public:
   shard(std::size_t stages, std::size_t counters, std::size_t rates, std::size_t checks,
-        bool keep_samples);
+        bool keep_samples, std::uint32_t index = 0);
+  ~shard();
+  void record_request(endpoint ep, int status, const request_timing& t, std::size_t stage,
+                      std::size_t sent, std::size_t received, sample_owner who = {});
+  /// As above with the whole duration counted as waiting (a driver without phases).
   void record_request(endpoint ep, int status, std::uint64_t micros, std::size_t stage,
                       std::size_t sent, std::size_t received);
-  void record_iteration(std::uint64_t micros);
+  void record_iteration(std::uint64_t micros, sample_owner who = {}, std::size_t sent = 0,
+                        std::size_t received = 0);
   void add_counter(std::size_t i, std::uint64_t n = 1);
   void add_rate(std::size_t i, bool value);
-  void add_check(std::size_t i, bool ok);
+  void add_check(std::size_t i, bool ok, sample_owner who = {});
+  /// Exports the outcome sample of custom counter `i` (the counters and rates are added apart).
+  void sample_outcome(std::size_t i, sample_owner who);
   void add_paid_order(std::int64_t order_id);
-  /// Returns what was recorded since the last drain and starts a fresh interval.
-  interval_data drain();
+  /// Returns what was recorded since the last drain and starts a fresh interval. `last`: the io
+  /// thread has ended, so the samples it was still filling are taken too.
+  interval_data drain(bool last = false);
 
 private:
   interval_data fresh() const;
   std::mutex mutex_;
   interval_data data_;
   std::size_t stages_, counters_, rates_, checks_;
-  bool keep_samples_;
+  std::unique_ptr<sample_buffer> samples_; ///< null unless every sample is exported
 };
 
 /// One second of the run, for the progress line, the series outputs and the HTML report.

@@ -24,20 +24,6 @@ std::shared_ptr<std::FILE> open_file(const std::string& path) {
   return {f, [](std::FILE* x) { std::fclose(x); }};
 }
 
-/// Calls emit(check index, value, time) for the `checks` samples of a second: every sample
-/// (1 per pass, 0 per fail) or one rate per check.
-template <class F>
-void expand_checks(const second_point& p, const interval_data& d, bool every, F&& emit) {
-  const auto& c = d.custom;
-  for (std::size_t i = 0; i < c.check_pass.size() && i < c.check_fail.size(); ++i) {
-    const auto pass = c.check_pass[i], fail = c.check_fail[i];
-    if (!every && pass + fail > 0)
-      emit(i, static_cast<double>(pass) / static_cast<double>(pass + fail), p.unix_time);
-    for (std::uint64_t n = 0; every && n < pass + fail; ++n)
-      emit(i, n < pass ? 1.0 : 0.0, p.unix_time);
-  }
-}
-
 /// k6's extra_tags cell: the tags without a column of their own, "k=v&k2=v2".
 std::string extra_tags(const output_context& ctx, const std::string& extra) {
   std::string out;
@@ -58,7 +44,8 @@ std::string csv_cell(const std::string& v) {
   return out + "\"";
 }
 
-void csv_row(std::FILE* f, const point& x, const std::string& check, const output_context& ctx) {
+void csv_row(std::FILE* f, const point& x, const output_context& ctx) {
+  const std::string check = x.check ? *x.check : std::string();
   std::string method, url, status, expected;
   if (x.req) {
     method = "POST";
@@ -80,23 +67,16 @@ second_sink csv_sink(const std::string& path, const output_context& ctx) {
   auto f = open_file(path);
   std::fprintf(f.get(), "%s\n", k6_csv_header);
   return [f, ctx](const second_point& p, const interval_data& d) {
-    expand(p, d, ctx.every_sample, [&](const point& x) { csv_row(f.get(), x, "", ctx); });
-    expand_checks(p, d, ctx.every_sample, [&](std::size_t i, double v, double t) {
-      csv_row(f.get(), {"checks", v, t, nullptr, ""}, ctx.checks.at(i), ctx);
-    });
+    expand(p, d, ctx.every_sample, ctx.names, [&](const point& x) { csv_row(f.get(), x, ctx); });
     std::fflush(f.get());
   };
 }
 
 /// k6's tags of a point as JSON; request tags only for request metrics.
-json json_tags(const point& x, const std::string& check, const output_context& ctx) {
+json json_tags(const point& x, const output_context& ctx) {
   json tags = {{"scenario", ctx.scenario}};
   for (const auto& [k, v] : ctx.tags)
     tags[k] = v;
-  if (!check.empty()) {
-    tags["check"] = check;
-    tags["group"] = ""; // the root group
-  }
   if (x.req) {
     const std::string url = ctx.base_url + endpoint_paths[static_cast<int>(x.req->ep)];
     const bool expected = x.req->status >= 200 && x.req->status < 400;
@@ -109,6 +89,10 @@ json json_tags(const point& x, const std::string& check, const output_context& c
   }
   if (!x.extra.empty())
     tags["stat"] = x.extra.substr(5); // "stat=p95" -> "p95"
+  if (x.check) {
+    tags["check"] = *x.check;
+    tags["group"] = ""; // the root group
+  }
   return tags;
 }
 
@@ -118,26 +102,24 @@ json json_tags(const point& x, const std::string& check, const output_context& c
 class json_lines {
 public:
   explicit json_lines(output_context ctx) : ctx_(std::move(ctx)) {}
-  /// `check` is the index of a `checks` sample's check, -1 for every other metric.
-  std::string line(const point& x, int check = -1) {
-    json& j = series(x, check);
+  std::string line(const point& x) {
+    json& j = series(x);
     j["data"]["time"] = rfc3339(x.time);
     j["data"]["value"] = k6_number(x.value);
     return dump(j);
   }
 
 private:
-  // metric, endpoint, status (or check index), stat
-  using key = std::tuple<const char*, int, int, std::string>;
-  json& series(const point& x, int check) {
-    key k{x.metric, x.req ? static_cast<int>(x.req->ep) : -1, x.req ? x.req->status : check,
-          x.extra};
+  // metric, endpoint, status, stat, check
+  using key = std::tuple<const char*, int, int, std::string, const std::string*>;
+  json& series(const point& x) {
+    key k{x.metric, x.req ? static_cast<int>(x.req->ep) : -1, x.req ? x.req->status : 0, x.extra,
+          x.check};
     auto it = series_.find(k);
     if (it == series_.end()) {
-      const std::string name = check >= 0 ? ctx_.checks.at(static_cast<std::size_t>(check)) : "";
       json j = {{"type", "Point"},
                 {"metric", x.metric},
-                {"data", {{"time", ""}, {"value", 0}, {"tags", json_tags(x, name, ctx_)}}}};
+                {"data", {{"time", ""}, {"value", 0}, {"tags", json_tags(x, ctx_)}}}};
       it = series_.emplace(std::move(k), std::move(j)).first;
     }
     return it->second;
@@ -180,24 +162,29 @@ json metric_line(const char* name, const char* type, const char* contains,
 
 second_sink json_sink(const std::string& path, const output_context& ctx) {
   auto f = open_file(path);
-  const char* metrics[][3] = {{"http_reqs", "counter", "default"},
+  // k6's built-in metrics, each with its type and what it contains (time values are ms).
+  const char* metrics[][3] = {{"checks", "rate", "default"},
+                              {"data_received", "counter", "data"},
+                              {"data_sent", "counter", "data"},
+                              {"http_req_blocked", "trend", "time"},
+                              {"http_req_connecting", "trend", "time"},
                               {"http_req_duration", "trend", "time"},
                               {"http_req_failed", "rate", "default"},
-                              {"iterations", "counter", "default"},
+                              {"http_req_receiving", "trend", "time"},
+                              {"http_req_sending", "trend", "time"},
+                              {"http_req_tls_handshaking", "trend", "time"},
+                              {"http_req_waiting", "trend", "time"},
+                              {"http_reqs", "counter", "default"},
                               {"iteration_duration", "trend", "time"},
-                              {"checks", "rate", "default"},
+                              {"iterations", "counter", "default"},
                               {"vus", "gauge", "default"},
                               {"vus_max", "gauge", "default"}};
   for (const auto& m : metrics)
     std::fprintf(f.get(), "%s\n", dump(metric_line(m[0], m[1], m[2], ctx)).c_str());
   auto lines = std::make_shared<json_lines>(ctx);
   return [f, lines, ctx](const second_point& p, const interval_data& d) {
-    expand(p, d, ctx.every_sample,
+    expand(p, d, ctx.every_sample, ctx.names,
            [&](const point& x) { std::fprintf(f.get(), "%s\n", lines->line(x).c_str()); });
-    expand_checks(p, d, ctx.every_sample, [&](std::size_t i, double v, double t) {
-      const point x{"checks", v, t, nullptr, ""};
-      std::fprintf(f.get(), "%s\n", lines->line(x, static_cast<int>(i)).c_str());
-    });
     std::fflush(f.get());
   };
 }

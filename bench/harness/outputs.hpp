@@ -1,8 +1,9 @@
 // Streaming outputs fed once a second: k6's CSV and JSON-lines formats (every sample or 1 s
 // aggregates, `checks` samples with their check tag, --tag tags, k6's Metric lines) and
-// InfluxDB v1 line protocol POSTed to /write with k6's measurement names.
+// InfluxDB v1 line protocol POSTed to /write with k6's measurements and tags.
 #pragma once
 
+#include <atomic>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -17,10 +18,13 @@ namespace actorshop::bench {
 struct output_context {
   std::string base_url; ///< "http://127.0.0.1:8080" or "actors://shop", for url/name tags
   std::string scenario = "default";
-  bool every_sample = false;               ///< false: one aggregate per metric and second
+  bool every_sample = true; ///< false: one aggregate per metric and second (--out-aggregate)
   std::map<std::string, std::string> tags; ///< --tag: added to every sample
-  std::vector<std::string> checks;         ///< the scenario's check names, by index
+  scenario_metrics names;                  ///< the custom counters, rates and checks
   std::map<std::string, std::vector<std::string>> thresholds; ///< metric -> expressions
+  /// Counts the writes an output could not deliver (InfluxDB): a run with any exits non-zero.
+  std::shared_ptr<std::atomic<std::uint64_t>> failed_writes =
+      std::make_shared<std::atomic<std::uint64_t>>(0);
 };
 
 /// Opens `spec` ("csv=FILE", "json=FILE", "influxdb=http://HOST:8086/DB") as a second_sink.

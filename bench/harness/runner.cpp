@@ -34,7 +34,8 @@ runner::runner(run_options options, client_factory factory)
     contexts_.push_back(std::make_unique<asio::io_context>(1));
     shards_.push_back(std::make_unique<shard>(std::max<std::size_t>(1, options_.prof.stages.size()),
                                               names.counters.size(), names.rates.size(),
-                                              names.checks.size(), options_.keep_samples));
+                                              names.checks.size(), options_.keep_samples,
+                                              static_cast<std::uint32_t>(i)));
     guards_.push_back(asio::make_work_guard(*contexts_.back()));
   }
 }

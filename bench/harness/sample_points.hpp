@@ -1,5 +1,6 @@
-// A second of samples as the points the streaming outputs write: k6's metric names, every
-// sample (--out-samples) or one aggregate per metric. Shared by outputs.cpp and influx_output.cpp.
+// A second of samples as the points the CSV and JSON outputs write: k6's metric names, every
+// sample (the default) or one aggregate per metric (--out-aggregate). Shared by outputs.cpp and
+// the aggregate mode of influx_output.cpp (its per-sample mode renders raw samples itself).
 #pragma once
 
 #include <functional>
@@ -14,12 +15,20 @@ struct point {
   const char* metric;
   double value;
   double time;
-  const raw_sample* req = nullptr; ///< request tags come from here
-  std::string extra;               ///< aggregate marker, e.g. "stat=p95"
+  const raw_sample* req = nullptr;    ///< request tags come from here
+  std::string extra;                  ///< aggregate marker, e.g. "stat=p95"
+  const std::string* check = nullptr; ///< the check's name, for `checks`
 };
 
 using point_fn = std::function<void(const point&)>;
-/// Expands a second into points: every sample, or aggregates, in k6's metric names.
-void expand(const second_point& p, const interval_data& d, bool every, const point_fn& emit);
+/// Expands a second into points: every sample, or aggregates, in k6's metric names (custom
+/// counters, rates and checks named by `names`).
+void expand(const second_point& p, const interval_data& d, bool every,
+            const scenario_metrics& names, const point_fn& emit);
+
+/// The http_* trends of a request sample with their index in raw_sample::ms, as k6 names them.
+inline constexpr std::array<const char*, 6> request_trends{
+    "http_req_duration", "http_req_blocked", "http_req_connecting",
+    "http_req_sending",  "http_req_waiting", "http_req_receiving"};
 
 } // namespace actorshop::bench

@@ -66,9 +66,15 @@ std::vector<metric_view> collect_metrics(const run_totals& run) {
   out.push_back(rate("checks", pass, pass + fail));
   out.push_back(counter("data_received", static_cast<double>(a.bytes_received), el, true));
   out.push_back(counter("data_sent", static_cast<double>(a.bytes_sent), el, true));
+  out.push_back(trend("http_req_blocked", a.blocked));
+  out.push_back(trend("http_req_connecting", a.connecting));
   out.push_back(trend("http_req_duration", a.duration));
   out.push_back(trend("http_req_duration{expected_response:true}", a.duration_expected));
   out.push_back(rate("http_req_failed", a.failed, a.requests));
+  out.push_back(trend("http_req_receiving", a.receiving));
+  out.push_back(trend("http_req_sending", a.sending));
+  out.push_back(trend("http_req_tls_handshaking", a.tls_handshaking));
+  out.push_back(trend("http_req_waiting", a.waiting));
   out.push_back(counter("http_reqs", static_cast<double>(a.requests), el));
   out.push_back(trend("iteration_duration", a.iteration));
   out.push_back(counter("iterations", static_cast<double>(a.iterations), el));

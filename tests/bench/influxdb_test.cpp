@@ -1,102 +1,17 @@
-// The --out influxdb export against Debian's InfluxDB 1.6 (`influxd`): a real server on free
-// loopback ports in a temp dir, a short in-process run, then InfluxQL over HTTP (via curl) on
-// what was written. A missing influxd fails the test: config/setup.sh installs it.
+// The --out influxdb export against Debian's InfluxDB 1.6 (`influxd`): a short in-process run
+// writes to a server of the test's own, then InfluxQL checks what k6's users would query: one
+// point per sample with k6's measurements, tags and fields, the database created by the bench,
+// the 1 s aggregates on request, and a failed write failing the run.
 #include <catch2/catch.hpp>
-
-#include <fstream>
-#include <optional>
-#include <set>
 
 #include <simdjson.h>
 
-#include "tests/bench/tool_fixture.hpp"
+#include "tests/bench/influxd_fixture.hpp"
 
 using namespace actorshop::bench;
 using namespace actorshop::bench::tools;
 
 namespace {
-
-/// influxd on its own ports and directories, killed on scope exit.
-struct influxd_server {
-  temp_dir dir;
-  unsigned short http_port = free_port();
-  std::optional<child_process> process;
-
-  influxd_server() {
-    const std::string influxd = find_tool("influxd");
-    REQUIRE_FALSE(influxd.empty()); // apt-get install influxdb (config/setup.sh deps)
-    write_config();
-    process.emplace(std::vector<std::string>{influxd, "run", "-config", dir.file("influxdb.conf")},
-                    dir.file("influxd.log"));
-    wait_ready();
-  }
-
-  void write_config() {
-    std::ofstream c(dir.file("influxdb.conf"));
-    const auto d = dir.path.string();
-    c << "reporting-enabled = false\nbind-address = \"127.0.0.1:" << free_port() << "\"\n"
-      << "[meta]\n  dir = \"" << d << "/meta\"\n"
-      << "[data]\n  dir = \"" << d << "/data\"\n  wal-dir = \"" << d << "/wal\"\n"
-      << "  query-log-enabled = false\n"
-      << "[http]\n  bind-address = \"127.0.0.1:" << http_port << "\"\n  log-enabled = false\n"
-      << "[monitor]\n  store-enabled = false\n[continuous_queries]\n  enabled = false\n"
-      << "[[graphite]]\n  enabled = false\n[[collectd]]\n  enabled = false\n"
-      << "[[opentsdb]]\n  enabled = false\n[[udp]]\n  enabled = false\n";
-  }
-
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(http_port); }
-
-  /// GET /ping until 204, for at most ~20 s.
-  void wait_ready() {
-    for (int i = 0; i < 80; ++i) {
-      int st = 0;
-      const auto code = shell_output(
-          "curl -s -o /dev/null --max-time 2 -w '%{http_code}' " + url() + "/ping", st);
-      if (code == "204")
-        return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    }
-    FAIL("influxd did not answer /ping with 204 within 20 s");
-  }
-
-  /// Runs one InfluxQL statement (POST for writes to the catalog) and returns the JSON reply.
-  std::string query(const std::string& db, const std::string& q, bool post = false) const {
-    int st = 0;
-    const std::string out =
-        shell_output("curl -s --max-time 10 " + std::string(post ? "-XPOST " : "-G ") +
-                         sh_quote(url() + "/query") +
-                         (db.empty() ? "" : " --data-urlencode " + sh_quote("db=" + db)) +
-                         " --data-urlencode " + sh_quote("q=" + q),
-                     st);
-    REQUIRE(st == 0);
-    return out;
-  }
-};
-
-/// The `values` rows of the first series of the first result of an InfluxDB JSON reply.
-simdjson::dom::array first_series_values(simdjson::dom::parser& parser, const std::string& reply) {
-  simdjson::dom::element doc;
-  REQUIRE(parser.parse(reply).get(doc) == simdjson::SUCCESS);
-  simdjson::dom::array values;
-  INFO(reply);
-  REQUIRE(doc["results"].at(0)["series"].at(0)["values"].get(values) == simdjson::SUCCESS);
-  return values;
-}
-
-/// Tag keys of `measurement` (SHOW TAG KEYS).
-std::set<std::string> tag_keys(const influxd_server& s, const std::string& measurement) {
-  simdjson::dom::parser parser;
-  std::set<std::string> keys;
-  for (auto row : first_series_values(parser, s.query("k6", "SHOW TAG KEYS FROM " + measurement)))
-    keys.insert(std::string(std::string_view(row.at(0))));
-  return keys;
-}
-
-/// A single number from a one-row aggregate query ("SELECT count(value) FROM ...").
-double scalar(const influxd_server& s, const std::string& db, const std::string& q) {
-  simdjson::dom::parser parser;
-  return double(first_series_values(parser, s.query(db, q)).at(0).at(1));
-}
 
 std::int64_t exported_requests(const std::string& path) {
   simdjson::dom::parser parser;
@@ -105,19 +20,43 @@ std::int64_t exported_requests(const std::string& path) {
   return std::int64_t(doc["metrics"]["http_reqs"]["count"]);
 }
 
+/// The count of counter `metric` in the summary export; 0 when the run has none.
+double exported_count(const std::string& path, const char* metric) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  REQUIRE(parser.load(path).get(doc) == simdjson::SUCCESS);
+  double count = 0;
+  return doc["metrics"][metric]["count"].get(count) == simdjson::SUCCESS ? count : 0.0;
+}
+
+/// A run of a few thousand requests: every one of them becomes a dozen points or more.
+std::vector<std::string> bounded_run(const std::string& out, const std::string& summary) {
+  return {"--target",
+          "actors",
+          "--executor",
+          "ramping-arrival-rate",
+          "--stage",
+          "2s:3000",
+          "--pre-allocated-vus",
+          "4",
+          "--max-vus",
+          "8",
+          "--quiet",
+          "--no-audit",
+          "--out",
+          out,
+          "--summary-export",
+          summary};
+}
+
 } // namespace
 
 #ifdef ACTORSHOP_BENCH_WITH_ACTORS
-TEST_CASE("every request sample written to InfluxDB is a point with k6's measurements and tags",
+TEST_CASE("every sample written to InfluxDB is a point with k6's measurements, tags and fields",
           "[bench][influxdb]") {
-  influxd_server server;
-  server.query("", "CREATE DATABASE k6", true);
+  influxd_server server; // no CREATE DATABASE here: the bench creates it, as k6 does
   temp_dir dir;
-  // Unthrottled VUs against the actors: thousands of samples share a microsecond with another
-  // of their series, which InfluxDB would collapse into one point unless the sink spreads them.
-  const int rc = run_bench({"--target", "actors", "--stage", "1s:2", "--quiet", "--out",
-                            "influxdb=" + server.url() + "/k6", "--out-samples", "--summary-export",
-                            dir.file("s.json")});
+  const int rc = run_bench(bounded_run("influxdb=" + server.url() + "/k6", dir.file("s.json")));
   CHECK((rc == 0 || rc == exit_threshold_failed));
   const auto requests = exported_requests(dir.file("s.json"));
   REQUIRE(requests > 0);
@@ -126,35 +65,63 @@ TEST_CASE("every request sample written to InfluxDB is a point with k6's measure
   std::set<std::string> measurements;
   for (auto row : first_series_values(parser, server.query("k6", "SHOW MEASUREMENTS")))
     measurements.insert(std::string(std::string_view(row.at(0))));
-  for (const char* m : {"http_req_duration", "http_reqs", "http_req_failed", "vus", "iterations"})
+  for (const char* m :
+       {"checks", "coupon_201_count", "coupon_201_rate", "data_received", "data_sent",
+        "http_req_blocked", "http_req_connecting", "http_req_duration", "http_req_failed",
+        "http_req_receiving", "http_req_sending", "http_req_tls_handshaking", "http_req_waiting",
+        "http_reqs", "iteration_duration", "iterations", "vus", "vus_max"})
     CHECK(measurements.count(m) == 1);
-  const std::set<std::string> request_tags{"expected_response", "method", "name", "proto",
-                                           "scenario",          "status"};
+  // 409s carry k6's error_code (1409); `url` is a field, as k6's default tagsAsFields has it.
+  const std::set<std::string> request_tags{"error_code", "expected_response", "method", "name",
+                                           "proto",      "scenario",          "status"};
   CHECK(tag_keys(server, "http_reqs") == request_tags);
-  CHECK(tag_keys(server, "http_req_duration") == request_tags);
-  CHECK(tag_keys(server, "vus") == std::set<std::string>{"scenario"});
+  CHECK(tag_keys(server, "http_req_waiting") == request_tags);
+  CHECK(tag_keys(server, "checks") == std::set<std::string>{"check", "scenario"});
+  CHECK(tag_keys(server, "iterations") == std::set<std::string>{"scenario"});
+  CHECK(server.query("k6", "SHOW TAG KEYS FROM vus").find("series") == std::string::npos);
+  // k6's tagsAsFields moves url to a string field; vu and iter are not default system tags.
+  const auto fields = server.query("k6", "SHOW FIELD KEYS FROM http_reqs");
+  CHECK_THAT(fields, Catch::Contains("[\"url\",\"string\"]"));
+  CHECK_THAT(fields, Catch::Contains("[\"value\",\"float\"]"));
+  CHECK_THAT(fields, !Catch::Contains("\"vu\""));
 
   // The server is this test's own: every point in it is this run's, whenever it was written.
   CHECK(scalar(server, "k6", "SELECT count(value) FROM http_reqs") == double(requests));
-  CHECK(scalar(server, "k6", "SELECT sum(value) FROM http_reqs") == double(requests));
   CHECK(scalar(server, "k6", "SELECT count(value) FROM http_req_duration") == double(requests));
-  CHECK(scalar(server, "k6", "SELECT count(value) FROM http_reqs WHERE status = '201'") > 0);
+  CHECK(scalar(server, "k6", "SELECT count(value) FROM http_req_connecting") == double(requests));
+  CHECK(scalar(server, "k6", "SELECT count(value) FROM checks") == double(requests));
+  CHECK(scalar(server, "k6", "SELECT count(value) FROM http_reqs WHERE error_code = '1409'") > 0);
+  CHECK(scalar(server, "k6", "SELECT count(value) FROM http_reqs WHERE \"group\" = ''") ==
+        double(requests));
+  // A bounded pool (8 VUs for up to 3,000 iterations a second) may drop some: as many points.
+  if (const double dropped = exported_count(dir.file("s.json"), "dropped_iterations"); dropped > 0)
+    CHECK(scalar(server, "k6", "SELECT sum(value) FROM dropped_iterations") == dropped);
 }
 
-TEST_CASE("the per-second InfluxDB aggregates add up to the run's request count",
+TEST_CASE("the --out-aggregate points are per-second aggregates adding up to the run's requests",
           "[bench][influxdb]") {
   influxd_server server;
-  server.query("", "CREATE DATABASE k6agg", true);
   temp_dir dir;
-  const int rc =
-      run_bench({"--target", "actors", "--executor", "ramping-arrival-rate", "--stage", "2s:200",
-                 "--pre-allocated-vus", "4", "--max-vus", "8", "--quiet", "--out",
-                 "influxdb=" + server.url() + "/k6agg", "--summary-export", dir.file("s.json")});
+  auto args = bounded_run("influxdb=" + server.url() + "/k6agg", dir.file("s.json"));
+  args.push_back("--out-aggregate");
+  const int rc = run_bench(args);
   CHECK((rc == 0 || rc == exit_threshold_failed));
   const auto requests = exported_requests(dir.file("s.json"));
   REQUIRE(requests > 0);
   CHECK(scalar(server, "k6agg", "SELECT sum(value) FROM http_reqs") == double(requests));
+  CHECK(scalar(server, "k6agg", "SELECT count(value) FROM http_reqs") < double(requests));
   CHECK(scalar(server, "k6agg", "SELECT count(value) FROM http_req_duration WHERE stat = 'p95'") >
         0);
+}
+
+TEST_CASE("a write InfluxDB refuses fails the run with exit 103, no server at all fails it at once",
+          "[bench][influxdb]") {
+  // A 1 kB body limit: CREATE DATABASE passes, every batch of samples is refused (413).
+  influxd_server server("  max-body-size = 1000\n");
+  temp_dir dir;
+  CHECK(run_bench(bounded_run("influxdb=" + server.url() + "/small", dir.file("s.json"))) ==
+        exit_generic_engine);
+  CHECK(run_bench(bounded_run("influxdb=http://127.0.0.1:" + std::to_string(free_port()) + "/x",
+                              dir.file("t.json"))) == exit_generic_engine);
 }
 #endif
