@@ -40,7 +40,7 @@ std::size_t lines_of(const std::string& path) {
 
 } // namespace
 
-TEST_CASE("-u with -d is a constant-vus run, with -i shared iterations", "[bench][cli]") {
+TEST_CASE("k6 flags: -u with -d is a constant-vus run, with -i shared iterations", "[bench][cli]") {
   const auto constant = build_profile(flags(50, "30s", -1));
   CHECK(constant.executor == executor_kind::constant_vus);
   CHECK(constant.start_vus == 50);
@@ -55,7 +55,7 @@ TEST_CASE("-u with -d is a constant-vus run, with -i shared iterations", "[bench
   CHECK(build_profile(flags(-1, "", 5)).start_vus == 1); // -i alone: one VU
 }
 
-TEST_CASE("-s takes comma-separated stages and -u becomes their startVUs", "[bench][cli]") {
+TEST_CASE("k6 flags: -s takes comma-separated stages and -u becomes their startVUs", "[bench][cli]") {
   const auto p = build_profile(flags(7, "", -1, {"10s:100,20s:0", "5s:3"}));
   CHECK(p.executor == executor_kind::ramping_vus);
   CHECK(p.start_vus == 7);
@@ -86,7 +86,7 @@ TEST_CASE("a vus-only layer with no stages anywhere runs one iteration per VU", 
   CHECK(p.planned_vus_max() == 4);
 }
 
-TEST_CASE("-c options sit over the profile and under the flags", "[bench][cli]") {
+TEST_CASE("k6 flags: -c options sit over the profile and under the flags", "[bench][cli]") {
   temp_dir dir;
   write(dir.file("k6.json"),
         R"js({"stages": [{"duration": "2s", "target": 9}], "vus": 3,
@@ -128,7 +128,7 @@ TEST_CASE("bad flags and options exit with k6's InvalidConfig before any load", 
 }
 
 #ifdef ACTORSHOP_BENCH_WITH_ACTORS
-TEST_CASE("-u 2 -i 7 runs exactly seven iterations, and --tag and -e reach the summary JSON",
+TEST_CASE("k6 flags: -u 2 -i 7 runs exactly seven iterations, and --tag and -e reach the summary JSON",
           "[bench][cli][e2e]") {
   temp_dir dir;
   const int rc = run_bench({"--target", "actors", "-u", "2", "-i", "7", "--quiet", "--no-audit",
@@ -147,7 +147,7 @@ TEST_CASE("-u 2 -i 7 runs exactly seven iterations, and --tag and -e reach the s
                 ["p(95)<60000"]["ok"]));
 }
 
-TEST_CASE("--no-thresholds skips a threshold that would fail", "[bench][cli][e2e]") {
+TEST_CASE("k6 flags: --no-thresholds skips a threshold that would fail", "[bench][cli][e2e]") {
   const std::vector<std::string> run{
       "--target", "actors",  "-u",         "1",           "-i",
       "3",        "--quiet", "--no-audit", "--threshold", "http_req_failed:rate<0"};
