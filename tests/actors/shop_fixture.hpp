@@ -21,6 +21,7 @@
 #include "storage/schema.hpp"
 #include "storage/seed.hpp"
 #include "storage/sqlite.hpp"
+#include "support/wait.hpp"
 
 namespace actorshop::test {
 
@@ -94,18 +95,6 @@ template <class T, class F> domain::result<T> call(F&& start) {
   if (r.empty())
     return domain::errc::timeout;
   return r.front();
-}
-
-/// Polls `pred` every 10 ms until it holds or `limit` passed; returns whether it held.
-inline bool eventually(const std::function<bool()>& pred,
-                       std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred())
-      return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return pred();
 }
 
 /// The two-line order of the order-payment profile: option S of p1 and option M of p2.
