@@ -114,7 +114,7 @@ private:
 
 } // namespace
 
-TEST_CASE("a backup taken under load holds every write acknowledged before it began", "[backup]") {
+TEST_CASE("a backup taken under load holds every write acknowledged before it began", "[backup][e2e]") {
   temp_dir dir;
   const auto db = dir.path + "/shop.db", copy = dir.path + "/copy.db";
   daemon_process d(seeded_args(dir.path, db));
@@ -150,7 +150,7 @@ TEST_CASE("a backup taken under load holds every write acknowledged before it be
   CHECK(check.exit_code == 0);
 }
 
-TEST_CASE("a backup never overwrites an existing file", "[backup]") {
+TEST_CASE("a backup never overwrites an existing file", "[backup][e2e]") {
   temp_dir dir;
   const auto db = dir.path + "/shop.db";
   {

@@ -35,7 +35,7 @@ void corrupt(const std::string& db, const std::string& sql) {
 } // namespace
 
 TEST_CASE("check passes on a database the daemon wrote and names each broken invariant",
-          "[check]") {
+          "[check][e2e]") {
   temp_dir dir;
   const auto db = dir.path + "/shop.db";
   write_some_traffic(dir.path, db);
@@ -62,7 +62,7 @@ TEST_CASE("check passes on a database the daemon wrote and names each broken inv
         std::string::npos);
 }
 
-TEST_CASE("check on a file that is not there fails with exit 1", "[check]") {
+TEST_CASE("check on a file that is not there fails with exit 1", "[check][e2e]") {
   temp_dir dir;
   auto r = run_actorshop({"check", "--db", dir.path + "/absent.db"});
   CHECK(r.exit_code == 1);

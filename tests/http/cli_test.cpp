@@ -36,7 +36,8 @@ void write_config(const std::string& path, const std::string& token) {
 
 } // namespace
 
-TEST_CASE("--version exits 0 and names actorshop and the libraries it runs with", "[cli]") {
+TEST_CASE("actorshop --version exits 0 and names actorshop and the libraries it runs with",
+          "[cli][e2e]") {
   auto r = run_actorshop({"--version"});
   CHECK(r.exit_code == 0);
   CHECK(r.out.starts_with("actorshop 0."));
@@ -47,7 +48,7 @@ TEST_CASE("--version exits 0 and names actorshop and the libraries it runs with"
   CHECK(r.out.find("simdjson ") != std::string::npos);
 }
 
-TEST_CASE("a usage error exits 2, as Unix tools do", "[cli]") {
+TEST_CASE("a usage error exits 2, as Unix tools do", "[cli][e2e]") {
   CHECK(run_actorshop({"--no-such-flag"}).exit_code == 2);
   CHECK(run_actorshop({"--port", "not-a-number"}).exit_code == 2);
   CHECK(run_actorshop({"--port", "70000"}).exit_code == 2);
@@ -60,7 +61,7 @@ TEST_CASE("a usage error exits 2, as Unix tools do", "[cli]") {
   CHECK(help.out.find("check") != std::string::npos);
 }
 
-TEST_CASE("a start on a taken port exits 1 and leaves the running daemon alone", "[cli]") {
+TEST_CASE("a start on a taken port exits 1 and leaves the running daemon alone", "[cli][e2e]") {
   temp_dir dir;
   daemon_process first(seeded_args(dir.path, dir.path + "/a.db"));
   auto args = seeded_args(dir.path, dir.path + "/b.db");
@@ -71,13 +72,13 @@ TEST_CASE("a start on a taken port exits 1 and leaves the running daemon alone",
   CHECK(first.terminate() == 0);
 }
 
-TEST_CASE("a database that cannot open exits 1", "[cli]") {
+TEST_CASE("a database that cannot open exits 1", "[cli][e2e]") {
   temp_dir dir;
   auto r = run_actorshop({"--db", dir.path + "/missing/dir/x.db", "--port", "0"});
   CHECK(r.exit_code == 1);
 }
 
-TEST_CASE("SIGHUP swaps the admin token without stopping the daemon", "[cli][reload]") {
+TEST_CASE("SIGHUP swaps the admin token without stopping the daemon", "[cli][reload][e2e]") {
   temp_dir dir;
   const auto config = dir.path + "/reload.toml";
   write_config(config, "old-token");
