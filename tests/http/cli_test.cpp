@@ -9,9 +9,12 @@
 #include <fstream>
 
 #include "domain/time.hpp"
-#include "test_support.hpp"
+#include "support/daemon_process.hpp"
+#include "support/http_client.hpp"
+#include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 
-using namespace actorshop::http::test;
+using namespace actorshop::test;
 
 namespace {
 
@@ -63,8 +66,8 @@ TEST_CASE("a usage error exits 2, as Unix tools do", "[cli][e2e]") {
 
 TEST_CASE("a start on a taken port exits 1 and leaves the running daemon alone", "[cli][e2e]") {
   temp_dir dir;
-  daemon_process first(seeded_args(dir.path, dir.path + "/a.db"));
-  auto args = seeded_args(dir.path, dir.path + "/b.db");
+  daemon_process first(seeded_args(dir.path, dir.file("a.db")));
+  auto args = seeded_args(dir.path, dir.file("b.db"));
   args.insert(args.end(), {"--port", std::to_string(first.port())});
   auto second = run_actorshop(args);
   CHECK(second.exit_code == 1);
@@ -74,15 +77,15 @@ TEST_CASE("a start on a taken port exits 1 and leaves the running daemon alone",
 
 TEST_CASE("a database that cannot open exits 1", "[cli][e2e]") {
   temp_dir dir;
-  auto r = run_actorshop({"--db", dir.path + "/missing/dir/x.db", "--port", "0"});
+  auto r = run_actorshop({"--db", dir.file("missing/dir/x.db"), "--port", "0"});
   CHECK(r.exit_code == 1);
 }
 
 TEST_CASE("SIGHUP swaps the admin token without stopping the daemon", "[cli][reload][e2e]") {
   temp_dir dir;
-  const auto config = dir.path + "/reload.toml";
+  const auto config = dir.file("reload.toml");
   write_config(config, "old-token");
-  daemon_process d({"--config", config, "--db", dir.path + "/shop.db", "--seed"});
+  daemon_process d({"--config", config, "--db", dir.file("shop.db"), "--seed"});
   client c(d.port());
   REQUIRE(create_coupon(c, "old-token") == 201);
   write_config(config, "new-token");
