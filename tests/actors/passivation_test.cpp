@@ -27,7 +27,7 @@ TEST_CASE("touching 10,000 of 1,000,000 customers keeps live customer actors bou
   // Idle for passivate_after: every actor retires; a later charge re-activates from the row.
   clock->advance(1000);
   CHECK(test::wait_for_state([&] { return shop.stats().live_customer_actors == 0; },
-                         std::chrono::seconds(15)));
+                             std::chrono::seconds(15)));
   auto again = test::call<domain::balance_view>([&](auto cb) { shop.charge(1001, 1, cb); });
   REQUIRE(again.has_value());
   CHECK(again->amount == storage::seed_balance + 2);

@@ -117,7 +117,8 @@ private:
 
 } // namespace
 
-TEST_CASE("a backup taken under load holds every write acknowledged before it began", "[backup][e2e]") {
+TEST_CASE("a backup taken under load holds every write acknowledged before it began",
+          "[backup][e2e]") {
   temp_dir dir;
   const auto db = dir.file("shop.db"), copy = dir.file("copy.db");
   daemon_process d(seeded_args(dir.path, db));

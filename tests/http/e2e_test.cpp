@@ -186,8 +186,8 @@ TEST_CASE("every endpoint and error code of spec §3 is reachable over HTTP", "[
   expect_error(c.post("/payments", R"({"orderId":)" + std::to_string(pricey) + "}"), 409,
                "BALANCE_INSUFFICIENT");
   const auto soon_expires = domain::now_ms() + 1500;
-  auto soon = c.request("POST", "/coupons", admin_coupon("FIXED", 10, 5, now - 1000, soon_expires),
-                        admin);
+  auto soon =
+      c.request("POST", "/coupons", admin_coupon("FIXED", 10, 5, now - 1000, soon_expires), admin);
   auto soon_id = std::to_string(json_int(soon.body, "id"));
   CHECK(c.post("/coupons/issue", R"({"couponId":)" + soon_id + R"(,"customerId":1001})").status ==
         201);

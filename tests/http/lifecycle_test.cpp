@@ -108,7 +108,7 @@ TEST_CASE("a request the actors do not answer in time gets 504 and its late answ
   temp_dir dir;
   auto args = seeded_args(dir.path, dir.file("shop.db"));
   std::ofstream(dir.file("zero.toml")) << "[server]\nrequest_timeout_ms = 0\n"
-                                            "[storage]\nsynchronous = \"FULL\"\n";
+                                          "[storage]\nsynchronous = \"FULL\"\n";
   args[1] = dir.file("zero.toml"); // --config: a 0 ms budget, durable writes take longer
   daemon_process d(args);
   client c(d.port());

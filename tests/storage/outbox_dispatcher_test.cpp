@@ -181,7 +181,6 @@ private:
   std::string bodies_;
 };
 
-
 } // namespace
 
 TEST_CASE("every PaymentCompleted event reaches a file sink", "[storage][events]") {

@@ -200,8 +200,8 @@ TEST_CASE("a read-only database file fails to open with a clear error", "[storag
   // Root ignores file permissions, so the attempt runs in a child that drops to 'nobody'.
   std::filesystem::permissions(
       dir.path, std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
-                      std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
-                      std::filesystem::perms::others_exec);
+                    std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                    std::filesystem::perms::others_exec);
   for (const auto& f : std::filesystem::directory_iterator(dir.path))
     std::filesystem::permissions(f.path(), std::filesystem::perms::owner_read |
                                                std::filesystem::perms::group_read |
