@@ -197,9 +197,8 @@ void expire(saga_actor* self) {
     return;
   st.phase = saga_phase::expiring;
   auto me = self_handle(self);
-  st.ctx->writer->submit(
-      storage::expire_order_label, storage::expire_order(st.order),
-      [me](domain::status s) { caf::anon_send(me, expired_atom::value, s); });
+  st.ctx->writer->submit(storage::expire_order_label, storage::expire_order(st.order),
+                         [me](domain::status s) { caf::anon_send(me, expired_atom::value, s); });
 }
 
 void on_expired(saga_actor* self, domain::status expired) {

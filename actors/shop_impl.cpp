@@ -29,8 +29,8 @@ shop::impl::impl(shop_options o, std::shared_ptr<domain::clock> c) : clock(std::
   ctx.expiries = expiries.get();
   clock_jumps = clock->on_jump([this] { on_clock_jump(); });
   spawn_entities(rd);
-  events =
-      std::make_unique<storage::outbox_dispatcher>(ctx.options.db_path, ctx.options.event_sink, *writer);
+  events = std::make_unique<storage::outbox_dispatcher>(ctx.options.db_path, ctx.options.event_sink,
+                                                        *writer);
   accepting = true;
 }
 

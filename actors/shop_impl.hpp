@@ -10,8 +10,8 @@
 
 #include "actors/context.hpp"
 #include "actors/order_expiry.hpp"
-#include "storage/outbox_dispatcher.hpp"
 #include "actors/shop.hpp"
+#include "storage/outbox_dispatcher.hpp"
 #include "storage/reader.hpp"
 
 namespace actorshop::actors {

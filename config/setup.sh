@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The two set-up commands of README.md, and their parts:
 #   config/setup.sh run    install what is missing, build, seed the default database, start the daemon
-#   config/setup.sh test   install what is missing, build, run the whole test suite through ctest
-#   config/setup.sh deps | build
+#   config/setup.sh test   install what is missing, build, check formatting, run all of ctest
+#   config/setup.sh deps | build | format
 # Idempotent: installs only missing Debian packages; re-running rebuilds incrementally.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,13 +10,13 @@ build="${ACTORSHOP_BUILD_DIR:-$root/build}"
 
 # Debian packages only: the libraries we link, and the real tools that tests and benchmarks drive
 # (dpkg-dev, file and lintian build and check the .deb; systemd's systemd-analyze checks the unit;
-# strace checks the unit's syscall filter by hand).
+# strace checks the unit's syscall filter by hand; clang-format checks every C++ file's layout).
 packages=(g++ cmake make pkg-config
   libcaf-dev libboost1.81-dev libsimdjson-dev libsqlite3-dev sqlite3 catch2
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev prometheus-cpp-dev
   nlohmann-json3-dev libboost-url1.81-dev libsystemd-dev
   wrk nginx-light curl procps prometheus influxdb chromium python3
-  dpkg-dev file lintian systemd strace)
+  dpkg-dev file lintian systemd strace clang-format)
 
 # actorshop-bench: OpenSSL's libcrypto for k6's md5 check ids; node and npm for the test that
 # renders the summary JSON with npm's k6-html-reporter.
@@ -49,6 +49,18 @@ run() {
   "$build/daemon/actorshop" --config "$root/config/actorshop.toml" --db "$db" --seed "$@"
 }
 
+# Fails (listing each violation) if a tracked C/C++ file differs from what .clang-format makes of it.
+format_check() {
+  local files
+  mapfile -t files < <(git -C "$root" ls-files '*.cpp' '*.hpp' '*.h' '*.cc' '*.hpp.in')
+  if ((${#files[@]} == 0)); then
+    echo "setup: format check found no tracked C/C++ files (not a git checkout?)" >&2
+    return 1
+  fi
+  (cd "$root" && clang-format --dry-run -Werror "${files[@]}")
+  echo "setup: clang-format clean on ${#files[@]} files"
+}
+
 test_all() {
   ctest --test-dir "$build" --output-on-failure -j"${ACTORSHOP_TEST_JOBS:-2}" --timeout 600
 }
@@ -58,6 +70,7 @@ case "$cmd" in
   deps) deps ;;
   build) deps; build ;;
   run) deps; build; run "$@" ;;
-  test) deps; build; test_all ;;
-  *) echo "usage: config/setup.sh run|test|deps|build" >&2; exit 2 ;;
+  test) deps; build; format_check; test_all ;;
+  format) format_check ;;
+  *) echo "usage: config/setup.sh run|test|deps|build|format" >&2; exit 2 ;;
 esac

@@ -47,7 +47,7 @@ enum class error_kind : std::uint8_t {
 };
 
 struct error_info {
-  std::string_view code;    ///< stable machine code, e.g. "COUPON_INSUFFICIENT"
+  std::string_view code; ///< stable machine code, e.g. "COUPON_INSUFFICIENT"
   error_kind kind;
   std::string_view message; ///< default human-readable message
 };

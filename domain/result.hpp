@@ -11,8 +11,7 @@
 namespace actorshop::domain {
 
 /// Holds either a T or an errc.
-template <class T>
-class result {
+template <class T> class result {
 public:
   result(T value) : value_(std::move(value)) {}
   result(errc error) : error_(error) {}
@@ -21,9 +20,18 @@ public:
   bool has_value() const noexcept { return value_.has_value(); }
   errc error() const noexcept { return error_; }
 
-  T& value() & { assert(value_); return *value_; }
-  const T& value() const& { assert(value_); return *value_; }
-  T&& value() && { assert(value_); return std::move(*value_); }
+  T& value() & {
+    assert(value_);
+    return *value_;
+  }
+  const T& value() const& {
+    assert(value_);
+    return *value_;
+  }
+  T&& value() && {
+    assert(value_);
+    return std::move(*value_);
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }

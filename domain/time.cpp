@@ -113,8 +113,8 @@ std::string format_day(timestamp t) { return format_iso8601(t).substr(0, 10); }
 
 std::optional<timestamp> parse_iso8601(std::string_view s) {
   int y, mo, d;
-  if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) ||
-      s[7] != '-' || !digits(s, 8, 2, d))
+  if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
+      !digits(s, 8, 2, d))
     return std::nullopt;
   if (s.size() == 10)
     return from_civil(y, mo, d, 0, 0, 0, 0);

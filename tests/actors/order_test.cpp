@@ -96,8 +96,8 @@ TEST_CASE("an unpaid order expires after its TTL and releases its reservation", 
   clock->advance(200);
   const std::string status =
       "SELECT status = 'EXPIRED' FROM orders WHERE id = " + std::to_string(o->id);
-  REQUIRE(test::eventually([&] { return db.query(status) == 1; }));
-  REQUIRE(test::eventually([&] { return shop.stock_in_memory(6001)->reserved == 0; }));
+  REQUIRE(test::wait_for_state([&] { return db.query(status) == 1; }));
+  REQUIRE(test::wait_for_state([&] { return shop.stock_in_memory(6001)->reserved == 0; }));
   check_conserved(shop, db, 100'000);
   auto p = test::call<domain::payment>([&](auto cb) { shop.pay(o->id, std::nullopt, cb); });
   CHECK(p.error() == domain::errc::order_not_payable);

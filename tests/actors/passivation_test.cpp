@@ -26,8 +26,8 @@ TEST_CASE("touching 10,000 of 1,000,000 customers keeps live customer actors bou
   CHECK(shop.stats().live_customer_actors <= static_cast<std::uint64_t>(n));
   // Idle for passivate_after: every actor retires; a later charge re-activates from the row.
   clock->advance(1000);
-  CHECK(test::eventually([&] { return shop.stats().live_customer_actors == 0; },
-                         std::chrono::seconds(15)));
+  CHECK(test::wait_for_state([&] { return shop.stats().live_customer_actors == 0; },
+                             std::chrono::seconds(15)));
   auto again = test::call<domain::balance_view>([&](auto cb) { shop.charge(1001, 1, cb); });
   REQUIRE(again.has_value());
   CHECK(again->amount == storage::seed_balance + 2);

@@ -21,26 +21,16 @@
 #include "storage/schema.hpp"
 #include "storage/seed.hpp"
 #include "storage/sqlite.hpp"
+#include "support/seeded_db.hpp"
+#include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 
 namespace actorshop::test {
 
 /// A temp dir with a migrated, seeded database; removed on destruction.
 struct seeded_db {
-  std::filesystem::path dir;
-  std::string path;
-
-  seeded_db() {
-    char tmpl[] = "/tmp/actors_test_XXXXXX";
-    dir = mkdtemp(tmpl);
-    path = (dir / "shop.db").string();
-    storage::connection db{path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE};
-    storage::migrate(db);
-    storage::seed(db, domain::now_ms() - 1000);
-  }
-  ~seeded_db() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
+  temp_dir dir;
+  std::string path = seeded_database(dir);
 
   /// Runs SQL on a fresh connection (before a shop starts, or for checks).
   void exec(const std::string& sql) const {
@@ -94,18 +84,6 @@ template <class T, class F> domain::result<T> call(F&& start) {
   if (r.empty())
     return domain::errc::timeout;
   return r.front();
-}
-
-/// Polls `pred` every 10 ms until it holds or `limit` passed; returns whether it held.
-inline bool eventually(const std::function<bool()>& pred,
-                       std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred())
-      return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return pred();
 }
 
 /// The two-line order of the order-payment profile: option S of p1 and option M of p2.

@@ -55,7 +55,8 @@ TEST_CASE("k6 flags: -u with -d is a constant-vus run, with -i shared iterations
   CHECK(build_profile(flags(-1, "", 5)).start_vus == 1); // -i alone: one VU
 }
 
-TEST_CASE("k6 flags: -s takes comma-separated stages and -u becomes their startVUs", "[bench][cli]") {
+TEST_CASE("k6 flags: -s takes comma-separated stages and -u becomes their startVUs",
+          "[bench][cli]") {
   const auto p = build_profile(flags(7, "", -1, {"10s:100,20s:0", "5s:3"}));
   CHECK(p.executor == executor_kind::ramping_vus);
   CHECK(p.start_vus == 7);
@@ -114,7 +115,8 @@ TEST_CASE("k6 flags: -c options sit over the profile and under the flags", "[ben
   CHECK(build_summary_options(c, p).trend_stats == std::vector<std::string>{"max"});
 }
 
-TEST_CASE("bad flags and options exit with k6's InvalidConfig before any load", "[bench][cli]") {
+TEST_CASE("bad flags and options exit with k6's InvalidConfig before any load",
+          "[bench][cli][e2e]") {
   const std::string none = "http://127.0.0.1:1";
   CHECK(run_bench({"--target", none, "--vus", "many", "--quiet"}) == exit_invalid_config);
   CHECK(run_bench({"--target", none, "--no-such-flag", "--quiet"}) == exit_invalid_config);
@@ -128,8 +130,9 @@ TEST_CASE("bad flags and options exit with k6's InvalidConfig before any load", 
 }
 
 #ifdef ACTORSHOP_BENCH_WITH_ACTORS
-TEST_CASE("k6 flags: -u 2 -i 7 runs exactly seven iterations, and --tag and -e reach the summary JSON",
-          "[bench][cli][e2e]") {
+TEST_CASE(
+    "k6 flags: -u 2 -i 7 runs exactly seven iterations, and --tag and -e reach the summary JSON",
+    "[bench][cli][e2e]") {
   temp_dir dir;
   const int rc = run_bench({"--target", "actors", "-u", "2", "-i", "7", "--quiet", "--no-audit",
                             "--summary-json", dir.file("data.json"), "--tag", "team=shop", "-e",

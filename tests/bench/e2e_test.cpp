@@ -172,7 +172,7 @@ TEST_CASE("both seed profiles pass the audit against the real daemon over HTTP",
 }
 #endif
 
-TEST_CASE("an invalid threshold is k6's InvalidConfig (104) before any load", "[bench]") {
+TEST_CASE("an invalid threshold is k6's InvalidConfig (104) before any load", "[bench][e2e]") {
   CHECK(run_bench({"--target", "http://127.0.0.1:1", "--threshold", "http_req_duration:p95<5",
                    "--quiet"}) == exit_invalid_config);
   CHECK(run_bench({"--target", "ftp://x", "--quiet"}) == exit_invalid_config);

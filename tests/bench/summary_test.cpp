@@ -96,7 +96,8 @@ TEST_CASE("check and group ids are k6's: md5 hex of the path", "[bench]") {
   CHECK(std::string_view(doc["root_group"]["id"]) == md5_hex(""));
 }
 
-TEST_CASE("k6 flags: --summary-trend-stats picks the stats of the text summary and the export", "[bench]") {
+TEST_CASE("k6 flags: --summary-trend-stats picks the stats of the text summary and the export",
+          "[bench]") {
   const auto run = sample_run();
   const auto metrics = collect_metrics(run);
   summary_options opts;

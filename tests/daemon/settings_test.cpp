@@ -9,26 +9,14 @@
 #include <stdexcept>
 
 #include "daemon/settings.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace actorshop;
 using namespace actorshop::daemon;
 
 namespace {
 
-/// A fresh directory under /tmp, removed with everything in it.
-struct temp_dir {
-  temp_dir() {
-    char tmpl[] = "/tmp/actorshop-daemon-XXXXXX";
-    if (!mkdtemp(tmpl))
-      throw std::runtime_error("mkdtemp failed");
-    path = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::string path;
-};
+using actorshop::test::temp_dir;
 
 } // namespace
 
@@ -64,7 +52,7 @@ TEST_CASE("every durability mode has a config spelling", "[daemon][settings]") {
 
 TEST_CASE("a flag beats the environment, which beats the file", "[daemon][settings]") {
   temp_dir dir;
-  auto file = dir.path + "/c.toml";
+  auto file = dir.file("c.toml");
   std::ofstream(file) << "[server]\nport = 1111\nio_threads = 3\n[storage]\npath = \"file.db\"\n"
                          "[admin]\ntoken = \"from-file\"\n";
   setenv("ACTORSHOP_PORT", "2222", 1);

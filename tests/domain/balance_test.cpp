@@ -12,7 +12,8 @@ TEST_CASE("a charge adds a positive amount up to the configured maximum", "[doma
   CHECK(*charge(0, max_charge, max_charge) == max_charge);
 }
 
-TEST_CASE("a charge of zero, a negative or an over-maximum amount is invalid", "[domain][balance]") {
+TEST_CASE("a charge of zero, a negative or an over-maximum amount is invalid",
+          "[domain][balance]") {
   CHECK(charge(100, 0, max_charge).error() == errc::balance_invalid_amount);
   CHECK(charge(100, -5, max_charge).error() == errc::balance_invalid_amount);
   CHECK(charge(100, max_charge + 1, max_charge).error() == errc::balance_invalid_amount);

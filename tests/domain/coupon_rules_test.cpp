@@ -6,7 +6,7 @@ using namespace actorshop::domain;
 
 namespace {
 coupon event_coupon(quantity remaining) {
-  return coupon{4001, "이벤트 한정 1000원 할인", discount_type::fixed, 1000, remaining, 1000,
+  return coupon{4001,      "이벤트 한정 1000원 할인",  discount_type::fixed, 1000, remaining, 1000,
                 1'000'000, 1'000'000 + 10 * ms_per_day};
 }
 } // namespace

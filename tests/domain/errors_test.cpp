@@ -27,8 +27,7 @@ TEST_CASE("error kinds follow the statuses of the API table", "[domain][errors]"
   CHECK(describe(errc::product_option_mismatch).kind == error_kind::conflict);
   CHECK(describe(errc::stock_insufficient).kind == error_kind::conflict);
   CHECK(describe(errc::order_not_payable).kind == error_kind::conflict);
-  CHECK(describe(errc::payment_discount_exceeds_total_price).kind ==
-        error_kind::invalid_argument);
+  CHECK(describe(errc::payment_discount_exceeds_total_price).kind == error_kind::invalid_argument);
   CHECK(describe(errc::unavailable).kind == error_kind::unavailable);
   CHECK(describe(static_cast<errc>(250)).code == "INTERNAL_ERROR");
 }

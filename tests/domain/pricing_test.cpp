@@ -70,8 +70,6 @@ TEST_CASE("quantities and totals that overflow 64 bits are refused", "[domain][p
   std::vector<order_line_request> merged_overflow{{5001, 6001, huge}, {5001, 6001, 1}};
   std::vector<order_line_request> total_overflow{{5001, 6001, huge / 10'000}, {5002, 6005, 1}};
   CHECK(price_order(one_huge, seed_like_catalog()).error() == errc::order_invalid_quantity);
-  CHECK(price_order(merged_overflow, seed_like_catalog()).error() ==
-        errc::order_invalid_quantity);
-  CHECK(price_order(total_overflow, seed_like_catalog()).error() ==
-        errc::order_invalid_quantity);
+  CHECK(price_order(merged_overflow, seed_like_catalog()).error() == errc::order_invalid_quantity);
+  CHECK(price_order(total_overflow, seed_like_catalog()).error() == errc::order_invalid_quantity);
 }

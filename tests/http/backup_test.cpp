@@ -18,10 +18,13 @@
 #include "storage/schema.hpp"
 #include "storage/seed.hpp"
 #include "storage/sqlite.hpp"
-#include "test_support.hpp"
+#include "support/daemon_process.hpp"
+#include "support/http_client.hpp"
+#include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 
 using namespace actorshop;
-using namespace actorshop::http::test;
+using namespace actorshop::test;
 using clock_type = std::chrono::steady_clock;
 
 namespace {
@@ -114,9 +117,10 @@ private:
 
 } // namespace
 
-TEST_CASE("a backup taken under load holds every write acknowledged before it began", "[backup]") {
+TEST_CASE("a backup taken under load holds every write acknowledged before it began",
+          "[backup][e2e]") {
   temp_dir dir;
-  const auto db = dir.path + "/shop.db", copy = dir.path + "/copy.db";
+  const auto db = dir.file("shop.db"), copy = dir.file("copy.db");
   daemon_process d(seeded_args(dir.path, db));
   order_payment_load load(d.port(), 3);
   load.wait_for_payments(300);
@@ -131,7 +135,7 @@ TEST_CASE("a backup taken under load holds every write acknowledged before it be
   CHECK(d.terminate() == 0);
   CHECK_FALSE(std::filesystem::exists(copy + "-wal")); // a standalone file
 
-  daemon_process on_copy({"--config", dir.path + "/test.toml", "--db", copy});
+  daemon_process on_copy({"--config", dir.file("test.toml"), "--db", copy});
   client c(on_copy.port());
   std::size_t before = 0, missing = 0;
   for (const auto& a : load.acks()) {
@@ -150,9 +154,9 @@ TEST_CASE("a backup taken under load holds every write acknowledged before it be
   CHECK(check.exit_code == 0);
 }
 
-TEST_CASE("a backup never overwrites an existing file", "[backup]") {
+TEST_CASE("a backup never overwrites an existing file", "[backup][e2e]") {
   temp_dir dir;
-  const auto db = dir.path + "/shop.db";
+  const auto db = dir.file("shop.db");
   {
     storage::connection c(db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     storage::migrate(c);
@@ -192,7 +196,7 @@ std::vector<double> within(const std::vector<pair_time>& pairs, clock_type::time
 // ACTORSHOP_MEASURE_SYNC the daemon's --sync (the tests' NORMAL otherwise).
 TEST_CASE("measure: order+payment latency while a backup of a large database runs", "[.measure]") {
   temp_dir dir;
-  const auto db = dir.path + "/shop.db", copy = dir.path + "/copy.db";
+  const auto db = dir.file("shop.db"), copy = dir.file("copy.db");
   const char* env = std::getenv("ACTORSHOP_MEASURE_CUSTOMERS");
   const std::int64_t extra = env != nullptr ? std::stoll(env) : 2'000'000;
   {

@@ -4,9 +4,12 @@
 
 #include <set>
 
-#include "test_support.hpp"
+#include "support/daemon_process.hpp"
+#include "support/http_client.hpp"
+#include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 
-using namespace actorshop::http::test;
+using namespace actorshop::test;
 
 namespace {
 
@@ -116,7 +119,7 @@ std::vector<bad_case> cases() {
 TEST_CASE("bad requests get the right 4xx or a closed connection, and change nothing",
           "[http][e2e][bad]") {
   temp_dir dir;
-  daemon_process d(seeded_args(dir.path, dir.path + "/shop.db"));
+  daemon_process d(seeded_args(dir.path, dir.file("shop.db")));
   client c(d.port());
   auto before_balance = c.get("/balances/1001").body;
   auto before_wallet = c.get("/coupons/customer/1001").body;

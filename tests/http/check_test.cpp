@@ -5,10 +5,13 @@
 #include <sqlite3.h>
 
 #include "storage/sqlite.hpp"
-#include "test_support.hpp"
+#include "support/daemon_process.hpp"
+#include "support/http_client.hpp"
+#include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 
 using namespace actorshop;
-using namespace actorshop::http::test;
+using namespace actorshop::test;
 
 namespace {
 
@@ -35,9 +38,9 @@ void corrupt(const std::string& db, const std::string& sql) {
 } // namespace
 
 TEST_CASE("check passes on a database the daemon wrote and names each broken invariant",
-          "[check]") {
+          "[check][e2e]") {
   temp_dir dir;
-  const auto db = dir.path + "/shop.db";
+  const auto db = dir.file("shop.db");
   write_some_traffic(dir.path, db);
 
   auto clean = run_actorshop({"check", "--db", db});
@@ -62,9 +65,9 @@ TEST_CASE("check passes on a database the daemon wrote and names each broken inv
         std::string::npos);
 }
 
-TEST_CASE("check on a file that is not there fails with exit 1", "[check]") {
+TEST_CASE("check on a file that is not there fails with exit 1", "[check][e2e]") {
   temp_dir dir;
-  auto r = run_actorshop({"check", "--db", dir.path + "/absent.db"});
+  auto r = run_actorshop({"check", "--db", dir.file("absent.db")});
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("check failed") != std::string::npos);
 }

@@ -9,9 +9,12 @@
 #include <fstream>
 
 #include "domain/time.hpp"
-#include "test_support.hpp"
+#include "support/daemon_process.hpp"
+#include "support/http_client.hpp"
+#include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 
-using namespace actorshop::http::test;
+using namespace actorshop::test;
 
 namespace {
 
@@ -36,7 +39,8 @@ void write_config(const std::string& path, const std::string& token) {
 
 } // namespace
 
-TEST_CASE("actorshop --version exits 0 and names itself and the libraries it runs with", "[cli]") {
+TEST_CASE("actorshop --version exits 0 and names actorshop and the libraries it runs with",
+          "[cli][e2e]") {
   auto r = run_actorshop({"--version"});
   CHECK(r.exit_code == 0);
   CHECK(r.out.starts_with("actorshop 0."));
@@ -47,7 +51,7 @@ TEST_CASE("actorshop --version exits 0 and names itself and the libraries it run
   CHECK(r.out.find("simdjson ") != std::string::npos);
 }
 
-TEST_CASE("a usage error exits 2, as Unix tools do", "[cli]") {
+TEST_CASE("a usage error exits 2, as Unix tools do", "[cli][e2e]") {
   CHECK(run_actorshop({"--no-such-flag"}).exit_code == 2);
   CHECK(run_actorshop({"--port", "not-a-number"}).exit_code == 2);
   CHECK(run_actorshop({"--port", "70000"}).exit_code == 2);
@@ -60,10 +64,10 @@ TEST_CASE("a usage error exits 2, as Unix tools do", "[cli]") {
   CHECK(help.out.find("check") != std::string::npos);
 }
 
-TEST_CASE("a start on a taken port exits 1 and leaves the running daemon alone", "[cli]") {
+TEST_CASE("a start on a taken port exits 1 and leaves the running daemon alone", "[cli][e2e]") {
   temp_dir dir;
-  daemon_process first(seeded_args(dir.path, dir.path + "/a.db"));
-  auto args = seeded_args(dir.path, dir.path + "/b.db");
+  daemon_process first(seeded_args(dir.path, dir.file("a.db")));
+  auto args = seeded_args(dir.path, dir.file("b.db"));
   args.insert(args.end(), {"--port", std::to_string(first.port())});
   auto second = run_actorshop(args);
   CHECK(second.exit_code == 1);
@@ -71,17 +75,17 @@ TEST_CASE("a start on a taken port exits 1 and leaves the running daemon alone",
   CHECK(first.terminate() == 0);
 }
 
-TEST_CASE("a database that cannot open exits 1", "[cli]") {
+TEST_CASE("a database that cannot open exits 1", "[cli][e2e]") {
   temp_dir dir;
-  auto r = run_actorshop({"--db", dir.path + "/missing/dir/x.db", "--port", "0"});
+  auto r = run_actorshop({"--db", dir.file("missing/dir/x.db"), "--port", "0"});
   CHECK(r.exit_code == 1);
 }
 
-TEST_CASE("SIGHUP swaps the admin token without stopping the daemon", "[cli][reload]") {
+TEST_CASE("SIGHUP swaps the admin token without stopping the daemon", "[cli][reload][e2e]") {
   temp_dir dir;
-  const auto config = dir.path + "/reload.toml";
+  const auto config = dir.file("reload.toml");
   write_config(config, "old-token");
-  daemon_process d({"--config", config, "--db", dir.path + "/shop.db", "--seed"});
+  daemon_process d({"--config", config, "--db", dir.file("shop.db"), "--seed"});
   client c(d.port());
   REQUIRE(create_coupon(c, "old-token") == 201);
   write_config(config, "new-token");

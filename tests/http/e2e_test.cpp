@@ -11,10 +11,13 @@
 #include <sys/wait.h>
 
 #include "domain/time.hpp"
-#include "test_support.hpp"
+#include "support/daemon_process.hpp"
+#include "support/http_client.hpp"
+#include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 
 using namespace actorshop;
-using namespace actorshop::http::test;
+using namespace actorshop::test;
 
 namespace {
 
@@ -59,7 +62,7 @@ std::string order_body(std::int64_t customer, std::int64_t product, std::int64_t
 
 TEST_CASE("every endpoint and error code of spec §3 is reachable over HTTP", "[http][e2e]") {
   temp_dir dir;
-  daemon_process d(seeded_args(dir.path, dir.path + "/shop.db"));
+  daemon_process d(seeded_args(dir.path, dir.file("shop.db")));
   client c(d.port());
   const std::map<std::string, std::string> admin{{"Authorization", "Bearer test-admin"}};
   auto now = domain::now_ms();
@@ -182,12 +185,14 @@ TEST_CASE("every endpoint and error code of spec §3 is reachable over HTTP", "[
   auto pricey = json_int(c.post("/orders", order_body(1004, 5001, 6001, 6000)).body, "orderId");
   expect_error(c.post("/payments", R"({"orderId":)" + std::to_string(pricey) + "}"), 409,
                "BALANCE_INSUFFICIENT");
-  auto soon = c.request("POST", "/coupons",
-                        admin_coupon("FIXED", 10, 5, now - 1000, domain::now_ms() + 1500), admin);
+  const auto soon_expires = domain::now_ms() + 1500;
+  auto soon =
+      c.request("POST", "/coupons", admin_coupon("FIXED", 10, 5, now - 1000, soon_expires), admin);
   auto soon_id = std::to_string(json_int(soon.body, "id"));
   CHECK(c.post("/coupons/issue", R"({"couponId":)" + soon_id + R"(,"customerId":1001})").status ==
         201);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1700));
+  // The event is the coupon's expiry instant passing on the clock the daemon reads too.
+  REQUIRE(wait_for_state([&] { return domain::now_ms() > soon_expires; }));
   expect_error(c.post("/payments", R"({"orderId":)" + std::to_string(second) + R"(,"couponId":)" +
                                        soon_id + "}"),
                409, "COUPON_EXPIRED");
@@ -202,7 +207,7 @@ TEST_CASE("every endpoint and error code of spec §3 is reachable over HTTP", "[
 TEST_CASE("the seed's k6 coupon and order/payment flows succeed as the scripts send them",
           "[http][e2e]") {
   temp_dir dir;
-  daemon_process d(seeded_args(dir.path, dir.path + "/shop.db"));
+  daemon_process d(seeded_args(dir.path, dir.file("shop.db")));
   client c(d.port());
   std::mt19937 rng(42);
   int created = 0, conflict = 0, other = 0;
@@ -236,21 +241,21 @@ TEST_CASE("the seed's k6 coupon and order/payment flows succeed as the scripts s
 
 TEST_CASE("Prometheus' own promtool accepts /metrics without lint problems", "[http][e2e]") {
   temp_dir dir;
-  daemon_process d(seeded_args(dir.path, dir.path + "/shop.db"));
+  daemon_process d(seeded_args(dir.path, dir.file("shop.db")));
   client c(d.port());
   c.post("/coupons/issue", R"({"couponId":4001,"customerId":1001})");
   c.get("/products");
   c.get("/nowhere");
   auto metrics = c.get("/metrics");
   REQUIRE(metrics.status == 200);
-  auto file = dir.path + "/metrics.txt";
+  auto file = dir.file("metrics.txt");
   std::FILE* f = std::fopen(file.c_str(), "w");
   REQUIRE(f);
   std::fwrite(metrics.body.data(), 1, metrics.body.size(), f);
   std::fclose(f);
   // promtool comes from Debian's prometheus package, which config/setup.sh installs.
   // Exit 0: clean; 3: lint problems (missing _total, HELP); 1: syntax errors.
-  auto command = "promtool check metrics < " + file + " > " + dir.path + "/promtool.out 2>&1";
+  auto command = "promtool check metrics < " + file + " > " + dir.file("promtool.out 2>&1");
   int rc = std::system(command.c_str());
   INFO(metrics.body);
   CHECK(WIFEXITED(rc));

@@ -7,10 +7,8 @@
 
 #include "domain/time.hpp"
 #include "http/router.hpp"
-#include "storage/schema.hpp"
-#include "storage/seed.hpp"
-#include "storage/sqlite.hpp"
-#include "test_support.hpp"
+#include "support/seeded_db.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace actorshop;
 using namespace actorshop::http;
@@ -25,12 +23,7 @@ struct fixture {
   std::unique_ptr<router> r;
 
   explicit fixture(std::int64_t max_in_flight = 10'000) {
-    auto db_path = dir.path + "/shop.db";
-    {
-      storage::connection db(db_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-      storage::migrate(db);
-      storage::seed(db, domain::now_ms());
-    }
+    auto db_path = test::seeded_database(dir, "shop.db", domain::now_ms());
     actors::shop_options o;
     o.db_path = db_path;
     o.sync = storage::sync_mode::normal;

@@ -81,7 +81,7 @@ end=$((SECONDS + deadline_s))
 until grep -q '^actorshop listening on ' "$tmp/out"; do
   kill -0 "$pid" 2>/dev/null || fail "the installed daemon starts: $(cat "$tmp/err")"
   [ "$SECONDS" -lt "$end" ] || fail "the installed daemon prints its start line"
-  sleep 0.1
+  sleep 0.1 # bounded poll for the start line
 done
 grep -q 'config=/etc/actorshop/actorshop.toml' "$tmp/out" || fail "it read the installed config"
 port="$(sed -n 's#^actorshop listening on http://127\.0\.0\.1:\([0-9]*\) .*#\1#p' "$tmp/out")"
@@ -94,7 +94,7 @@ kill -TERM "$pid"
 end=$((SECONDS + deadline_s))
 while kill -0 "$pid" 2>/dev/null; do
   [ "$SECONDS" -lt "$end" ] || fail "the daemon exits after SIGTERM"
-  sleep 0.1
+  sleep 0.1 # bounded poll for the exit
 done
 rc=0
 wait "$pid" || rc=$?

@@ -44,7 +44,7 @@ end=$((SECONDS + deadline_s))
 until grep -q '^actorshop listening on ' "$tmp/out"; do
   kill -0 "$pid" 2>/dev/null || fail "the daemon starts in the sandbox: $(cat "$tmp/err")"
   [ "$SECONDS" -lt "$end" ] || fail "the daemon prints its start line in the sandbox"
-  sleep 0.1
+  sleep 0.1 # bounded poll for the start line
 done
 port="$(sed -n 's#^actorshop listening on http://127\.0\.0\.1:\([0-9]*\) .*#\1#p' "$tmp/out")"
 status="$(cat "/proc/$pid/status")"
@@ -70,7 +70,7 @@ kill -TERM "$pid"
 end=$((SECONDS + deadline_s))
 while kill -0 "$pid" 2>/dev/null; do
   [ "$SECONDS" -lt "$end" ] || fail "the sandboxed daemon exits after SIGTERM"
-  sleep 0.1
+  sleep 0.1 # bounded poll for the exit
 done
 rc=0
 wait "$pid" || rc=$?

@@ -9,7 +9,7 @@
 
 #include "storage/sqlite.hpp"
 #include "storage/writer.hpp"
-#include "test_support.hpp"
+#include "support/temp_dir.hpp"
 #include "writer_support.hpp"
 
 using namespace actorshop;
@@ -44,7 +44,7 @@ void seed_balances(const std::string& path) {
 } // namespace
 
 TEST_CASE("add_later sums a batch's deltas per row and writes each row once", "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   seed_balances(dir.file("shop.db"));
   writer w({.path = dir.file("shop.db")});
   outcomes out(6);
@@ -72,7 +72,7 @@ TEST_CASE("add_later sums a batch's deltas per row and writes each row once", "[
 }
 
 TEST_CASE("a failing unit's add_later deltas are dropped, its neighbours' kept", "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   seed_balances(dir.file("shop.db"));
   writer w({.path = dir.file("shop.db")});
   outcomes out(5);

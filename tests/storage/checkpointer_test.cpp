@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "storage/writer.hpp"
-#include "test_support.hpp"
+#include "support/temp_dir.hpp"
 #include "writer_support.hpp"
 
 using namespace actorshop;
@@ -60,7 +60,7 @@ std::uint32_t wal_restarts(const std::string& wal_path) {
 
 TEST_CASE("the WAL is checkpointed off the writer thread and restarts after a checkpoint",
           "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   const std::string path = dir.file("shop.db");
   pass_counter passes;
   writer w({.path = path, .on_checkpoint = passes.hook()});

@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
        .sync = pipelined ? storage::sync_mode::full_pipelined : storage::sync_mode::full});
   std::atomic<int> in_flight{0};
   for (std::int64_t id = std::atoll(argv[2]);; ++id) {
-    while (in_flight.load() >= 2048)
+    while (in_flight.load() >= 2048) // load pacing, not a wait for an event
       std::this_thread::sleep_for(std::chrono::microseconds(100));
     in_flight.fetch_add(1);
     w.submit(

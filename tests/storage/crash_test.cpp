@@ -12,7 +12,7 @@
 #include <unordered_set>
 
 #include "storage/sqlite.hpp"
-#include "test_support.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace actorshop::storage;
 
@@ -70,7 +70,7 @@ TEST_CASE("after SIGKILL every acknowledged unit is in the database and it is in
           "[storage][crash]") {
   const char* mode = GENERATE("full", "full_pipelined");
   INFO("sync mode " << mode);
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   std::string db = dir.file("shop.db");
   std::vector<std::int64_t> acked;
   for (int run = 0; run < 3; ++run) {

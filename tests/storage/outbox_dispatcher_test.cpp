@@ -25,7 +25,9 @@
 #include "storage/seed.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/writer.hpp"
-#include "test_support.hpp"
+#include "support/process.hpp"
+#include "support/seeded_db.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace actorshop;
 using namespace actorshop::storage;
@@ -37,13 +39,8 @@ namespace {
 
 /// A temp dir with a migrated, seeded database.
 struct seeded_db {
-  testing::temp_dir dir;
-  std::string path = dir.file("shop.db");
-  seeded_db() {
-    connection db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    migrate(db);
-    seed(db, domain::now_ms() - 1000);
-  }
+  actorshop::test::temp_dir dir;
+  std::string path = actorshop::test::seeded_database(dir);
   std::int64_t query(const std::string& sql) const {
     connection db(path, SQLITE_OPEN_READONLY);
     return db.query_int64(sql);
@@ -184,19 +181,13 @@ private:
   std::string bodies_;
 };
 
-unsigned short free_port() {
-  boost::asio::io_context ioc;
-  tcp::acceptor a(ioc, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
-  return a.local_endpoint().port();
-}
-
 } // namespace
 
 TEST_CASE("every PaymentCompleted event reaches a file sink", "[storage][events]") {
   seeded_db db;
   writer w({.path = db.path});
   round_log rounds;
-  const std::string file = (db.dir.path() / "events.jsonl").string();
+  const std::string file = (db.dir.path / "events.jsonl").string();
   outbox_dispatcher dispatcher(db.path, "file:" + file, w, rounds.hook());
   auto paid = pay_orders(w, 20);
   REQUIRE(rounds.wait([](int, std::uint64_t delivered) { return delivered >= 20; }));
@@ -224,11 +215,11 @@ TEST_CASE("every PaymentCompleted event reaches a file sink", "[storage][events]
 }
 
 TEST_CASE("events wait in the outbox while the HTTP sink is down and all arrive once it is up",
-          "[storage][events]") {
+          "[storage][events][loopback]") {
   seeded_db db;
   writer w({.path = db.path});
   round_log rounds;
-  const auto port = free_port();
+  const auto port = actorshop::test::free_port();
   outbox_dispatcher dispatcher(db.path, "http://127.0.0.1:" + std::to_string(port) + "/events", w,
                                rounds.hook());
   auto paid = pay_orders(w, 10); // payments succeed while the sink is down

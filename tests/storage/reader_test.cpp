@@ -8,7 +8,7 @@
 #include "storage/reader.hpp"
 #include "storage/schema.hpp"
 #include "storage/seed.hpp"
-#include "test_support.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace actorshop;
 using namespace actorshop::storage;
@@ -17,7 +17,7 @@ namespace {
 constexpr domain::timestamp now = 1'795'000'000'000; // 2026-11-19T...Z
 
 struct seeded_db {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   std::string path = dir.file("shop.db");
   connection db{path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE};
   seeded_db() {

@@ -13,7 +13,7 @@
 #include "storage/outbox.hpp"
 #include "storage/schema.hpp"
 #include "storage/statement_cache.hpp"
-#include "test_support.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace actorshop;
 using namespace actorshop::storage;
@@ -93,7 +93,7 @@ std::string schema_text(connection& db) {
 } // namespace
 
 TEST_CASE("an empty database is migrated to the latest schema version", "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   auto db = open_rw(dir.file("shop.db"));
   CHECK(migrate(db) == latest_schema_version());
   CHECK(db.query_int64("PRAGMA user_version") == latest_schema_version());
@@ -110,7 +110,7 @@ TEST_CASE("an empty database is migrated to the latest schema version", "[storag
 }
 
 TEST_CASE("re-opening a migrated database changes nothing", "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   std::string before;
   {
     auto db = open_rw(dir.file("shop.db"));
@@ -126,7 +126,7 @@ TEST_CASE("re-opening a migrated database changes nothing", "[storage]") {
 
 TEST_CASE("the schema's CHECK constraints refuse negative balances, stock and bad statuses",
           "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   auto db = open_rw(dir.file("shop.db"));
   migrate(db);
   CHECK_THROWS_AS(db.exec("INSERT INTO balance (customer_id, amount) VALUES (1, -1)"), error);
@@ -141,7 +141,7 @@ TEST_CASE("the schema's CHECK constraints refuse negative balances, stock and ba
 }
 
 TEST_CASE("a database from a newer build is refused", "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   auto db = open_rw(dir.file("shop.db"));
   db.exec("PRAGMA user_version = 99");
   CHECK_THROWS_AS(migrate(db), error);
@@ -155,7 +155,7 @@ TEST_CASE("a database from a newer build is refused", "[storage]") {
 }
 
 TEST_CASE("migration 2 keeps the rows of a version-1 database and its CHECKs", "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   {
     auto db = open_rw(dir.file("shop.db"));
     REQUIRE(migrate(db, 1) == 1);
@@ -183,7 +183,7 @@ TEST_CASE("migration 2 keeps the rows of a version-1 database and its CHECKs", "
 // A CHECK written as `x IN (...)` makes SQLite build an ephemeral table on every row write; the
 // hot statements must not carry one (a plan property, not a timing).
 TEST_CASE("the hot statements open no ephemeral table", "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   auto db = open_rw(dir.file("shop.db"));
   migrate(db);
   for (const std::string& sql : statements_of_every_unit(db)) {
@@ -197,7 +197,7 @@ TEST_CASE("the hot statements open no ephemeral table", "[storage]") {
 }
 
 TEST_CASE("migration 3 links each customer's existing history rows in order", "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   {
     auto db = open_rw(dir.file("shop.db"));
     REQUIRE(migrate(db, 2) == 2);
@@ -221,7 +221,7 @@ TEST_CASE("migration 3 links each customer's existing history rows in order", "[
 
 TEST_CASE("migration 4 keeps outbox rows and lets new ones leave the payload to the dispatcher",
           "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   {
     auto db = open_rw(dir.file("shop.db"));
     REQUIRE(migrate(db, 3) == 3);

@@ -6,7 +6,7 @@
 #include "storage/reader.hpp"
 #include "storage/schema.hpp"
 #include "storage/seed.hpp"
-#include "test_support.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace actorshop;
 using namespace actorshop::storage;
@@ -23,7 +23,7 @@ connection seeded(const std::string& path) {
 } // namespace
 
 TEST_CASE("the seed holds 2,000 customers with 50,000,000 each", "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   auto db = seeded(dir.file("shop.db"));
   CHECK(db.query_int64("SELECT count(*) FROM customer") == 2000);
   CHECK(db.query_int64("SELECT min(id) FROM customer") == 1001);
@@ -33,7 +33,7 @@ TEST_CASE("the seed holds 2,000 customers with 50,000,000 each", "[storage]") {
 }
 
 TEST_CASE("the seed coupon 4001 is FIXED 1000 with 1000 of 1000 left for 10 days", "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   seeded(dir.file("shop.db"));
   reader r(dir.file("shop.db"));
   auto c = r.coupon(4001);
@@ -50,7 +50,7 @@ TEST_CASE("the seed coupon 4001 is FIXED 1000 with 1000 of 1000 left for 10 days
 
 TEST_CASE("the seed catalog has the seed document's 20 products, 60 options and 60 stocks",
           "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   seeded(dir.file("shop.db"));
   reader r(dir.file("shop.db"));
   auto products = r.products();
@@ -89,7 +89,7 @@ TEST_CASE("the seed catalog has the seed document's 20 products, 60 options and 
 }
 
 TEST_CASE("seeding twice never resets live data", "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   auto db = seeded(dir.file("shop.db"));
   db.exec("UPDATE balance SET amount = 7 WHERE customer_id = 1001;"
           "UPDATE coupon SET current_quantity = 3 WHERE id = 4001;"
@@ -106,7 +106,7 @@ TEST_CASE("seeding twice never resets live data", "[storage]") {
 }
 
 TEST_CASE("seed_customers loads a large synthetic set in one transaction", "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   auto db = seeded(dir.file("shop.db"));
   seed_customers(db, 100'000, 50'000);
   seed_customers(db, 100'000, 10); // idempotent

@@ -13,7 +13,7 @@
 #include "storage/audit.hpp"
 #include "storage/schema.hpp"
 #include "storage/seed.hpp"
-#include "test_support.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace actorshop::storage;
 
@@ -108,7 +108,7 @@ TEST_CASE("a database of every earlier schema version migrates in place and pass
           "[storage][upgrade]") {
   for (int v = 1; v < latest_schema_version(); ++v) {
     INFO("schema version " << v);
-    testing::temp_dir dir;
+    actorshop::test::temp_dir dir;
     auto db = open_rw(dir.file("old.db"));
     db.exec(read_text(fixture(v)));
     REQUIRE(db.query_int64("PRAGMA user_version") == v);
@@ -125,7 +125,7 @@ TEST_CASE("a database of every earlier schema version migrates in place and pass
 }
 
 TEST_CASE("the audit names a broken invariant in a migrated database", "[storage][upgrade]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   auto db = open_rw(dir.file("old.db"));
   db.exec(read_text(fixture(1)));
   migrate(db);

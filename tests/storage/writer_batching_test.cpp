@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "storage/writer.hpp"
-#include "test_support.hpp"
+#include "support/temp_dir.hpp"
 #include "writer_support.hpp"
 
 using namespace actorshop;
@@ -23,7 +23,7 @@ using namespace actorshop::storage::testing;
 
 TEST_CASE("units queued while the writer is busy are committed together in one batch",
           "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   auto sync = GENERATE(sync_mode::full, sync_mode::normal, sync_mode::full_pipelined);
   writer w({.path = dir.file("shop.db"), .sync = sync});
   constexpr int queued = 100;
@@ -44,7 +44,7 @@ TEST_CASE("units queued while the writer is busy are committed together in one b
 // whose units break a constraint mid-batch, still get exactly their own outcome.
 TEST_CASE("a lingering writer runs arriving units in one batch and isolates a failing one",
           "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   writer w({.path = dir.file("shop.db"), .linger_us = 5'000});
   constexpr int producers = 8;
   constexpr int per_producer = 200;
@@ -84,7 +84,7 @@ TEST_CASE("a lingering writer runs arriving units in one batch and isolates a fa
 // the batch ends when as many units as the previous batch answered have run.
 TEST_CASE("a lingering writer keeps its transaction open for as many units as it last answered",
           "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   writer w({.path = dir.file("shop.db"), .linger_us = 600'000'000});
   constexpr int round = 8;
   gate g;

@@ -19,7 +19,7 @@
 
 #include "storage/sqlite.hpp"
 #include "storage/writer.hpp"
-#include "test_support.hpp"
+#include "support/temp_dir.hpp"
 #include "writer_support.hpp"
 
 using namespace actorshop;
@@ -35,7 +35,7 @@ const bool sqlite_configured = configure_process();
 
 TEST_CASE("with many concurrent producers every unit is committed exactly once, in batches",
           "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   constexpr int threads = 32;
   constexpr int per_thread = 500;
   auto sync = GENERATE(sync_mode::full, sync_mode::normal, sync_mode::full_pipelined);
@@ -64,7 +64,7 @@ TEST_CASE("with many concurrent producers every unit is committed exactly once, 
 
 TEST_CASE("a unit that breaks a constraint fails alone and its batch neighbours commit",
           "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   auto sync = GENERATE(sync_mode::full, sync_mode::full_pipelined);
   writer w({.path = dir.file("shop.db"), .sync = sync});
   outcomes out(4);
@@ -100,7 +100,7 @@ TEST_CASE("a unit that breaks a constraint fails alone and its batch neighbours 
 }
 
 TEST_CASE("inject_failure fails the next units of that label and rolls them back", "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   writer w({.path = dir.file("shop.db")});
   w.inject_failure("victim", 2);
   outcomes out(4);
@@ -118,7 +118,7 @@ TEST_CASE("inject_failure fails the next units of that label and rolls them back
 }
 
 TEST_CASE("a full queue refuses a unit at once, on the caller's thread", "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   writer w({.path = dir.file("shop.db"), .max_queue = 4});
   gate g;
   g.submit_to(w);
@@ -142,7 +142,7 @@ TEST_CASE("a full queue refuses a unit at once, on the caller's thread", "[stora
 }
 
 TEST_CASE("stopping commits what was queued and a stopped writer refuses units", "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   auto sync = GENERATE(sync_mode::full, sync_mode::full_pipelined);
   writer w({.path = dir.file("shop.db"), .sync = sync});
   outcomes out(2);
@@ -162,7 +162,7 @@ TEST_CASE("process-wide SQLite settings apply when configured before SQLite's fi
 }
 
 TEST_CASE("the write_context caches one prepared statement per SQL text", "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   writer w({.path = dir.file("shop.db")});
   std::promise<bool> same;
   w.submit(
@@ -178,7 +178,7 @@ TEST_CASE("the write_context caches one prepared statement per SQL text", "[stor
 }
 
 TEST_CASE("a database locked by another connection fails to open with a clear error", "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   { writer w({.path = dir.file("shop.db")}); }
   connection other(dir.file("shop.db"), SQLITE_OPEN_READWRITE);
   other.exec("BEGIN IMMEDIATE");
@@ -194,15 +194,15 @@ TEST_CASE("a database locked by another connection fails to open with a clear er
 }
 
 TEST_CASE("a read-only database file fails to open with a clear error", "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   std::string path = dir.file("shop.db");
   { writer w({.path = path}); }
   // Root ignores file permissions, so the attempt runs in a child that drops to 'nobody'.
   std::filesystem::permissions(
-      dir.path(), std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
-                      std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
-                      std::filesystem::perms::others_exec);
-  for (const auto& f : std::filesystem::directory_iterator(dir.path()))
+      dir.path, std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                    std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                    std::filesystem::perms::others_exec);
+  for (const auto& f : std::filesystem::directory_iterator(dir.path))
     std::filesystem::permissions(f.path(), std::filesystem::perms::owner_read |
                                                std::filesystem::perms::group_read |
                                                std::filesystem::perms::others_read);
@@ -241,7 +241,7 @@ TEST_CASE("a read-only database file fails to open with a clear error", "[storag
 
 TEST_CASE("when a batch's transaction fails, every unit of it fails and the writer carries on",
           "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   writer w({.path = dir.file("shop.db")});
   outcomes out(4);
   gate g;
@@ -267,7 +267,7 @@ TEST_CASE("when a batch's transaction fails, every unit of it fails and the writ
 
 TEST_CASE("a unit too large for the in-memory savepoint journal still rolls back alone",
           "[storage]") {
-  testing::temp_dir dir;
+  actorshop::test::temp_dir dir;
   writer w({.path = dir.file("shop.db")});
   outcomes out(3);
   for (std::int64_t id = 1; id <= 2000; ++id) // pages the big unit must journal when it updates

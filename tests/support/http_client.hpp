@@ -1,8 +1,6 @@
-// Helpers for the HTTP tests: a temp dir, a small synchronous Beast client (and a raw-bytes
-// client for malformed traffic), and the real actorshop daemon as a child process.
+// A small synchronous Beast client for talking to the daemon on loopback, and raw-bytes exchanges
+// for malformed or pipelined traffic.
 #pragma once
-
-#include <sys/types.h>
 
 #include <chrono>
 #include <cstdint>
@@ -11,14 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace actorshop::http::test {
-
-/// A fresh directory under /tmp, removed with its contents on destruction.
-struct temp_dir {
-  temp_dir();
-  ~temp_dir();
-  std::string path;
-};
+namespace actorshop::test {
 
 struct response {
   unsigned status = 0;
@@ -62,38 +53,7 @@ std::vector<response> pipelined_exchange(unsigned short port, const std::string&
 /// True if the server closes a connection that sent `bytes` and then stayed silent, within `wait`.
 bool closed_after(unsigned short port, const std::string& bytes, std::chrono::milliseconds wait);
 
-/// The actorshop binary running as a child process, its port read from its start line.
-class daemon_process {
-public:
-  /// Starts ACTORSHOP_BIN with `args` (plus --port 0 unless given); waits for the start line.
-  explicit daemon_process(std::vector<std::string> args, std::vector<std::string> env = {});
-  ~daemon_process(); ///< SIGKILL if still running
-  unsigned short port() const { return port_; }
-  pid_t pid() const { return pid_; }
-  /// Sends SIGTERM and returns the exit status (-1 if it did not exit within `wait`).
-  int terminate(std::chrono::milliseconds wait = std::chrono::seconds(20));
-  const std::string& start_line() const { return line_; }
-
-private:
-  pid_t pid_ = -1;
-  unsigned short port_ = 0;
-  std::string line_;
-};
-
-/// What a finished run of the actorshop binary printed and returned.
-struct run_result {
-  int exit_code = -1; ///< 128 + signal if it was killed
-  std::string out, err;
-};
-
-/// Runs ACTORSHOP_BIN with `args` to completion (stdin is /dev/null) and returns its exit code and
-/// what it printed on stdout and stderr.
-run_result run_actorshop(const std::vector<std::string>& args);
-
 /// Returns the integer value of the first `"key":N` in a JSON body; throws if there is none.
 std::int64_t json_int_field(const std::string& body, const std::string& key);
 
-/// Standard arguments for a seeded daemon on `db` with test-friendly timeouts.
-std::vector<std::string> seeded_args(const std::string& dir, const std::string& db);
-
-} // namespace actorshop::http::test
+} // namespace actorshop::test

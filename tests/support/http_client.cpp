@@ -1,18 +1,11 @@
-// Implementation of the HTTP test helpers.
-#include "test_support.hpp"
+// Implementation of the HTTP client helpers.
+#include "support/http_client.hpp"
 
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <sys/socket.h>
 
-#include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <ostream>
+#include <cctype>
 #include <stdexcept>
-#include <thread>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -21,7 +14,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-namespace actorshop::http::test {
+namespace actorshop::test {
 namespace {
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -42,18 +35,6 @@ response to_response(const bhttp::response<bhttp::string_body>& res) {
 }
 
 } // namespace
-
-temp_dir::temp_dir() {
-  char tmpl[] = "/tmp/actorshop-http-XXXXXX";
-  if (!mkdtemp(tmpl))
-    throw std::runtime_error("mkdtemp failed");
-  path = tmpl;
-}
-
-temp_dir::~temp_dir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path, ec);
-}
 
 std::string response::header(const std::string& name) const {
   auto it = headers.find(name);
@@ -148,96 +129,6 @@ bool closed_after(unsigned short port, const std::string& bytes, std::chrono::mi
   return false;
 }
 
-daemon_process::daemon_process(std::vector<std::string> args, std::vector<std::string> env) {
-  bool has_port = false;
-  for (const auto& a : args)
-    has_port = has_port || a == "--port";
-  if (!has_port) {
-    args.push_back("--port");
-    args.push_back("0");
-  }
-  int out[2];
-  if (pipe(out) != 0)
-    throw std::runtime_error("pipe failed");
-  pid_ = fork();
-  if (pid_ == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    close(out[0]);
-    close(out[1]);
-    for (const auto& e : env)
-      putenv(const_cast<char*>(e.c_str()));
-    std::vector<char*> argv{const_cast<char*>(ACTORSHOP_BIN)};
-    for (auto& a : args)
-      argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(ACTORSHOP_BIN, argv.data());
-    _exit(127);
-  }
-  close(out[1]);
-  // Read the start line ("... listening on http://127.0.0.1:PORT ...") within 30 s.
-  pollfd p{out[0], POLLIN, 0};
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  char c;
-  while (std::chrono::steady_clock::now() < deadline && poll(&p, 1, 1000) >= 0) {
-    if (!(p.revents & (POLLIN | POLLHUP)))
-      continue;
-    if (read(out[0], &c, 1) != 1)
-      break;
-    if (c == '\n')
-      break;
-    line_ += c;
-  }
-  close(out[0]); // the daemon prints nothing else to stdout; logs go to stderr
-  auto at = line_.find("http://127.0.0.1:");
-  if (at == std::string::npos) {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-    throw std::runtime_error("daemon did not start: '" + line_ + "'");
-  }
-  port_ = static_cast<unsigned short>(std::stoi(line_.substr(at + 17)));
-}
-
-daemon_process::~daemon_process() {
-  if (pid_ > 0) {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
-}
-
-int daemon_process::terminate(std::chrono::milliseconds wait) {
-  if (pid_ <= 0)
-    return -1;
-  kill(pid_, SIGTERM);
-  auto deadline = std::chrono::steady_clock::now() + wait;
-  int status = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return -1;
-}
-
-std::vector<std::string> seeded_args(const std::string& dir, const std::string& db) {
-  auto config = dir + "/test.toml";
-  std::ofstream(config)
-      << "[server]\nread_timeout_ms = 1500\nidle_timeout_ms = 5000\n"
-         "io_threads = 2\n[actors]\nthreads = 2\n[storage]\nsynchronous = \"NORMAL\"\n";
-  return {"--config", config, "--db", db, "--seed", "--admin-token", "test-admin"};
-}
-
-namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-} // namespace
-
 std::int64_t json_int_field(const std::string& body, const std::string& key) {
   const auto at = body.find("\"" + key + "\":");
   if (at == std::string::npos)
@@ -245,32 +136,4 @@ std::int64_t json_int_field(const std::string& body, const std::string& key) {
   return std::stoll(body.substr(at + key.size() + 3));
 }
 
-// Output goes to files rather than pipes: a child that fills a pipe nobody reads would block.
-run_result run_actorshop(const std::vector<std::string>& args) {
-  temp_dir dir;
-  const std::string out = dir.path + "/out", err = dir.path + "/err";
-  pid_t pid = fork();
-  if (pid == 0) {
-    int in = open("/dev/null", O_RDONLY);
-    int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(in, STDIN_FILENO);
-    dup2(o, STDOUT_FILENO);
-    dup2(e, STDERR_FILENO);
-    std::vector<char*> argv{const_cast<char*>(ACTORSHOP_BIN)};
-    for (const auto& a : args)
-      argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(ACTORSHOP_BIN, argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  run_result r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
-
-} // namespace actorshop::http::test
+} // namespace actorshop::test
