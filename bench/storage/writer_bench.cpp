@@ -211,11 +211,37 @@ std::string_view sync_name(sync_mode m) {
   return "?";
 }
 
-} // namespace
+/// Runs one row (a unit kind, a producer count, a sync mode) `runs` times and prints its median
+/// and spread.
+void run_row(const settings& s, unit_kind kind, int producers, sync_mode sync) {
+  config c{kind, producers, sync};
+  std::vector<run_result> results;
+  for (int i = 0; i < s.runs; ++i)
+    results.push_back(run_once(c, s));
+  std::sort(results.begin(), results.end(),
+            [](auto& a, auto& b) { return a.units_per_s < b.units_per_s; });
+  const auto& median = results[results.size() / 2];
+  std::uint64_t failed = 0;
+  for (auto& r : results)
+    failed += r.failed;
+  if (s.json)
+    std::printf("{\"unit\":\"%s\",\"producers\":%d,\"sync\":\"%s\",\"median\":%.0f,"
+                "\"min\":%.0f,\"max\":%.0f,\"units_per_tx\":%.1f,\"writer_cpu_us\":%.1f,"
+                "\"runs\":%d,\"failed\":%llu}\n",
+                std::string(kind_name(kind)).c_str(), producers,
+                std::string(sync_name(sync)).c_str(), median.units_per_s,
+                results.front().units_per_s, results.back().units_per_s, median.units_per_batch,
+                median.cpu_us_per_unit, s.runs, static_cast<unsigned long long>(failed));
+  else
+    std::printf("%-14s %9d %9s %12.0f %12.0f..%-12.0f %10.1f %12.1fus\n",
+                std::string(kind_name(kind)).c_str(), producers,
+                std::string(sync_name(sync)).c_str(), median.units_per_s,
+                results.front().units_per_s, results.back().units_per_s, median.units_per_batch,
+                median.cpu_us_per_unit);
+  std::fflush(stdout);
+}
 
-int main(int argc, char** argv) {
-  settings s;
-  CLI::App app{"storage::writer group-commit throughput"};
+void add_flags(CLI::App& app, settings& s) {
   app.add_option("--seconds", s.seconds, "duration of one run")->check(CLI::PositiveNumber);
   app.add_option("--runs", s.runs, "runs per row (median and min..max reported)")
       ->check(CLI::PositiveNumber);
@@ -229,6 +255,14 @@ int main(int argc, char** argv) {
   app.add_option("--producers", s.producers, "producer counts to run")->check(CLI::PositiveNumber);
   app.add_option("--sync", s.syncs, "synchronous modes to run")
       ->check(CLI::IsMember({"FULL", "NORMAL", "FULL-PIPE"}));
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  settings s;
+  CLI::App app{"storage::writer group-commit throughput"};
+  add_flags(app, s);
   CLI11_PARSE(app, argc, argv);
   if (!configure_process())
     std::fprintf(stderr, "writer_bench: SQLite was initialised too early to configure\n");
@@ -245,31 +279,6 @@ int main(int argc, char** argv) {
         sync_mode sync = sync_text == "FULL"     ? sync_mode::full
                          : sync_text == "NORMAL" ? sync_mode::normal
                                                  : sync_mode::full_pipelined;
-        config c{kind, producers, sync};
-        std::vector<run_result> results;
-        for (int i = 0; i < s.runs; ++i)
-          results.push_back(run_once(c, s));
-        std::sort(results.begin(), results.end(),
-                  [](auto& a, auto& b) { return a.units_per_s < b.units_per_s; });
-        const auto& median = results[results.size() / 2];
-        std::uint64_t failed = 0;
-        for (auto& r : results)
-          failed += r.failed;
-        if (s.json)
-          std::printf("{\"unit\":\"%s\",\"producers\":%d,\"sync\":\"%s\",\"median\":%.0f,"
-                      "\"min\":%.0f,\"max\":%.0f,\"units_per_tx\":%.1f,\"writer_cpu_us\":%.1f,"
-                      "\"runs\":%d,\"failed\":%llu}\n",
-                      std::string(kind_name(kind)).c_str(), producers,
-                      std::string(sync_name(sync)).c_str(), median.units_per_s,
-                      results.front().units_per_s, results.back().units_per_s,
-                      median.units_per_batch, median.cpu_us_per_unit, s.runs,
-                      static_cast<unsigned long long>(failed));
-        else
-          std::printf("%-14s %9d %9s %12.0f %12.0f..%-12.0f %10.1f %12.1fus\n",
-                      std::string(kind_name(kind)).c_str(), producers,
-                      std::string(sync_name(sync)).c_str(), median.units_per_s,
-                      results.front().units_per_s, results.back().units_per_s,
-                      median.units_per_batch, median.cpu_us_per_unit);
-        std::fflush(stdout);
+        run_row(s, kind, producers, sync);
       }
 }
