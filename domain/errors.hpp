@@ -34,6 +34,7 @@ enum class errc : std::uint8_t {
   storage_failure,
   unavailable,
   timeout,
+  storage_full, ///< values are never renumbered: a new one goes last
 };
 
 /// What kind of failure it is; the HTTP layer maps a kind to a status code in one place.
@@ -47,7 +48,7 @@ enum class error_kind : std::uint8_t {
 };
 
 struct error_info {
-  std::string_view code;    ///< stable machine code, e.g. "COUPON_INSUFFICIENT"
+  std::string_view code; ///< stable machine code, e.g. "COUPON_INSUFFICIENT"
   error_kind kind;
   std::string_view message; ///< default human-readable message
 };

@@ -74,3 +74,12 @@ TEST_CASE("each error kind maps to exactly one HTTP status", "[http][route]") {
   CHECK(error_response(domain::errc::coupon_insufficient).status == 409);
   CHECK(error_response(domain::errc::unavailable).retry_after);
 }
+
+TEST_CASE("a full disk is a 503 STORAGE_FULL with Retry-After, unlike a storage failure",
+          "[http][route]") {
+  auto full = error_response(domain::errc::storage_full);
+  CHECK(full.status == 503);
+  CHECK(full.retry_after);
+  CHECK(full.body.find(R"("code":"STORAGE_FULL")") != std::string::npos);
+  CHECK(error_response(domain::errc::storage_failure).status == 500);
+}
