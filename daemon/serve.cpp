@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <cstdio>
+#include <stdexcept>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -27,6 +28,14 @@ void seed_database(const std::string& path) {
   storage::connection db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   storage::migrate(db);
   storage::seed(db, domain::now_ms());
+}
+
+/// Throws (exit 1, one line) if --db is another application's database, unless adopted.
+void refuse_foreign_database(const settings& s) {
+  if (s.adopt_database)
+    return;
+  if (auto why = storage::foreign_database_reason(s.shop.db_path); !why.empty())
+    throw std::runtime_error("refusing to migrate " + why);
 }
 
 const char* sync_name(storage::sync_mode m) {
@@ -79,6 +88,7 @@ int serve(const settings& s, const std::vector<std::string>& args) {
   ::signal(SIGHUP, SIG_IGN);  // nor a SIGHUP before the signal watch (recovery) or after it
   spdlog::set_level(spdlog::level::from_str(s.log_level));
   auto files = raise_open_file_limit();
+  refuse_foreign_database(s);
   if (s.seed)
     seed_database(s.shop.db_path);
   actors::shop shop(s.shop); // opens, migrates and recovers before we listen

@@ -30,7 +30,7 @@ struct flag_values {
   std::string config, db, listen, sync, token, sink, level;
   int port = -1, io_threads = 0, actor_threads = 0;
   std::int64_t max_in_flight = 0, body_limit = 0, ttl_s = -1, max_charge = 0, max_conns = 0;
-  bool seed = false;
+  bool seed = false, adopt = false;
 };
 
 /// Declares every flag, in the order --help lists them.
@@ -71,6 +71,8 @@ void add_flags(CLI::App& app, flag_values& f) {
       ->envname("ACTORSHOP_LOG_LEVEL");
   app.add_flag("--seed", f.seed, "load the seed dataset (spec §2) before serving")
       ->envname("ACTORSHOP_SEED");
+  app.add_flag("--adopt-database", f.adopt,
+               "migrate --db even if it holds another application's tables (refused otherwise)");
 }
 
 void apply_server_flags(const CLI::App& app, const flag_values& f, settings& s) {
@@ -115,6 +117,7 @@ void apply_flags(const CLI::App& app, const flag_values& f, settings& s) {
   apply_server_flags(app, f, s);
   apply_shop_flags(app, f, s);
   s.seed = f.seed;
+  s.adopt_database = f.adopt;
 }
 
 } // namespace

@@ -19,6 +19,7 @@ struct settings {
   std::string admin_token;
   std::int64_t max_in_flight = 10'000;
   bool seed = false;
+  bool adopt_database = false; ///< migrate a database that has another application's tables
   std::string log_level = "info";
   std::string config_path; ///< the file that was read, empty if none
 };

@@ -8,7 +8,7 @@ namespace {
 
 using k = error_kind;
 
-constexpr std::array<error_info, 26> table{{
+constexpr std::array<error_info, 27> table{{
     {"INTERNAL_ERROR", k::internal, "unknown error"},
     {"CUSTOMER_NOT_FOUND", k::not_found, "customer not found"},
     {"BALANCE_INVALID_AMOUNT", k::invalid_argument,
@@ -37,6 +37,9 @@ constexpr std::array<error_info, 26> table{{
     {"STORAGE_FAILURE", k::internal, "the write could not be made durable"},
     {"SERVICE_UNAVAILABLE", k::unavailable, "overloaded or shutting down, retry later"},
     {"REQUEST_TIMEOUT", k::timeout, "no answer in time"},
+    // A full disk is an overload of storage, not a bug: the write was rolled back and a retry
+    // succeeds once space is freed (503 with Retry-After, like a full writer queue).
+    {"STORAGE_FULL", k::unavailable, "storage is full, retry later"},
 }};
 
 } // namespace

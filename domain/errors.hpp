@@ -34,6 +34,7 @@ enum class errc : std::uint8_t {
   storage_failure,
   unavailable,
   timeout,
+  storage_full, ///< values are never renumbered: a new one goes last
 };
 
 /// What kind of failure it is; the HTTP layer maps a kind to a status code in one place.

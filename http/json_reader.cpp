@@ -1,6 +1,8 @@
 // Strict body decoding on top of simdjson's DOM parser.
 #include "http/json_reader.hpp"
 
+#include "domain/ids.hpp"
+
 #include <limits>
 #include <new>
 
@@ -96,8 +98,10 @@ std::optional<decode_error> get_int(dom::object obj, std::string_view name, std:
 }
 
 std::optional<decode_error> get_id(dom::object obj, std::string_view name, std::int64_t& out) {
-  auto err = get_int(obj, name, 1, std::numeric_limits<std::int64_t>::max(),
-                     domain::errc::invalid_request, out);
+  auto err = get_int(obj, name, std::numeric_limits<std::int64_t>::min(),
+                     std::numeric_limits<std::int64_t>::max(), domain::errc::invalid_request, out);
+  if (!err && !domain::is_id(out))
+    err = invalid({});
   if (err && !err->message.ends_with(" is required"))
     err->message = field_message(name, " must be a positive integer");
   return err;

@@ -18,7 +18,7 @@ route_match make(route r, verb want, verb got, std::string_view allow) {
 
 route_match with_id(route_match m, std::string_view segment) {
   m.has_id = true;
-  m.id = parse_id(segment);
+  m.id = domain::parse_id(segment);
   return m;
 }
 
@@ -69,18 +69,6 @@ route_match match_path(verb method, std::string_view path) {
 }
 
 } // namespace
-
-domain::id_t parse_id(std::string_view s) noexcept {
-  if (s.empty() || s.size() > 18)
-    return 0;
-  domain::id_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9')
-      return 0;
-    v = v * 10 + (c - '0');
-  }
-  return v;
-}
 
 route_match match_route(verb method, std::string_view target) noexcept {
   auto q = target.find('?');

@@ -9,6 +9,7 @@
 
 #include <boost/beast/http/verb.hpp>
 
+#include "domain/ids.hpp"
 #include "domain/money.hpp"
 #include "http/route.hpp"
 
@@ -25,9 +26,6 @@ struct route_match {
 
 /// Returns the route for `target` ("/path?query") and whether `method` is the route's method.
 route_match match_route(boost::beast::http::verb method, std::string_view target) noexcept;
-
-/// Parses a positive decimal id (no sign, no leading '+', at most 18 digits); 0 if invalid.
-domain::id_t parse_id(std::string_view s) noexcept;
 
 /// Returns the value of `name` in `query` ("a=1&b=2"), or nothing.
 std::optional<std::string_view> query_param(std::string_view query, std::string_view name) noexcept;

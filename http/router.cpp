@@ -162,7 +162,7 @@ response router::query(const request& req, const route_match& m) {
 response router::popular(std::string_view query) {
   int days = 3;
   if (auto v = query_param(query, "days")) {
-    auto n = parse_id(*v);
+    auto n = domain::parse_id(*v);
     if (n < 1 || n > 30)
       return error_response(errc::invalid_period);
     days = static_cast<int>(n);

@@ -1,6 +1,8 @@
 // Reading, dispatching and writing one connection's requests.
 #include "http/session.hpp"
 
+#include "http/framing.hpp"
+
 #include <charconv>
 
 #include <boost/asio/dispatch.hpp>
@@ -110,6 +112,8 @@ void session::on_parse_error(beast::error_code ec) {
 
 void session::handle_request() {
   const auto& req = parser_->get();
+  if (ambiguous_framing(req))
+    return refuse_framing();
   keep_alive_ = req.keep_alive();
   started_ = std::chrono::steady_clock::now();
   auto rid = req.find("X-Request-Id");
@@ -129,6 +133,15 @@ void session::handle_request() {
     if (!watchdog_armed_)
       arm_watchdog();
   }
+}
+
+/// Answers 400 and closes: where this message ends is uncertain, so nothing after it is read.
+void session::refuse_framing() {
+  keep_alive_ = false;
+  started_ = std::chrono::steady_clock::now();
+  request_id_.clear();
+  ++seq_;
+  do_write(protocol_error(400, "BAD_REQUEST", "ambiguous message framing"));
 }
 
 void session::arm_watchdog() {

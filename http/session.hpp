@@ -59,6 +59,7 @@ private:
   void on_read(boost::beast::error_code ec, std::size_t n);
   void on_parse_error(boost::beast::error_code ec);
   void handle_request();
+  void refuse_framing();
   void on_response(std::uint64_t seq, response r);
   void arm_watchdog();
   void on_watchdog(boost::beast::error_code ec);

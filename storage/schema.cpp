@@ -8,8 +8,11 @@
 // stock below zero) at the last line of defence, failing that unit alone.
 #include "storage/schema.hpp"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <array>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -220,6 +223,21 @@ constexpr std::array<std::string_view, 4> migrations = {migration_1, migration_2
 int latest_schema_version() { return static_cast<int>(migrations.size()); }
 
 int migrate(connection& db) { return migrate(db, latest_schema_version()); }
+
+std::string foreign_database_reason(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec) || std::filesystem::file_size(path, ec) == 0 || ec)
+    return {};
+  connection db(path, SQLITE_OPEN_READONLY);
+  if (db.query_int64("PRAGMA user_version") != 0)
+    return {};
+  const auto objects = db.query_int64("SELECT count(*) FROM sqlite_master");
+  if (objects == 0)
+    return {};
+  return path + " holds " + std::to_string(objects) +
+         " schema object(s) but no actorshop schema (user_version 0): it looks like another "
+         "application's database; pass --adopt-database to migrate it anyway";
+}
 
 int migrate(connection& db, int target) {
   target = std::min(target, latest_schema_version());

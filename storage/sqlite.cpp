@@ -4,13 +4,20 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
 #include <utility>
 
 namespace actorshop::storage {
 
-error::error(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
+error::error(int code, const std::string& message, int system_errno)
+    : std::runtime_error(message), code_(code), system_errno_(system_errno) {}
 
 bool error::is_constraint() const noexcept { return (code_ & 0xff) == SQLITE_CONSTRAINT; }
+
+bool error::is_full() const noexcept {
+  return (code_ & 0xff) == SQLITE_FULL ||
+         ((code_ & 0xff) == SQLITE_IOERR && system_errno_ == ENOSPC);
+}
 
 bool configure_process() {
   static const bool configured =
@@ -25,7 +32,7 @@ void throw_error(sqlite3* db, int rc, std::string_view what) {
   int code = db != nullptr ? sqlite3_extended_errcode(db) : rc;
   if ((code & 0xff) != (rc & 0xff))
     code = rc; // the connection's last error belongs to another call
-  throw error(code, message);
+  throw error(code, message, db != nullptr ? sqlite3_system_errno(db) : 0);
 }
 
 // --- statement ---
@@ -159,7 +166,8 @@ void connection::exec(std::string_view sql) {
     sqlite3_free(message);
     if (owned.size() > 80)
       owned.resize(80);
-    throw error(sqlite3_extended_errcode(db_), path_ + ": '" + owned + "': " + text);
+    throw error(sqlite3_extended_errcode(db_), path_ + ": '" + owned + "': " + text,
+                sqlite3_system_errno(db_));
   }
 }
 

@@ -15,14 +15,18 @@ namespace actorshop::storage {
 /// A SQLite failure: the primary or extended result code and SQLite's own message.
 class error : public std::runtime_error {
 public:
-  error(int code, const std::string& message);
+  /// `system_errno` is the OS error behind an I/O failure (sqlite3_system_errno), 0 if none.
+  error(int code, const std::string& message, int system_errno = 0);
   /// Returns the SQLite result code (extended when SQLite gave one).
   int code() const noexcept { return code_; }
   /// Returns whether this is a constraint violation (CHECK, UNIQUE, PRIMARY KEY, NOT NULL).
   bool is_constraint() const noexcept;
+  /// Returns whether the database or its disk is full: SQLITE_FULL, or an I/O error for ENOSPC.
+  bool is_full() const noexcept;
 
 private:
   int code_;
+  int system_errno_;
 };
 
 /// Applies process-wide SQLite settings: a 256 KiB statement-journal spill threshold, so each

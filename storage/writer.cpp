@@ -79,8 +79,7 @@ bool writer::impl::take_injection(const std::string& label) {
 }
 
 void writer::impl::fail_all(std::size_t count, domain::status why) {
-  for (std::size_t i = 0; i < count; ++i)
-    results[i] = why;
+  results.assign(count, why); // a batch can fail before finish() sized the results
 }
 
 writer::writer(writer_options options) : impl_(std::make_unique<impl>(std::move(options))) {

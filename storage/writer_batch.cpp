@@ -12,6 +12,15 @@
 #include "storage/writer_impl.hpp"
 
 namespace actorshop::storage {
+namespace {
+
+/// Returns what a producer is told about a unit or batch that failed with `e`: a full disk is
+/// STORAGE_FULL (rolled back, retry later), anything else STORAGE_FAILURE.
+domain::errc failure_of(const error& e) noexcept {
+  return e.is_full() ? domain::errc::storage_full : domain::errc::storage_failure;
+}
+
+} // namespace
 
 void writer::impl::run(worker_thread& self) {
   std::size_t answered = 0; // units of the previous round, whose producers may come back
@@ -115,7 +124,7 @@ void writer::impl::fail_batch(std::size_t count, const error& e) {
   }
   ctx.end_unit();
   ctx.drop_later();
-  fail_all(count, domain::errc::storage_failure);
+  fail_all(count, failure_of(e));
 }
 
 // Hands each unit of batch[first, first + count) its result: at once, or after the syncer's fsync.
@@ -142,18 +151,18 @@ void writer::impl::answer(std::size_t first, std::size_t count) {
   count_answers(ok, count - ok);
 }
 
-// Applies the add_later() sums; on failure drops them and returns false (`loud` logs why).
-bool writer::impl::apply_later(bool loud) {
+// Applies the add_later() sums; on failure drops them and returns why (`loud` logs it).
+domain::status writer::impl::apply_later(bool loud) {
   try {
     ctx.apply_later();
-    return true;
+    return domain::status::ok();
   } catch (const error& e) {
     if (loud)
       spdlog::warn("storage writer: batched update failed (sqlite code {}): {}", e.code(),
                    e.what());
     ctx.end_unit();
     ctx.drop_later();
-    return false;
+    return failure_of(e);
   }
 }
 
@@ -175,7 +184,7 @@ domain::status writer::impl::call_unit(item& unit, bool loud) {
     if (loud)
       spdlog::warn("storage writer: unit '{}' failed (sqlite code {}): {}", unit.label, e.code(),
                    e.what());
-    status = domain::errc::storage_failure;
+    status = failure_of(e);
   } catch (const std::exception& e) {
     if (loud)
       spdlog::warn("storage writer: unit '{}' threw: {}", unit.label, e.what());
@@ -191,10 +200,15 @@ domain::status writer::impl::run_unit(item& unit) {
   domain::status status = call_unit(unit, true);
   if (!status)
     ctx.drop_later();
-  else if (!apply_later(true))
-    status = domain::errc::storage_failure;
+  else
+    status = apply_later(true);
   if (injecting.load(std::memory_order_relaxed) && take_injection(unit.label))
     status = domain::errc::storage_failure;
+  // SQLite rolls back the whole transaction itself on some errors (SQLITE_FULL, SQLITE_IOERR,
+  // SQLITE_NOMEM): the units before this one are gone too, so the batch fails as a whole.
+  if (!status && sqlite3_get_autocommit(db.handle()) != 0)
+    throw error(status.error() == domain::errc::storage_full ? SQLITE_FULL : SQLITE_ABORT,
+                "unit '" + unit.label + "' failed and SQLite rolled back the batch");
   if (!status)
     rollback_to.run();
   release.run();

@@ -71,7 +71,7 @@ struct writer::impl {
   void finish(std::size_t first, std::size_t count, bool fast);
   void fail_batch(std::size_t count, const error& e);
   void answer(std::size_t first, std::size_t count);
-  bool apply_later(bool loud);
+  domain::status apply_later(bool loud);
   void run_isolated(std::size_t first, std::size_t count);
   domain::status call_unit(item& unit, bool loud);
   domain::status run_unit(item& unit);

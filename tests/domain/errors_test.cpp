@@ -9,7 +9,7 @@ using namespace actorshop::domain;
 
 TEST_CASE("every error has a distinct stable code of the API", "[domain][errors]") {
   std::set<std::string> codes;
-  for (int i = 1; i <= static_cast<int>(errc::timeout); ++i)
+  for (int i = 1; i <= static_cast<int>(errc::storage_full); ++i)
     CHECK(codes.insert(std::string(code_of(static_cast<errc>(i)))).second);
   CHECK(code_of(errc::coupon_insufficient) == "COUPON_INSUFFICIENT");
   CHECK(code_of(errc::coupon_already_issued) == "COUPON_ALREADY_ISSUED");
@@ -29,5 +29,7 @@ TEST_CASE("error kinds follow the statuses of the API table", "[domain][errors]"
   CHECK(describe(errc::order_not_payable).kind == error_kind::conflict);
   CHECK(describe(errc::payment_discount_exceeds_total_price).kind == error_kind::invalid_argument);
   CHECK(describe(errc::unavailable).kind == error_kind::unavailable);
+  CHECK(describe(errc::storage_full).kind == error_kind::unavailable);
+  CHECK(code_of(errc::storage_full) == "STORAGE_FULL");
   CHECK(describe(static_cast<errc>(250)).code == "INTERNAL_ERROR");
 }

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <iterator>
 
 #include "domain/time.hpp"
 #include "support/daemon_process.hpp"
@@ -102,4 +103,77 @@ TEST_CASE("SIGHUP swaps the admin token without stopping the daemon", "[cli][rel
   CHECK(c.get("/health").status == 200);
   CHECK(create_coupon(c, "new-token") == 201);
   CHECK(d.terminate() == 0);
+}
+
+namespace {
+
+/// Creates `path` as another application's SQLite database (rollback journal, one table).
+void make_foreign_database(const std::string& path) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db,
+                       "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);"
+                       "INSERT INTO notes (text) VALUES ('mine');",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+}
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string query_text(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK);
+  std::string out;
+  if (sqlite3_step(st) == SQLITE_ROW)
+    out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("another application's database is refused with exit 1 and left unchanged",
+          "[cli][adopt]") {
+  temp_dir dir;
+  const auto path = dir.path + "/theirs.db";
+  make_foreign_database(path);
+  const auto before = file_bytes(path);
+  auto r = run_actorshop({"--db", path, "--port", "0"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("--adopt-database") != std::string::npos);
+  CHECK(file_bytes(path) == before);
+  CHECK(query_text(path, "PRAGMA journal_mode") == "delete");
+  CHECK(query_text(path, "PRAGMA user_version") == "0");
+  CHECK(run_actorshop({"--help"}).out.find("--adopt-database") != std::string::npos);
+}
+
+TEST_CASE("--adopt-database migrates another application's database", "[cli][adopt]") {
+  temp_dir dir;
+  const auto path = dir.path + "/theirs.db";
+  make_foreign_database(path);
+  daemon_process d({"--db", path, "--adopt-database"});
+  CHECK(client(d.port()).get("/health").status == 200);
+  CHECK(d.terminate() == 0);
+  CHECK(query_text(path, "PRAGMA journal_mode") == "wal");
+  CHECK(query_text(path, "PRAGMA user_version") != "0");
+  CHECK(query_text(path, "SELECT text FROM notes") == "mine");
+}
+
+TEST_CASE("a new or empty database file is created as before", "[cli][adopt]") {
+  temp_dir dir;
+  const auto empty = dir.path + "/empty.db";
+  std::ofstream(empty).close();
+  for (const auto& path : {empty, dir.path + "/new.db"}) {
+    INFO(path);
+    daemon_process d({"--db", path});
+    CHECK(client(d.port()).get("/health").status == 200);
+    CHECK(d.terminate() == 0);
+    CHECK(query_text(path, "PRAGMA user_version") != "0");
+  }
 }

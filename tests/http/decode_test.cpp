@@ -44,6 +44,21 @@ TEST_CASE("malformed and mistyped bodies are refused with a message naming the f
         "request body is not valid UTF-8");
 }
 
+TEST_CASE("a body id is any positive 64-bit signed integer, as in a path", "[http][decode]") {
+  auto big = decode_issue(R"({"couponId":4001,"customerId":9223372036854775807})");
+  REQUIRE(std::holds_alternative<issue_request>(big));
+  CHECK(std::get<issue_request>(big).customer_id == domain::max_id);
+  auto nineteen = decode_issue(R"({"couponId":1000000000000000000,"customerId":1})");
+  REQUIRE(std::holds_alternative<issue_request>(nineteen));
+  CHECK(std::get<issue_request>(nineteen).coupon_id == 1'000'000'000'000'000'000);
+  for (const char* bad : {"0", "-1", "9223372036854775808", "18446744073709551615"}) {
+    INFO(bad);
+    auto e = error_of(decode_issue(std::string(R"({"couponId":4001,"customerId":)") + bad + "}"));
+    CHECK(e.code == domain::errc::invalid_request);
+    CHECK(e.message == "customerId must be a positive integer");
+  }
+}
+
 TEST_CASE("amounts outside 64 bits are BALANCE_INVALID_AMOUNT, never a crash", "[http][decode]") {
   auto e = error_of(decode_charge(R"({"customerId":1001,"amount":18446744073709551615})"));
   CHECK(e.code == domain::errc::balance_invalid_amount);

@@ -58,6 +58,18 @@ TEST_CASE("unknown paths and ids that are not positive integers are recognised",
   CHECK(match_route(verb::get, "/orders/99999999999999999999").id == 0);
 }
 
+TEST_CASE("a path id is any positive 64-bit signed integer, as in a JSON body", "[http][route]") {
+  CHECK(match_route(verb::get, "/balances/1000000000000000000").id == 1'000'000'000'000'000'000);
+  CHECK(match_route(verb::get, "/balances/9223372036854775807/balance-histories").id ==
+        domain::max_id);
+  CHECK(match_route(verb::get, "/orders/9223372036854775808").id == 0);
+  CHECK(match_route(verb::get, "/orders/+5").id == 0);
+  CHECK(match_route(verb::get, "/orders/5x").id == 0);
+  CHECK(match_route(verb::get, "/orders/").id == 0);
+  CHECK(domain::parse_id("1") == 1);
+  CHECK(domain::parse_id(" 1") == 0);
+}
+
 TEST_CASE("query parameters are found by name", "[http][route]") {
   CHECK(query_param("a=1&days=7", "days") == std::optional<std::string_view>("7"));
   CHECK_FALSE(query_param("a=1", "days"));
@@ -73,4 +85,13 @@ TEST_CASE("each error kind maps to exactly one HTTP status", "[http][route]") {
   CHECK(status_of(k::internal) == 500);
   CHECK(error_response(domain::errc::coupon_insufficient).status == 409);
   CHECK(error_response(domain::errc::unavailable).retry_after);
+}
+
+TEST_CASE("a full disk is a 503 STORAGE_FULL with Retry-After, unlike a storage failure",
+          "[http][route]") {
+  auto full = error_response(domain::errc::storage_full);
+  CHECK(full.status == 503);
+  CHECK(full.retry_after);
+  CHECK(full.body.find(R"("code":"STORAGE_FULL")") != std::string::npos);
+  CHECK(error_response(domain::errc::storage_failure).status == 500);
 }

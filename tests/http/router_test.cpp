@@ -84,6 +84,18 @@ TEST_CASE("the router refuses bad requests before they reach the actors", "[http
   CHECK(f.call(bhttp::verb::get, "/balances/999").status == 404);
 }
 
+TEST_CASE("a 19-digit id is unknown (404) in a path and in a body alike", "[http][router]") {
+  fixture f;
+  CHECK(f.call(bhttp::verb::get, "/balances/1000000000000000000").status == 404);
+  CHECK(f.call(bhttp::verb::get, "/balances/9223372036854775807/balance-histories").status == 404);
+  CHECK(f.call(bhttp::verb::get, "/orders/1000000000000000000").status == 404);
+  CHECK(f.call(bhttp::verb::patch, "/balances/charge",
+               R"({"customerId":1000000000000000000,"amount":5})")
+            .status == 404);
+  CHECK(f.call(bhttp::verb::get, "/balances/9223372036854775808").status == 400);
+  CHECK(f.call(bhttp::verb::get, "/balances/0").status == 400);
+}
+
 TEST_CASE("the admin endpoint needs the bearer token", "[http][router]") {
   fixture f;
   const std::string spec = R"({"name":"봄","discountType":"FIXED","discountAmount":500,)"
