@@ -14,7 +14,6 @@
 namespace actorshop::daemon {
 namespace {
 
-
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
   if (!in)
