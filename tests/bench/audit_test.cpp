@@ -1,31 +1,21 @@
 #include <catch2/catch.hpp>
 
-#include <filesystem>
 #include <sqlite3.h>
 
 #include "bench/harness/audit.hpp"
-#include "domain/time.hpp"
-#include "storage/schema.hpp"
-#include "storage/seed.hpp"
 #include "storage/sqlite.hpp"
+#include "support/seeded_db.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace actorshop;
 using namespace actorshop::bench;
 
 namespace {
 
+/// A seeded database (tests/support) that a test can corrupt with plain SQL.
 struct temp_db {
-  std::filesystem::path dir;
-  std::string path;
-  temp_db() {
-    char tmpl[] = "/tmp/bench-audit-XXXXXX";
-    dir = mkdtemp(tmpl);
-    path = (dir / "a.db").string();
-    storage::connection db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    storage::migrate(db);
-    storage::seed(db, domain::now_ms());
-  }
-  ~temp_db() { std::filesystem::remove_all(dir); }
+  test::temp_dir dir;
+  std::string path = test::seeded_database(dir, "a.db");
   void exec(const std::string& sql) {
     storage::connection db(path, SQLITE_OPEN_READWRITE);
     db.exec(sql);

@@ -21,6 +21,7 @@
 #include "bench/harness/http_client.hpp"
 #include "bench/harness/outputs.hpp"
 #include "storage/sqlite.hpp"
+#include "support/daemon_process.hpp"
 #include "tool_fixture.hpp"
 
 extern char** environ;
@@ -47,51 +48,6 @@ std::int64_t exported_requests(const std::string& path, const char* counter) {
   CHECK(successes <= requests);
   return requests;
 }
-
-#ifdef ACTORSHOP_DAEMON
-/// The real daemon on a seeded temporary database; SIGTERM on destruction.
-struct daemon_process {
-  pid_t pid = -1;
-  unsigned short port = free_port();
-  daemon_process(const std::string& db) {
-    std::vector<std::string> args{
-        ACTORSHOP_DAEMON, "--db",        db,    "--port", std::to_string(port),
-        "--seed",         "--log-level", "warn"};
-    std::vector<char*> argv;
-    for (auto& a : args)
-      argv.push_back(a.data());
-    argv.push_back(nullptr);
-    REQUIRE(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) == 0);
-    wait_healthy();
-  }
-  ~daemon_process() {
-    kill(pid, SIGTERM);
-    int st = 0;
-    for (int i = 0; i < 100 && waitpid(pid, &st, WNOHANG) == 0; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (waitpid(pid, &st, WNOHANG) == 0) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &st, 0);
-    }
-  }
-  void wait_healthy() {
-    for (int i = 0; i < 200; ++i) {
-      const int fd = socket(AF_INET, SOCK_STREAM, 0);
-      sockaddr_in a{};
-      a.sin_family = AF_INET;
-      a.sin_port = htons(port);
-      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      const bool up = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-      close(fd);
-      if (up)
-        return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    FAIL("the daemon did not start listening");
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
-};
-#endif
 
 } // namespace
 
@@ -160,13 +116,15 @@ TEST_CASE("actorshop-bench --stock and --balance raise the seed before an actors
 #ifdef ACTORSHOP_DAEMON
 TEST_CASE("both seed profiles pass the audit against the real daemon over HTTP", "[bench][e2e]") {
   temp_dir dir;
-  daemon_process d(dir.file("shop.db"));
-  int rc = run_bench({"--profile", "coupon-peak", "--target", d.url(), "--time-scale", "0.3",
-                      "--quiet", "--summary-export", dir.file("c.json")});
+  // The real daemon on a seeded database, its port read from its start line (tests/support).
+  actorshop::test::daemon_process d({"--db", dir.file("shop.db"), "--seed", "--log-level", "warn"});
+  const std::string url = "http://127.0.0.1:" + std::to_string(d.port());
+  int rc = run_bench({"--profile", "coupon-peak", "--target", url, "--time-scale", "0.3", "--quiet",
+                      "--summary-export", dir.file("c.json")});
   CHECK((rc == 0 || rc == exit_threshold_failed));
   CHECK(exported_requests(dir.file("c.json"), "coupon_201_count") > 0);
-  rc = run_bench({"--profile", "order-payment", "--target", d.url(), "--time-scale", "0.05",
-                  "--quiet", "--db", dir.file("shop.db"), "--summary-export", dir.file("o.json")});
+  rc = run_bench({"--profile", "order-payment", "--target", url, "--time-scale", "0.05", "--quiet",
+                  "--db", dir.file("shop.db"), "--summary-export", dir.file("o.json")});
   CHECK((rc == 0 || rc == exit_threshold_failed));
   CHECK(exported_requests(dir.file("o.json"), "payment_201_count") > 0);
 }

@@ -139,9 +139,9 @@ std::string query_text(const std::string& path, const char* sql) {
 } // namespace
 
 TEST_CASE("another application's database is refused with exit 1 and left unchanged",
-          "[cli][adopt]") {
+          "[cli][adopt][e2e]") {
   temp_dir dir;
-  const auto path = dir.path + "/theirs.db";
+  const auto path = dir.file("theirs.db");
   make_foreign_database(path);
   const auto before = file_bytes(path);
   auto r = run_actorshop({"--db", path, "--port", "0"});
@@ -153,9 +153,10 @@ TEST_CASE("another application's database is refused with exit 1 and left unchan
   CHECK(run_actorshop({"--help"}).out.find("--adopt-database") != std::string::npos);
 }
 
-TEST_CASE("--adopt-database migrates another application's database", "[cli][adopt]") {
+TEST_CASE("the --adopt-database flag migrates another application's database",
+          "[cli][adopt][e2e]") {
   temp_dir dir;
-  const auto path = dir.path + "/theirs.db";
+  const auto path = dir.file("theirs.db");
   make_foreign_database(path);
   daemon_process d({"--db", path, "--adopt-database"});
   CHECK(client(d.port()).get("/health").status == 200);
@@ -165,11 +166,11 @@ TEST_CASE("--adopt-database migrates another application's database", "[cli][ado
   CHECK(query_text(path, "SELECT text FROM notes") == "mine");
 }
 
-TEST_CASE("a new or empty database file is created as before", "[cli][adopt]") {
+TEST_CASE("a new or empty database file is created as before", "[cli][adopt][e2e]") {
   temp_dir dir;
-  const auto empty = dir.path + "/empty.db";
+  const auto empty = dir.file("empty.db");
   std::ofstream(empty).close();
-  for (const auto& path : {empty, dir.path + "/new.db"}) {
+  for (const auto& path : {empty, dir.file("new.db")}) {
     INFO(path);
     daemon_process d({"--db", path});
     CHECK(client(d.port()).get("/health").status == 200);
