@@ -9,6 +9,7 @@
 
 #include <simdjson.h>
 
+#include "support/daemon_process.hpp"
 #include "tests/bench/influxd_fixture.hpp"
 
 using namespace actorshop::bench;
@@ -156,25 +157,12 @@ void check_dashboard(const influxd_server& server, const std::string& db, std::i
   CHECK(saw_201);
 }
 
-/// The daemon on a seeded database in `dir`, listening once the constructor returns.
+/// The daemon on a seeded database in `dir` (tests/support), its port read from its start line.
 struct daemon_under_test {
-  unsigned short port = free_port();
-  std::optional<child_process> process;
-  explicit daemon_under_test(const temp_dir& dir) {
-    process.emplace(std::vector<std::string>{ACTORSHOP_DAEMON, "--db", dir.file("shop.db"),
-                                             "--port", std::to_string(port), "--seed",
-                                             "--log-level", "warn"},
-                    dir.file("daemon.log"));
-    for (int i = 0; i < 200; ++i) {
-      int st = 0;
-      if (shell_output("curl -s -o /dev/null --max-time 1 -w '%{http_code}' " + url() + "/health",
-                       st) != "000")
-        return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    FAIL("the daemon did not start listening");
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+  actorshop::test::daemon_process process;
+  explicit daemon_under_test(const temp_dir& dir)
+      : process({"--db", dir.file("shop.db"), "--seed", "--log-level", "warn"}) {}
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(process.port()); }
 };
 
 } // namespace
