@@ -54,6 +54,7 @@ struct influxd_server {
           "curl -s -o /dev/null --max-time 2 -w '%{http_code}' " + url() + "/ping", st);
       if (code == "204")
         return;
+      // A bounded poll for influxd's readiness (the event), not a guess at how long it takes.
       std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }
     FAIL("influxd did not answer /ping with 204 within 20 s");
