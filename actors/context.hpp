@@ -25,10 +25,9 @@ struct context {
   shop_options options;
   const domain::clock* clock = nullptr; ///< every "now" of the actors
   caf::actor_system* system = nullptr;
-  storage::writer* writer = nullptr;
-  order_expiry_timer* expiries =
-      nullptr;             ///< order deadlines; fires expire_atom at the order's saga
-  domain::catalog catalog; ///< read-only after start
+  storage::write_queue* writer = nullptr; ///< the storage::writer (or the simulation's)
+  expiry_schedule* expiries = nullptr; ///< order deadlines; fires expire_atom at the order's saga
+  domain::catalog catalog;             ///< read-only after start
   std::vector<domain::id_t> customer_ids;              ///< sorted, read-only after start
   std::unordered_map<domain::id_t, caf::actor> stocks; ///< by option id, fixed after start
   registry coupons;

@@ -15,23 +15,34 @@
 
 namespace actorshop::actors {
 
-class order_expiry_timer {
+/// The deadlines of unpaid orders, as the sagas see them: order_expiry_timer in production, the
+/// simulation's own (tests/actors/sim) where time moves only when the simulation says so.
+class expiry_schedule {
+public:
+  virtual ~expiry_schedule() = default;
+  /// Fires `id` once the clock reaches `at`; replaces an earlier deadline of the same id.
+  virtual void schedule(domain::id_t id, domain::timestamp at) = 0;
+  /// Forgets the deadline of `id`, if any.
+  virtual void cancel(domain::id_t id) = 0;
+};
+
+class order_expiry_timer final : public expiry_schedule {
 public:
   /// Called on the timer's thread with the id whose deadline passed; must not block.
   using fire_fn = std::function<void(domain::id_t)>;
 
   /// Starts the thread; deadlines are read against `clock`, which must outlive the timer.
   order_expiry_timer(const domain::clock& clock, fire_fn fire);
-  ~order_expiry_timer() { stop(); }
+  ~order_expiry_timer() override { stop(); }
   order_expiry_timer(const order_expiry_timer&) = delete;
   order_expiry_timer& operator=(const order_expiry_timer&) = delete;
 
   /// Fires `id` once the clock reaches `at` (at once if it already has). Replaces an earlier
   /// deadline of the same id.
-  void schedule(domain::id_t id, domain::timestamp at);
+  void schedule(domain::id_t id, domain::timestamp at) override;
 
   /// Forgets the deadline of `id`, if any.
-  void cancel(domain::id_t id);
+  void cancel(domain::id_t id) override;
 
   /// Makes the thread read the clock again (call it when the clock jumped).
   void poke();

@@ -6,9 +6,8 @@
 
 #include <thread>
 
-#include "actors/coupon.hpp"
-#include "actors/order_saga.hpp"
-#include "actors/stock.hpp"
+#include "actors/atoms.hpp"
+#include "actors/recovery.hpp"
 
 namespace actorshop::actors {
 
@@ -19,7 +18,7 @@ shop::impl::impl(shop_options o, std::shared_ptr<domain::clock> c) : clock(std::
   ctx.clock = clock.get();
   start_writer();
   storage::reader rd(ctx.options.db_path);
-  load_reference(rd);
+  load_reference(ctx, rd);
   start_actor_system();
   expiries = std::make_unique<order_expiry_timer>(*clock, [this](id_t order_id) {
     ctx.sagas.send_locked(
@@ -28,7 +27,7 @@ shop::impl::impl(shop_options o, std::shared_ptr<domain::clock> c) : clock(std::
   });
   ctx.expiries = expiries.get();
   clock_jumps = clock->on_jump([this] { on_clock_jump(); });
-  spawn_entities(rd);
+  spawn_entities(ctx, rd); // recovery: actors and open orders from the database
   events = std::make_unique<storage::outbox_dispatcher>(ctx.options.db_path, ctx.options.event_sink,
                                                         *writer);
   accepting = true;
@@ -59,33 +58,6 @@ void shop::impl::start_actor_system() {
   cfg.set("scheduler.policy", caf::atom("sharing"));
   system = std::make_unique<caf::actor_system>(cfg);
   ctx.system = system.get();
-}
-
-void shop::impl::load_reference(storage::reader& rd) {
-  ctx.catalog = rd.load_catalog();
-  ctx.customer_ids = rd.customer_ids();
-  std::sort(ctx.customer_ids.begin(), ctx.customer_ids.end());
-  ctx.next_order_id = rd.max_order_id();
-  ctx.next_payment_id = rd.max_payment_id();
-  ctx.next_coupon_id = rd.max_coupon_id();
-}
-
-// Recovery: every stock row and coupon gets its actor; every open order its saga (an overdue one
-// expires at once). Stock rows already count the reservations of open orders.
-void shop::impl::spawn_entities(storage::reader& rd) {
-  for (const auto& row : rd.stocks())
-    ctx.stocks.emplace(row.option_id, system->spawn(stock_behavior, row));
-  for (auto id : rd.coupon_ids()) {
-    auto c = rd.coupon(id);
-    if (!c)
-      continue;
-    std::unordered_map<id_t, domain::coupon_status> holders;
-    for (const auto& [customer, status] : rd.coupon_holders(id))
-      holders.emplace(customer, status);
-    spawn_coupon(ctx, std::move(*c), std::move(holders));
-  }
-  for (auto& o : rd.open_orders())
-    spawn_recovered_saga(ctx, std::move(o));
 }
 
 // A jump of the clock (a test advancing it) may have passed deadlines that the expiry timer and

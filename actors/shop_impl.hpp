@@ -31,8 +31,6 @@ struct shop::impl {
   impl(shop_options o, std::shared_ptr<domain::clock> c);
   void start_writer();
   void start_actor_system();
-  void load_reference(storage::reader& rd);
-  void spawn_entities(storage::reader& rd);
   void on_clock_jump();
   template <class T> answer_once<T> make_answer(callback<T> cb) {
     return answer_once<T>(std::move(cb), ctx.inflight);

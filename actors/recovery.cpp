@@ -1,0 +1,38 @@
+#include "actors/recovery.hpp"
+
+#include <caf/actor_system.hpp>
+
+#include <algorithm>
+
+#include "actors/coupon.hpp"
+#include "actors/order_saga.hpp"
+#include "actors/stock.hpp"
+
+namespace actorshop::actors {
+
+void load_reference(context& ctx, storage::reader& rd) {
+  ctx.catalog = rd.load_catalog();
+  ctx.customer_ids = rd.customer_ids();
+  std::sort(ctx.customer_ids.begin(), ctx.customer_ids.end());
+  ctx.next_order_id = rd.max_order_id();
+  ctx.next_payment_id = rd.max_payment_id();
+  ctx.next_coupon_id = rd.max_coupon_id();
+}
+
+void spawn_entities(context& ctx, storage::reader& rd) {
+  for (const auto& row : rd.stocks())
+    ctx.stocks.emplace(row.option_id, ctx.system->spawn(stock_behavior, row));
+  for (auto id : rd.coupon_ids()) {
+    auto c = rd.coupon(id);
+    if (!c)
+      continue;
+    std::unordered_map<domain::id_t, domain::coupon_status> holders;
+    for (const auto& [customer, status] : rd.coupon_holders(id))
+      holders.emplace(customer, status);
+    spawn_coupon(ctx, std::move(*c), std::move(holders));
+  }
+  for (auto& o : rd.open_orders())
+    spawn_recovered_saga(ctx, std::move(o));
+}
+
+} // namespace actorshop::actors
