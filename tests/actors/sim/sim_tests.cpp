@@ -63,3 +63,17 @@ TEST_CASE("simulation: long run", "[.long]") {
 }
 
 } // namespace actorshop::sim
+
+namespace actorshop::sim {
+
+// Regression: a payment took a coupon copy whose issuance then failed; the payment's failure
+// restored the copy in the coupon actor's memory only (a holder the database never had). Seed 45
+// of the CI run met it at step 274; fixed in actors/coupon.cpp (undo_issue).
+TEST_CASE("simulation: a payment using a copy whose issuance fails restores nothing (seed 45)",
+          "[sim]") {
+  sim_db db;
+  auto r = run_seed(db.path(), {45, 2'000});
+  CHECK(r.steps >= 2'000);
+}
+
+} // namespace actorshop::sim
