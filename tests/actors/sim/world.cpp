@@ -13,9 +13,8 @@
 #include "storage/schema.hpp"
 
 namespace actorshop::sim {
-namespace {
 
-storage::connection open_fresh(const std::string& path) {
+storage::connection open_dataset(const std::string& path) {
   storage::connection db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   storage::migrate(db);
   // Durability against power loss is not what is simulated (a crash here is the process's).
@@ -50,8 +49,6 @@ storage::connection open_fresh(const std::string& path) {
   return db;
 }
 
-} // namespace
-
 std::vector<domain::id_t> sim_expiries::take_due(domain::timestamp now) {
   std::vector<domain::id_t> due;
   for (auto it = due_.begin(); it != due_.end();)
@@ -66,7 +63,7 @@ std::vector<domain::id_t> sim_expiries::take_due(domain::timestamp now) {
 
 world::world(const std::string& db_path, const sim_options& options)
     : options_(options), db_path_(db_path), rng_(options.seed),
-      clock_(std::make_shared<domain::manual_clock>(data::start)), db_(open_fresh(db_path)),
+      clock_(std::make_shared<domain::manual_clock>(data::start)), db_(open_dataset(db_path)),
       writer_(db_) {
   start_core();
 }

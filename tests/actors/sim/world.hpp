@@ -36,6 +36,9 @@ inline constexpr std::array<domain::id_t, 2> coupons{901, 902};
 inline constexpr std::chrono::milliseconds order_ttl{30'000};
 } // namespace data
 
+/// Opens (creating and migrating if needed) the database at `path` and resets it to the dataset.
+storage::connection open_dataset(const std::string& path);
+
 /// The order expiry schedule of the simulation: deadlines fire when the simulation moves time.
 class sim_expiries final : public actors::expiry_schedule {
 public:
