@@ -15,6 +15,7 @@ namespace actorshop::actors {
 using domain::id_t;
 
 shop::impl::impl(shop_options o, std::shared_ptr<domain::clock> c) : clock(std::move(c)) {
+  const auto started = std::chrono::steady_clock::now();
   ctx.options = std::move(o);
   ctx.clock = clock.get();
   start_writer();
@@ -29,14 +30,21 @@ shop::impl::impl(shop_options o, std::shared_ptr<domain::clock> c) : clock(std::
   ctx.expiries = expiries.get();
   clock_jumps = clock->on_jump([this] { on_clock_jump(); });
   spawn_entities(rd);
-  events = std::make_unique<storage::outbox_dispatcher>(ctx.options.db_path, ctx.options.event_sink,
-                                                        *writer);
+  storage::outbox_options events_options;
+  events_options.retention = ctx.options.event_retention;
+  events_options.max_backlog = ctx.options.event_max_backlog;
+  events_options.clock = clock;
+  events = std::make_unique<storage::outbox_dispatcher>(
+      ctx.options.db_path, ctx.options.event_sink, *writer, nullptr, std::move(events_options));
+  recovered.took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
   accepting = true;
 }
 
 void shop::impl::start_writer() {
   const auto& opt = ctx.options;
   storage::writer_options wo{opt.db_path, opt.sync, opt.max_pending_writes, 8'192};
+  wo.max_bytes = opt.max_db_bytes;
   // Every batch pays one fsync: keeping its transaction open for the clients the previous batch
   // answered (they come straight back through the actors, and their units run as they arrive)
   // lets one fsync serve more units. With FULL the writer waits for that fsync, so it lingers up
@@ -64,6 +72,8 @@ void shop::impl::start_actor_system() {
 void shop::impl::load_reference(storage::reader& rd) {
   ctx.catalog = rd.load_catalog();
   ctx.customer_ids = rd.customer_ids();
+  recovered.products = ctx.catalog.products().size();
+  recovered.customers = ctx.customer_ids.size();
   std::sort(ctx.customer_ids.begin(), ctx.customer_ids.end());
   ctx.next_order_id = rd.max_order_id();
   ctx.next_payment_id = rd.max_payment_id();
@@ -75,6 +85,7 @@ void shop::impl::load_reference(storage::reader& rd) {
 void shop::impl::spawn_entities(storage::reader& rd) {
   for (const auto& row : rd.stocks())
     ctx.stocks.emplace(row.option_id, system->spawn(stock_behavior, row));
+  recovered.stock_rows = ctx.stocks.size();
   for (auto id : rd.coupon_ids()) {
     auto c = rd.coupon(id);
     if (!c)
@@ -83,9 +94,12 @@ void shop::impl::spawn_entities(storage::reader& rd) {
     for (const auto& [customer, status] : rd.coupon_holders(id))
       holders.emplace(customer, status);
     spawn_coupon(ctx, std::move(*c), std::move(holders));
+    ++recovered.coupons;
   }
-  for (auto& o : rd.open_orders())
+  for (auto& o : rd.open_orders()) {
     spawn_recovered_saga(ctx, std::move(o));
+    ++recovered.unpaid_orders;
+  }
 }
 
 // A jump of the clock (a test advancing it) may have passed deadlines that the expiry timer and
