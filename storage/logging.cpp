@@ -187,9 +187,12 @@ void log_limited(log_level level, std::string_view code, std::string_view msg,
 }
 
 void flush_limited_log() {
+  const bool text = current_format.load() == log_format::text;
   for (const auto& [code, count] : process_limiter().take_suppressed())
-    log_fields(log_level::warn, code + ": " + with_thousands(count) + " more not logged",
-               {{"code", code}, {"suppressed", static_cast<std::int64_t>(count)}});
+    log_fields(
+        log_level::warn, code + ": " + with_thousands(count) + " more not logged",
+        text ? log_field_list{}
+             : log_field_list{{"code", code}, {"suppressed", static_cast<std::int64_t>(count)}});
 }
 
 std::string with_thousands(std::uint64_t n) {
