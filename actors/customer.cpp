@@ -51,7 +51,8 @@ void settle(customer_actor* self, payment_job& job, const answer_once<domain::pa
   st.balance = *after;
   caf::actor me = caf::actor_cast<caf::actor>(self);
   auto p = job.payment;
-  auto unit = storage::pay_order(std::move(job));
+  // No sink, no event rows: nobody would ever deliver (or delete) them.
+  auto unit = storage::pay_order(std::move(job), !st.ctx->options.event_sink.empty());
   submit_tracked(self, storage::pay_order_label, std::move(unit), [=](domain::status s) {
     if (s)
       return r(p);

@@ -19,9 +19,12 @@ void load_reference(context& ctx, storage::reader& rd) {
   ctx.next_coupon_id = rd.max_coupon_id();
 }
 
-void spawn_entities(context& ctx, storage::reader& rd) {
-  for (const auto& row : rd.stocks())
+spawned_entities spawn_entities(context& ctx, storage::reader& rd) {
+  spawned_entities spawned;
+  for (const auto& row : rd.stocks()) {
     ctx.stocks.emplace(row.option_id, ctx.system->spawn(stock_behavior, row));
+    ++spawned.stock_rows;
+  }
   for (auto id : rd.coupon_ids()) {
     auto c = rd.coupon(id);
     if (!c)
@@ -30,9 +33,13 @@ void spawn_entities(context& ctx, storage::reader& rd) {
     for (const auto& [customer, status] : rd.coupon_holders(id))
       holders.emplace(customer, status);
     spawn_coupon(ctx, std::move(*c), std::move(holders));
+    ++spawned.coupons;
   }
-  for (auto& o : rd.open_orders())
+  for (auto& o : rd.open_orders()) {
     spawn_recovered_saga(ctx, std::move(o));
+    ++spawned.open_orders;
+  }
+  return spawned;
 }
 
 } // namespace actorshop::actors

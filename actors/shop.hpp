@@ -35,6 +35,16 @@ struct shop_stats {
   std::uint64_t events_delivered = 0;
 };
 
+/// What the shop loaded and re-armed at start (logged by the daemon).
+struct recovery_summary {
+  std::uint64_t products = 0;
+  std::uint64_t stock_rows = 0;      ///< one stock actor each
+  std::uint64_t coupons = 0;         ///< one coupon actor each
+  std::uint64_t customers = 0;       ///< known ids; their actors start on first use
+  std::uint64_t unpaid_orders = 0;   ///< open orders whose saga was re-armed (overdue ones expire)
+  std::chrono::milliseconds took{0}; ///< opening, migrating and recovering
+};
+
 /// In-memory levels of one stock row (tests compare them with the database).
 struct stock_snapshot {
   domain::quantity available = 0;
@@ -83,6 +93,7 @@ public:
   void shutdown();
 
   shop_stats stats() const;
+  const recovery_summary& recovery() const;
   const shop_options& options() const;
   /// The writer, for tests that inject storage failures.
   storage::writer& writer_for_tests();

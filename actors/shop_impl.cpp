@@ -14,6 +14,7 @@ namespace actorshop::actors {
 using domain::id_t;
 
 shop::impl::impl(shop_options o, std::shared_ptr<domain::clock> c) : clock(std::move(c)) {
+  const auto started = std::chrono::steady_clock::now();
   ctx.options = std::move(o);
   ctx.clock = clock.get();
   start_writer();
@@ -27,15 +28,27 @@ shop::impl::impl(shop_options o, std::shared_ptr<domain::clock> c) : clock(std::
   });
   ctx.expiries = expiries.get();
   clock_jumps = clock->on_jump([this] { on_clock_jump(); });
-  spawn_entities(ctx, rd); // recovery: actors and open orders from the database
-  events = std::make_unique<storage::outbox_dispatcher>(ctx.options.db_path, ctx.options.event_sink,
-                                                        *writer);
+  const auto spawned = spawn_entities(ctx, rd); // recovery: actors and open orders
+  recovered.products = ctx.catalog.products().size();
+  recovered.customers = ctx.customer_ids.size();
+  recovered.stock_rows = spawned.stock_rows;
+  recovered.coupons = spawned.coupons;
+  recovered.unpaid_orders = spawned.open_orders;
+  storage::outbox_options events_options;
+  events_options.retention = ctx.options.event_retention;
+  events_options.max_backlog = ctx.options.event_max_backlog;
+  events_options.clock = clock;
+  events = std::make_unique<storage::outbox_dispatcher>(
+      ctx.options.db_path, ctx.options.event_sink, *writer, nullptr, std::move(events_options));
+  recovered.took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
   accepting = true;
 }
 
 void shop::impl::start_writer() {
   const auto& opt = ctx.options;
   storage::writer_options wo{opt.db_path, opt.sync, opt.max_pending_writes, 8'192};
+  wo.max_bytes = opt.max_db_bytes;
   // Every batch pays one fsync: keeping its transaction open for the clients the previous batch
   // answered (they come straight back through the actors, and their units run as they arrive)
   // lets one fsync serve more units. With FULL the writer waits for that fsync, so it lingers up

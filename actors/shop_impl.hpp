@@ -27,6 +27,7 @@ struct shop::impl {
   std::shared_ptr<void> clock_jumps; ///< our on_jump listener while it lives
   std::atomic<bool> accepting{false};
   std::atomic<bool> stopped{false};
+  recovery_summary recovered;
 
   impl(shop_options o, std::shared_ptr<domain::clock> c);
   void start_writer();

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "domain/money.hpp"
@@ -20,7 +21,10 @@ struct shop_options {
   domain::money max_charge = 100'000'000;              ///< per PATCH /balances/charge
   std::chrono::seconds passivate_after{60}; ///< idle customer actors are stopped after this
   std::size_t max_pending_writes = 65'536;  ///< writer queue bound (503 beyond)
-  std::string event_sink;                   ///< "" (none), "file:PATH" or "http://HOST:PORT/PATH"
+  std::int64_t max_db_bytes = 0; ///< database size cap (503 STORAGE_FULL beyond); 0: none
+  std::string event_sink;        ///< "" (none), "file:PATH" or "http://HOST:PORT/PATH"
+  std::chrono::seconds event_retention{3'600}; ///< delivered events are deleted after this
+  std::uint64_t event_max_backlog = 100'000;   ///< undelivered events beyond this are logged
 };
 
 } // namespace actorshop::actors

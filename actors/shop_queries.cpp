@@ -72,6 +72,8 @@ shop_stats shop::stats() const {
 
 const shop_options& shop::options() const { return impl_->ctx.options; }
 
+const recovery_summary& shop::recovery() const { return impl_->recovered; }
+
 storage::writer& shop::writer_for_tests() { return *impl_->writer; }
 
 std::optional<stock_snapshot> shop::stock_in_memory(id_t option_id) {

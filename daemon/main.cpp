@@ -8,12 +8,16 @@
 #include "daemon/commands.hpp"
 #include "daemon/serve.hpp"
 #include "daemon/settings.hpp"
+#include "storage/logging.hpp"
 #include "storage/sqlite.hpp"
 
 int main(int argc, char** argv) {
   using namespace actorshop;
   // Process-wide SQLite settings only take before the first SQLite call (--seed opens one).
   storage::configure_process();
+  // Every diagnostic goes to stderr, also before serve() sets the configured format (spdlog's
+  // own default logger writes to stdout, which scripts read for the start line).
+  storage::setup_logging(storage::log_format::text, "info");
   try {
     int code = 0;
     auto inv = daemon::parse_command_line(argc, argv, code);

@@ -7,16 +7,17 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "actors/shop.hpp"
 #include "daemon/open_files.hpp"
 #include "daemon/reload.hpp"
 #include "daemon/signals.hpp"
+#include "daemon/startup_log.hpp"
 #include "daemon/systemd_notify.hpp"
 #include "domain/time.hpp"
 #include "http/server.hpp"
+#include "storage/logging.hpp"
 #include "storage/schema.hpp"
 #include "storage/seed.hpp"
 #include "storage/sqlite.hpp"
@@ -69,7 +70,7 @@ void reload(settings& running, const std::vector<std::string>& args, http::serve
     const auto reread = reload_settings(args);
     const auto changes = reload_changes(running, reread);
     apply_reloadable(running, reread);
-    spdlog::set_level(spdlog::level::from_str(running.log_level));
+    storage::set_log_level(running.log_level);
     srv.set_admin_token(running.admin_token);
     for (const auto& line : changes)
       spdlog::warn("{}", line);
@@ -83,16 +84,20 @@ void reload(settings& running, const std::vector<std::string>& args, http::serve
 
 int serve(const settings& s, const std::vector<std::string>& args) {
   // stdout carries only the start line (scripts read it); logs go to stderr.
-  spdlog::set_default_logger(spdlog::stderr_color_mt("actorshop"));
+  storage::setup_logging(
+      storage::parse_log_format(s.log_format).value_or(storage::log_format::text), s.log_level);
   ::signal(SIGPIPE, SIG_IGN); // a closed stdout or peer must not kill the daemon
   ::signal(SIGHUP, SIG_IGN);  // nor a SIGHUP before the signal watch (recovery) or after it
-  spdlog::set_level(spdlog::level::from_str(s.log_level));
+  log_configuration(s);
   auto files = raise_open_file_limit();
   refuse_foreign_database(s);
   if (s.seed)
     seed_database(s.shop.db_path);
   actors::shop shop(s.shop); // opens, migrates and recovers before we listen
-  http::server srv(shop, s.server, {s.max_in_flight, s.admin_token});
+  log_recovery(shop.recovery());
+  auto server_options = s.server;
+  server_options.access_log = s.log_access;
+  http::server srv(shop, server_options, {s.max_in_flight, s.admin_token});
   settings running = s; // touched only on the signal watch's thread once serving
   {
     signal_watch signals(
@@ -106,8 +111,9 @@ int serve(const settings& s, const std::vector<std::string>& args) {
     systemd::watchdog watchdog(srv.io_context());
     srv.run();
   }
-  ::signal(SIGHUP, SIG_IGN); // the watch restored the default action, which terminates
-  shop.shutdown();           // flushes the writer: every acknowledged write is on disk
+  ::signal(SIGHUP, SIG_IGN);    // the watch restored the default action, which terminates
+  shop.shutdown();              // flushes the writer: every acknowledged write is on disk
+  storage::flush_limited_log(); // the counts of the last second of a burst
   spdlog::info("stopped");
   return 0;
 }

@@ -26,10 +26,10 @@ std::string read_file(const std::string& path) {
 /// The flags' values. A flag (or its ACTORSHOP_* variable) overrides the file only if it was
 /// given, so each is applied only when the app counts it.
 struct flag_values {
-  std::string config, db, listen, sync, token, sink, level;
+  std::string config, db, listen, sync, token, sink, level, log_format;
   int port = -1, io_threads = 0, actor_threads = 0;
   std::int64_t max_in_flight = 0, body_limit = 0, ttl_s = -1, max_charge = 0, max_conns = 0;
-  bool seed = false, adopt = false;
+  bool seed = false, adopt = false, access_log = false;
 };
 
 /// Declares every flag, in the order --help lists them.
@@ -68,6 +68,11 @@ void add_flags(CLI::App& app, flag_values& f) {
       ->envname("ACTORSHOP_EVENT_SINK");
   app.add_option("--log-level", f.level, "trace|debug|info|warn|error")
       ->envname("ACTORSHOP_LOG_LEVEL");
+  app.add_option("--log-format", f.log_format, "text or json (one object per line), on stderr")
+      ->envname("ACTORSHOP_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_flag("--access-log", f.access_log, "log one line per request")
+      ->envname("ACTORSHOP_ACCESS_LOG");
   app.add_flag("--seed", f.seed, "load the seed dataset (spec §2) before serving")
       ->envname("ACTORSHOP_SEED");
   app.add_flag("--adopt-database", f.adopt,
@@ -91,6 +96,10 @@ void apply_server_flags(const CLI::App& app, const flag_values& f, settings& s) 
     s.admin_token = f.token;
   if (app.count("--log-level"))
     s.log_level = f.level;
+  if (app.count("--log-format"))
+    s.log_format = f.log_format;
+  if (app.count("--access-log"))
+    s.log_access = f.access_log;
 }
 
 void apply_shop_flags(const CLI::App& app, const flag_values& f, settings& s) {
@@ -151,7 +160,14 @@ command command_of(const CLI::App& app) {
 /// CLI11's own (exit 2); a bad file is a runtime failure (thrown).
 bool build_settings(const CLI::App& app, const flag_values& f, settings& s) {
   if (!f.config.empty()) {
-    apply_toml(s, read_file(f.config), f.config);
+    std::string text;
+    try {
+      text = read_file(f.config);
+    } catch (const std::runtime_error& e) { // a wrong path on the command line: a usage error
+      std::fprintf(stderr, "%s\nRun with --help for more information.\n", e.what());
+      return false;
+    }
+    apply_toml(s, text, f.config);
     s.config_path = f.config;
   }
   try {

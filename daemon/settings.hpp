@@ -21,7 +21,9 @@ struct settings {
   bool seed = false;
   bool adopt_database = false; ///< migrate a database that has another application's tables
   std::string log_level = "info";
-  std::string config_path; ///< the file that was read, empty if none
+  std::string log_format = "text"; ///< "text" or "json" (one object per line)
+  bool log_access = false;         ///< one log line per request
+  std::string config_path;         ///< the file that was read, empty if none
 };
 
 /// What the command line asks for: `serve` is the default, so flags alone still start the daemon.
@@ -41,9 +43,9 @@ void apply_toml(settings& s, std::string_view text, std::string_view source = "c
 
 /// Parses argv (and the ACTORSHOP_* environment, and the --config file) into an invocation.
 /// Returns nothing and sets `exit_code` when the program should exit now: 0 after --help or
-/// --version (printed on stdout), 2 on a usage error (an unknown flag or subcommand, a bad value;
-/// the message goes to stderr). Throws std::runtime_error if the config file is unreadable or
-/// invalid (a runtime failure: exit 1).
+/// --version (printed on stdout), 2 on a usage error (an unknown flag or subcommand, a bad value,
+/// a --config file that cannot be read; the message goes to stderr). Throws std::runtime_error if
+/// the config file is invalid (a runtime failure: exit 1).
 std::optional<invocation> parse_command_line(int argc, char** argv, int& exit_code);
 
 /// As parse_command_line(), for callers that only serve: returns the settings.

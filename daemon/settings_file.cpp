@@ -85,6 +85,11 @@ void apply_toml(settings& s, std::string_view text, std::string_view source) {
   read_ms(t, "server.request_timeout_ms", sv.request_timeout);
   read_ms(t, "server.drain_timeout_ms", sv.drain_timeout);
   read(t, "server.log_level", s.log_level);
+  read(t, "log.level", s.log_level);
+  read(t, "log.format", s.log_format);
+  if (s.log_format != "text" && s.log_format != "json")
+    throw std::runtime_error("log.format must be \"text\" or \"json\"");
+  read(t, "log.access", s.log_access);
   read(t, "actors.threads", s.shop.actor_threads);
   std::int64_t passivate = -1;
   read(t, "actors.passivate_after_s", passivate);
@@ -93,12 +98,18 @@ void apply_toml(settings& s, std::string_view text, std::string_view source) {
   read(t, "storage.path", s.shop.db_path);
   read_sync(t, "storage.synchronous", s.shop.sync);
   read(t, "storage.max_pending_writes", s.shop.max_pending_writes);
+  read(t, "storage.max_bytes", s.shop.max_db_bytes);
   std::int64_t ttl = -1;
   read(t, "orders.ttl_s", ttl);
   if (ttl >= 0)
     s.shop.order_ttl = std::chrono::seconds(ttl);
   read(t, "balance.max_charge", s.shop.max_charge);
   read(t, "events.sink", s.shop.event_sink);
+  std::int64_t retention = -1;
+  read(t, "events.retention_s", retention);
+  if (retention >= 0)
+    s.shop.event_retention = std::chrono::seconds(retention);
+  read(t, "events.max_backlog", s.shop.event_max_backlog);
   read(t, "admin.token", s.admin_token);
 }
 

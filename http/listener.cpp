@@ -5,6 +5,8 @@
 #include <boost/asio/strand.hpp>
 #include <spdlog/spdlog.h>
 
+#include "storage/logging.hpp"
+
 namespace actorshop::http {
 namespace {
 namespace net = boost::asio;
@@ -43,7 +45,8 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open())
     return;
   if (ec) { // e.g. too many open files: back off instead of spinning
-    spdlog::warn("accept failed: {}", ec.message());
+    storage::log_limited(storage::log_level::warn, "accept failed",
+                         "accept failed: " + ec.message());
     backoff_.expires_after(std::chrono::milliseconds(50));
     backoff_.async_wait([self = shared_from_this()](beast::error_code e) {
       if (!e)

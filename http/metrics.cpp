@@ -125,6 +125,8 @@ std::string metrics::render(const actors::shop_stats& st, std::int64_t in_flight
       double(st.live_order_sagas));
   add("shop_events_pending", "Outbox events not yet delivered", type::Gauge,
       double(st.events_pending));
+  add("actorshop_outbox_backlog", "Undelivered event rows in the outbox", type::Gauge,
+      double(st.events_pending));
   add("shop_events_delivered_total", "Outbox events delivered to the sink", type::Counter,
       double(st.events_delivered));
   std::string out = prometheus::TextSerializer().Serialize(families);

@@ -8,6 +8,7 @@
 #include "http/decode.hpp"
 #include "http/encode.hpp"
 #include "http/route_table.hpp"
+#include "storage/logging.hpp"
 
 namespace actorshop::http {
 namespace {
@@ -93,8 +94,10 @@ void router::handle(const request& req, respond_fn respond) {
   } catch (const std::exception& e) {
     // Only a query can throw here (a command's callback has not been handed over yet when
     // decoding fails), so answering now cannot answer twice.
-    spdlog::error("request {} {} failed: {}", std::string_view(req.method_string()),
-                  std::string_view(req.target()), e.what());
+    storage::log_limited(storage::log_level::error, "query failed",
+                         fmt::format("request {} {} failed: {}",
+                                     std::string_view(req.method_string()),
+                                     std::string_view(req.target()), e.what()));
     respond(error_response(errc::storage_failure, "internal error"));
   }
 }

@@ -8,7 +8,8 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
-#include <spdlog/spdlog.h>
+
+#include "storage/logging.hpp"
 
 namespace actorshop::http {
 namespace {
@@ -18,6 +19,16 @@ namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
 
 constexpr std::size_t read_chunk = 4096;
+
+/// The "code" of an error body ({"code":"STORAGE_FULL",...}), "" if none.
+std::string error_code_of(std::string_view body) {
+  constexpr std::string_view key = "\"code\":\"";
+  auto at = body.find(key);
+  if (at == std::string_view::npos)
+    return {};
+  body.remove_prefix(at + key.size());
+  return std::string(body.substr(0, body.find('"')));
+}
 
 void append_number(std::string& out, std::uint64_t v, int base = 10) {
   char buf[24];
@@ -192,14 +203,37 @@ void session::do_write(const response& r) {
     out_ += "\r\nConnection: close";
   out_ += "\r\n\r\n";
   out_ += r.body;
-  if (r.status >= 500) { // errors only: a log line per request would cost throughput
-    std::string rid;
-    append_request_id(rid);
-    spdlog::warn("request {} answered {}: {}", rid, r.status, r.body);
-  }
+  if (r.status >= 500 || ctx_.options.access_log)
+    log_request(r, micros);
   stream_.expires_after(ctx_.options.read_timeout);
   net::async_write(stream_, net::buffer(out_),
                    beast::bind_front_handler(&session::on_write, shared_from_this()));
+}
+
+// Server errors are aggregated per status and error code (a drain or a full disk answers
+// thousands of 503s a second: the first is logged, then one line a second with the count); the
+// access log, off by default, writes one line per request.
+void session::log_request(const response& r, std::chrono::microseconds took) const {
+  std::string rid;
+  append_request_id(rid);
+  if (r.status >= 500)
+    storage::log_limited(storage::log_level::warn,
+                         "answered " + std::to_string(r.status) + " " + error_code_of(r.body),
+                         "request " + rid + " answered " + std::to_string(r.status) + ": " +
+                             r.body);
+  if (!ctx_.options.access_log)
+    return;
+  std::string_view method = "-", target = "-";
+  if (parser_) {
+    method = parser_->get().method_string();
+    target = parser_->get().target();
+  }
+  storage::log_fields(storage::log_level::info, "access",
+                      {{"method", std::string(method)},
+                       {"target", std::string(target)},
+                       {"status", static_cast<std::int64_t>(r.status)},
+                       {"duration_us", static_cast<std::int64_t>(took.count())},
+                       {"request_id", rid}});
 }
 
 void session::append_request_id(std::string& out) const {

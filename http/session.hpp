@@ -33,6 +33,7 @@ struct server_options {
   std::chrono::milliseconds idle_timeout{60'000};   ///< between keep-alive requests
   std::chrono::milliseconds request_timeout{5'000}; ///< for the actors to answer (504)
   std::chrono::milliseconds drain_timeout{10'000};  ///< bound on the wait for in-flight requests
+  bool access_log = false; ///< one log line per request (method, target, status, duration)
 };
 
 /// What every session of a server shares.
@@ -67,6 +68,7 @@ private:
   void on_write(boost::beast::error_code ec, std::size_t n);
   void do_close();
   void append_request_id(std::string& out) const;
+  void log_request(const response& r, std::chrono::microseconds took) const;
 
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;

@@ -12,6 +12,8 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include "storage/logging.hpp"
+
 namespace actorshop::storage {
 
 checkpointer::checkpointer(checkpointer_options options, sqlite3* writer_db)
@@ -72,7 +74,9 @@ void checkpointer::pass() {
   int rc =
       sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
   if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-    spdlog::warn("storage checkpointer: checkpoint failed: {}", sqlite3_errmsg(db_.handle()));
+    log_limited(
+        log_level::warn, "checkpoint failed",
+        fmt::format("storage checkpointer: checkpoint failed: {}", sqlite3_errmsg(db_.handle())));
   else
     bulk_done_.store(true, std::memory_order_release);
   passes_.fetch_add(1);

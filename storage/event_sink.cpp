@@ -9,6 +9,8 @@
 #include <chrono>
 #include <fstream>
 
+#include "storage/logging.hpp"
+
 namespace actorshop::storage {
 namespace {
 
@@ -52,13 +54,20 @@ bool post_all(const http_target& t, const std::vector<outbox_row>& rows) {
       beast::flat_buffer buf;
       http::response<http::string_body> res;
       http::read(stream, buf, res);
-      if (res.result_int() / 100 != 2)
+      if (res.result_int() / 100 != 2) {
+        log_limited(log_level::warn, "event sink failed",
+                    "event sink http://" + t.host + ":" + t.port + t.path + " answered " +
+                        std::to_string(res.result_int()) + "; events are kept and retried");
         return false;
+      }
     }
     beast::error_code ec;
     stream.socket().shutdown(tcp::socket::shutdown_both, ec);
     return true;
-  } catch (const std::exception&) {
+  } catch (const std::exception& e) {
+    log_limited(log_level::warn, "event sink failed",
+                "event sink http://" + t.host + ":" + t.port + t.path + ": " + e.what() +
+                    "; events are kept and retried");
     return false;
   }
 }
@@ -68,6 +77,9 @@ bool append_file(const std::string& path, const std::vector<outbox_row>& rows) {
   for (const auto& row : rows)
     out << row.payload << '\n';
   out.flush();
+  if (!out)
+    log_limited(log_level::warn, "event sink failed",
+                "event sink file:" + path + ": cannot append; events are kept and retried");
   return static_cast<bool>(out);
 }
 
@@ -78,6 +90,7 @@ bool deliver_to_sink(const std::string& sink, const std::vector<outbox_row>& row
     return append_file(sink.substr(5), rows);
   if (sink.rfind("http://", 0) == 0)
     return post_all(parse_http(sink), rows);
+  log_limited(log_level::warn, "event sink failed", "unknown event sink '" + sink + "'");
   return false;
 }
 

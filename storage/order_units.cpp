@@ -84,7 +84,8 @@ domain::status settle_order(write_context& ctx, const domain::payment_job& job,
 
 } // namespace
 
-domain::status settle_payment(write_context& ctx, const domain::payment_job& job) {
+domain::status settle_payment(write_context& ctx, const domain::payment_job& job,
+                              bool record_event) {
   const auto& p = job.payment;
   const std::string at = domain::format_iso8601(p.paid_at);
   if (auto s = settle_order(ctx, job, at); !s)
@@ -96,12 +97,15 @@ domain::status settle_payment(write_context& ctx, const domain::payment_job& job
   if (p.coupon_id)
     if (auto s = use_coupon(ctx, p.customer_id, *p.coupon_id, at); !s)
       return s;
-  add_payment_event(ctx, p.id, p.order_id, at);
+  if (record_event)
+    add_payment_event(ctx, p.id, p.order_id, at);
   return {};
 }
 
-unit_fn pay_order(domain::payment_job job) {
-  return [job = std::move(job)](write_context& ctx) { return settle_payment(ctx, job); };
+unit_fn pay_order(domain::payment_job job, bool record_event) {
+  return [job = std::move(job), record_event](write_context& ctx) {
+    return settle_payment(ctx, job, record_event);
+  };
 }
 
 } // namespace actorshop::storage

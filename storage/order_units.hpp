@@ -1,6 +1,7 @@
 // The write units of orders: creating one (its lines' units move from available to reserved),
 // expiring one (they move back), and paying one (payment row, order PAID, reserved to sold, daily
-// sales, the balance debit, the coupon used and the PaymentCompleted outbox row, all in one unit).
+// sales, the balance debit, the coupon used and, with an event sink, the PaymentCompleted outbox
+// row, all in one unit).
 #pragma once
 
 #include <memory>
@@ -21,13 +22,16 @@ unit_fn create_order(std::shared_ptr<const domain::order> o);
 /// Expires a CREATED order and gives its reserved units back (a no-op if it is not CREATED).
 unit_fn expire_order(const domain::order& o);
 
-/// Everything a payment changes, in one unit (see domain::payment_job).
-unit_fn pay_order(domain::payment_job job);
+/// Everything a payment changes, in one unit (see domain::payment_job). `record_event`: append
+/// its PaymentCompleted outbox row; without an event sink nobody would read it, so the shop
+/// passes false then (a sink configured later sees the events from then on).
+unit_fn pay_order(domain::payment_job job, bool record_event = true);
 
 /// The SQL of create_order, for callers that compose it into a larger unit (writer_bench).
 domain::status insert_order(write_context& ctx, const domain::order& o);
 
 /// The SQL of pay_order, for callers that compose it into a larger unit (writer_bench).
-domain::status settle_payment(write_context& ctx, const domain::payment_job& job);
+domain::status settle_payment(write_context& ctx, const domain::payment_job& job,
+                              bool record_event = true);
 
 } // namespace actorshop::storage

@@ -1,5 +1,7 @@
 #include "storage/outbox.hpp"
 
+#include <sqlite3.h>
+
 #include "storage/sqlite.hpp"
 
 namespace actorshop::storage {
@@ -45,6 +47,30 @@ unit_fn mark_delivered(std::vector<domain::id_t> ids, domain::timestamp now) {
           .bind(1, at)
           .bind(2, id)
           .run();
+    return {};
+  };
+}
+
+domain::id_t last_purgeable_event(reader& rd, domain::timestamp cutoff, int limit) {
+  const std::string before = domain::format_iso8601(cutoff);
+  statement st(rd.handle(), "SELECT id, delivered_at FROM outbox ORDER BY id LIMIT ?");
+  st.bind(1, limit);
+  domain::id_t last = 0;
+  // ISO 8601 UTC strings of one format order as their times do.
+  while (st.step() && !st.column_is_null(1) && st.column_text(1) < before)
+    last = st.column_int64(0);
+  return last;
+}
+
+unit_fn purge_delivered(domain::id_t last_id, domain::timestamp cutoff, std::int64_t* deleted) {
+  return [last_id, cutoff, deleted](write_context& ctx) -> domain::status {
+    ctx.prepare("DELETE FROM outbox WHERE id <= ? AND delivered_at IS NOT NULL "
+                "AND delivered_at < ?")
+        .bind(1, last_id)
+        .bind(2, domain::format_iso8601(cutoff))
+        .run();
+    if (deleted)
+      *deleted = sqlite3_changes(ctx.handle());
     return {};
   };
 }

@@ -29,8 +29,19 @@ std::int64_t count_undelivered_events(reader& rd);
 /// Returns how many events were delivered.
 std::int64_t count_delivered_events(reader& rd);
 
-/// Label, for metrics and writer::inject_failure.
+/// Labels, for metrics and writer::inject_failure.
 inline constexpr const char* mark_delivered_label = "outbox_delivered";
+inline constexpr const char* purge_delivered_label = "outbox_purged";
+
+/// Returns the highest id of the oldest run of rows (at most `limit`, lowest id first) that were
+/// delivered before `cutoff`, or 0 if the oldest row is not one. Rows are delivered in id order,
+/// so the purgeable rows are a prefix of the table: this reads at most `limit` rows, never scans.
+domain::id_t last_purgeable_event(reader& rd, domain::timestamp cutoff, int limit);
+
+/// Deletes the rows up to `last_id` that were delivered before `cutoff` (a range of the rowid);
+/// `*deleted` (if given; it must outlive the unit) receives how many.
+unit_fn purge_delivered(domain::id_t last_id, domain::timestamp cutoff,
+                        std::int64_t* deleted = nullptr);
 
 /// Marks outbox rows delivered.
 unit_fn mark_delivered(std::vector<domain::id_t> ids, domain::timestamp now);

@@ -9,10 +9,21 @@
 
 namespace actorshop::storage {
 
+namespace {
+
+domain::status commit(writer& w, const char* label, unit_fn unit) {
+  std::promise<domain::status> done;
+  auto fut = done.get_future();
+  w.submit(label, std::move(unit), [&done](domain::status s) { done.set_value(s); });
+  return fut.get();
+}
+
+} // namespace
+
 outbox_dispatcher::outbox_dispatcher(std::string db_path, std::string sink, writer& w,
-                                     round_fn on_round)
+                                     round_fn on_round, outbox_options options)
     : db_path_(std::move(db_path)), sink_(std::move(sink)), writer_(w),
-      on_round_(std::move(on_round)) {
+      on_round_(std::move(on_round)), options_(std::move(options)), backlog_log_(options_.clock) {
   if (!sink_.empty())
     thread_.start("storage-outbox", [this](worker_thread& self) { run(self); });
 }
@@ -38,6 +49,13 @@ void outbox_dispatcher::run(worker_thread& self) {
     } catch (const std::exception&) {
       ok = false; // a read failure is retried like a sink failure
     }
+    try {
+      purge_round();
+    } catch (const std::exception& e) {
+      log_limited(log_level::warn, "outbox purge failed",
+                  std::string("outbox: deleting delivered events failed: ") + e.what());
+    }
+    report_backlog();
     if (on_round_)
       on_round_(ok, delivered_.load());
     if (ok)
@@ -61,14 +79,36 @@ bool outbox_dispatcher::deliver_round() {
   for (const auto& r : rows)
     ids.push_back(r.id);
   // Wait for the mark to commit, so the next round does not send these again.
-  std::promise<domain::status> done;
-  auto fut = done.get_future();
-  writer_.submit(mark_delivered_label, mark_delivered(std::move(ids), domain::now_ms()),
-                 [&done](domain::status s) { done.set_value(s); });
-  if (!fut.get())
+  if (!commit(writer_, mark_delivered_label, mark_delivered(std::move(ids), options_.clock->now())))
     return false;
   delivered_ += rows.size();
   return true;
+}
+
+// One batch per round, each waited for: the purge goes at most one unit ahead of the payments
+// queued behind it, whatever the number of expired rows.
+void outbox_dispatcher::purge_round() {
+  const auto cutoff = options_.clock->now() - options_.retention.count();
+  const auto last = last_purgeable_event(thread_reader(db_path_), cutoff, options_.purge_batch);
+  if (last == 0)
+    return;
+  std::int64_t deleted = 0;
+  if (commit(writer_, purge_delivered_label, purge_delivered(last, cutoff, &deleted)))
+    purged_ += static_cast<std::uint64_t>(deleted);
+}
+
+void outbox_dispatcher::report_backlog() {
+  const auto backlog = pending_.load();
+  if (backlog <= options_.max_backlog ||
+      !backlog_log_.admit("outbox backlog", std::chrono::minutes(1)).log)
+    return;
+  log_fields(log_level::warn,
+             "outbox: " + with_thousands(backlog) + " events not delivered to " + sink_ +
+                 ", above events.max_backlog " + with_thousands(options_.max_backlog) +
+                 "; payments go on, events wait for the sink",
+             {{"code", std::string("outbox backlog")},
+              {"backlog", static_cast<std::int64_t>(backlog)},
+              {"max_backlog", static_cast<std::int64_t>(options_.max_backlog)}});
 }
 
 } // namespace actorshop::storage

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "storage/logging.hpp"
 #include "storage/sqlite.hpp"
 
 namespace actorshop::storage {
@@ -66,7 +67,8 @@ void wal_syncer::run(worker_thread& self) {
 void wal_syncer::sync_and_answer(std::vector<completion>& group) {
   bool durable = ::fdatasync(fd_) == 0;
   if (!durable) // committed, but not known to be on disk: the producer must not count on it
-    spdlog::error("storage syncer: fdatasync {}: {}", path_, std::strerror(errno));
+    log_limited(log_level::error, "fsync failed",
+                fmt::format("storage syncer: fdatasync {}: {}", path_, std::strerror(errno)));
   std::uint64_t ok = 0;
   for (auto& c : group) {
     domain::status status = durable ? c.status : domain::status(domain::errc::storage_failure);

@@ -31,6 +31,13 @@ connection open_database(const writer_options& options) {
   db.exec(configured ? "PRAGMA temp_store = DEFAULT" : "PRAGMA temp_store = MEMORY");
   // A 64 MiB page cache keeps the hot rows resident.
   db.exec("PRAGMA cache_size = -65536; PRAGMA foreign_keys = OFF");
+  // A size cap: writes that need pages beyond it fail with SQLITE_FULL (STORAGE_FULL, 503) as on
+  // a full disk. SQLite raises a cap below the current size to the current size.
+  if (options.max_bytes > 0) {
+    const auto page = db.query_int64("PRAGMA page_size");
+    db.query_int64("PRAGMA max_page_count = " +
+                   std::to_string(std::max<std::int64_t>(1, options.max_bytes / page)));
+  }
   // Take the write lock once now, so a database locked by someone else fails here (after the busy
   // timeout) with a clear error instead of failing every batch later.
   db.exec("BEGIN IMMEDIATE");

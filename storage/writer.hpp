@@ -69,6 +69,7 @@ struct writer_options {
   std::size_t max_queue = 65'536;   ///< units waiting beyond this are refused (backpressure)
   std::size_t max_batch = 8'192;    ///< at most this many units in one transaction
   int busy_timeout_ms = 5'000;      ///< a database locked longer than this fails to open
+  std::int64_t max_bytes = 0;       ///< database size cap (SQLITE_FULL beyond it); 0: none
   /// Keep a batch's transaction open up to this long for as many units as the previous batch
   /// answered (its producers usually come straight back), running each as it arrives: fewer,
   /// fuller commits, and the SQL overlaps the producers' return trip. 0 = take what is queued.

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include "storage/logging.hpp"
 #include "storage/writer_impl.hpp"
 
 namespace actorshop::storage {
@@ -18,6 +19,12 @@ namespace {
 /// STORAGE_FULL (rolled back, retry later), anything else STORAGE_FAILURE.
 domain::errc failure_of(const error& e) noexcept {
   return e.is_full() ? domain::errc::storage_full : domain::errc::storage_failure;
+}
+
+/// The error code under which log_limited() aggregates a failure like `e`: a full disk fails every
+/// write until there is room, and must not write a line for each.
+const char* failure_code(const error& e) noexcept {
+  return e.is_full() ? "storage full" : "storage failure";
 }
 
 } // namespace
@@ -114,12 +121,14 @@ void writer::impl::finish(std::size_t first, std::size_t count, bool fast) {
 
 // COMMIT (or the transaction's own machinery) failed: nothing of this batch is durable.
 void writer::impl::fail_batch(std::size_t count, const error& e) {
-  spdlog::error("storage writer: batch of {} units failed: {}", count, e.what());
+  log_limited(log_level::error, failure_code(e),
+              fmt::format("storage writer: batch of {} units failed: {}", count, e.what()));
   if (sqlite3_get_autocommit(db.handle()) == 0) {
     try {
       rollback.run();
     } catch (const error& again) {
-      spdlog::error("storage writer: rollback failed: {}", again.what());
+      log_limited(log_level::error, "storage rollback failed",
+                  fmt::format("storage writer: rollback failed: {}", again.what()));
     }
   }
   ctx.end_unit();
@@ -158,8 +167,9 @@ domain::status writer::impl::apply_later(bool loud) {
     return domain::status::ok();
   } catch (const error& e) {
     if (loud)
-      spdlog::warn("storage writer: batched update failed (sqlite code {}): {}", e.code(),
-                   e.what());
+      log_limited(log_level::warn, failure_code(e),
+                  fmt::format("storage writer: batched update failed (sqlite code {}): {}",
+                              e.code(), e.what()));
     ctx.end_unit();
     ctx.drop_later();
     return failure_of(e);
@@ -182,12 +192,14 @@ domain::status writer::impl::call_unit(item& unit, bool loud) {
     status = unit.unit(ctx);
   } catch (const error& e) {
     if (loud)
-      spdlog::warn("storage writer: unit '{}' failed (sqlite code {}): {}", unit.label, e.code(),
-                   e.what());
+      log_limited(log_level::warn, failure_code(e),
+                  fmt::format("storage writer: unit '{}' failed (sqlite code {}): {}", unit.label,
+                              e.code(), e.what()));
     status = failure_of(e);
   } catch (const std::exception& e) {
     if (loud)
-      spdlog::warn("storage writer: unit '{}' threw: {}", unit.label, e.what());
+      log_limited(log_level::warn, "storage unit threw",
+                  fmt::format("storage writer: unit '{}' threw: {}", unit.label, e.what()));
     status = domain::errc::storage_failure;
   }
   ctx.end_unit();

@@ -19,6 +19,11 @@
 #include <sstream>
 #include <thread>
 
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
+
+#include "domain/clock.hpp"
+#include "storage/logging.hpp"
 #include "storage/order_units.hpp"
 #include "storage/outbox_dispatcher.hpp"
 #include "storage/schema.hpp"
@@ -28,6 +33,7 @@
 #include "support/process.hpp"
 #include "support/seeded_db.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 
 using namespace actorshop;
 using namespace actorshop::storage;
@@ -53,9 +59,9 @@ domain::status commit(writer& w, const char* label, unit_fn unit) {
   return done.get_future().get();
 }
 
-// Creates and pays `n` orders (two lines: products 5001 and 5003) as the actors would, with the
-// service's units; returns the payment ids.
-std::set<domain::id_t> pay_orders(writer& w, int n) {
+// Creates and pays `n` orders (with their outbox rows if `record_event`) (two lines: products 5001
+// and 5003) as the actors would, with the service's units; returns the payment ids.
+std::set<domain::id_t> pay_orders(writer& w, int n, bool record_event = true) {
   static std::atomic<domain::id_t> next_id{1};
   std::set<domain::id_t> ids;
   for (int i = 0; i < n; ++i) {
@@ -78,7 +84,7 @@ std::set<domain::id_t> pay_orders(writer& w, int n) {
                    .discounted_price = 3000,
                    .paid_at = now};
     job.lines = o->lines;
-    REQUIRE(commit(w, pay_order_label, pay_order(std::move(job))));
+    REQUIRE(commit(w, pay_order_label, pay_order(std::move(job), record_event)));
     ids.insert(o->id);
   }
   return ids;
@@ -94,6 +100,7 @@ public:
         std::lock_guard lock(mutex_);
         failed_ += ok ? 0 : 1;
         delivered_ = delivered;
+        ++rounds_;
       }
       cv_.notify_all();
     };
@@ -106,12 +113,39 @@ public:
     std::lock_guard lock(mutex_);
     return failed_;
   }
+  /// Waits for `n` more rounds than have run now.
+  bool wait_rounds(int n) {
+    std::unique_lock lock(mutex_);
+    const int target = rounds_ + n;
+    return cv_.wait_for(lock, std::chrono::minutes(1), [&] { return rounds_ >= target; });
+  }
 
 private:
   std::mutex mutex_;
   std::condition_variable cv_;
   int failed_ = 0;
+  int rounds_ = 0;
   std::uint64_t delivered_ = 0;
+};
+
+/// The process's log lines while it lives (the default logger, replaced and then restored).
+class captured_log {
+public:
+  captured_log() : previous_(spdlog::default_logger()) {
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("test", sink_));
+  }
+  ~captured_log() { spdlog::set_default_logger(previous_); }
+  int count(const std::string& needle) const {
+    int n = 0;
+    for (const auto& line : sink_->last_formatted())
+      n += line.find(needle) != std::string::npos ? 1 : 0;
+    return n;
+  }
+
+private:
+  std::shared_ptr<spdlog::logger> previous_;
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_ =
+      std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(1000);
 };
 
 std::set<domain::id_t> event_ids_in(const std::string& text) {
@@ -233,4 +267,74 @@ TEST_CASE("events wait in the outbox while the HTTP sink is down and all arrive 
   CHECK(event_ids_in(server.bodies()) == paid);
   CHECK(server.bodies().find("MISSING-KEY") == std::string::npos);
   CHECK(db.query("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL") == 0);
+}
+
+TEST_CASE("a payment without an event sink writes no outbox row", "[storage][events][outbox]") {
+  seeded_db db;
+  writer w({.path = db.path});
+  outbox_dispatcher dispatcher(db.path, "", w); // no sink: no thread
+  pay_orders(w, 25, false);
+  CHECK(db.query("SELECT COUNT(*) FROM payment") == 25);
+  CHECK(db.query("SELECT COUNT(*) FROM outbox") == 0);
+  CHECK(dispatcher.pending() == 0);
+}
+
+TEST_CASE("delivered events are deleted after the retention, a small batch per writer unit",
+          "[storage][events][outbox]") {
+  seeded_db db;
+  writer w({.path = db.path});
+  auto clock = std::make_shared<domain::manual_clock>();
+  outbox_options options;
+  options.retention = std::chrono::hours(1);
+  options.purge_batch = 7; // 30 rows take several units
+  options.clock = clock;
+  round_log rounds;
+  const std::string file = (db.dir.path / "events.jsonl").string();
+  outbox_dispatcher dispatcher(db.path, "file:" + file, w, rounds.hook(), options);
+  pay_orders(w, 30);
+  REQUIRE(rounds.wait([](int, std::uint64_t delivered) { return delivered >= 30; }));
+  // Delivered but young: kept, whatever the number of rounds.
+  REQUIRE(rounds.wait_rounds(3));
+  CHECK(db.query("SELECT COUNT(*) FROM outbox") == 30);
+  CHECK(dispatcher.purged() == 0);
+
+  clock->advance(3'600'001);
+  REQUIRE(actorshop::test::wait_for_state([&] { return dispatcher.purged() == 30; }));
+  CHECK(db.query("SELECT COUNT(*) FROM outbox") == 0);
+
+  // The next events are delivered and stay until their own retention ends: the table holds at
+  // most an hour of delivered events.
+  pay_orders(w, 10);
+  REQUIRE(rounds.wait([](int, std::uint64_t delivered) { return delivered >= 40; }));
+  CHECK(db.query("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NOT NULL") == 10);
+  clock->advance(3'600'001);
+  REQUIRE(actorshop::test::wait_for_state([&] { return dispatcher.purged() == 40; }));
+  CHECK(db.query("SELECT COUNT(*) FROM outbox") == 0);
+}
+
+TEST_CASE("undelivered events are never deleted, and a backlog is logged once a minute",
+          "[storage][events][outbox][loopback]") {
+  captured_log log;
+  seeded_db db;
+  writer w({.path = db.path});
+  auto clock = std::make_shared<domain::manual_clock>();
+  outbox_options options;
+  options.retention = std::chrono::milliseconds(0);
+  options.max_backlog = 5;
+  options.clock = clock;
+  round_log rounds;
+  const auto port = actorshop::test::free_port(); // nobody listens: the sink is down
+  outbox_dispatcher dispatcher(db.path, "http://127.0.0.1:" + std::to_string(port) + "/events", w,
+                               rounds.hook(), options);
+  pay_orders(w, 8); // payments go on while the sink is down
+  int failed = rounds.failed();
+  REQUIRE(rounds.wait([&](int f, std::uint64_t) { return f > failed + 2; }));
+  CHECK(dispatcher.pending() == 8);
+  CHECK(db.query("SELECT COUNT(*) FROM outbox") == 8); // retention 0 deletes delivered rows only
+  CHECK(log.count("outbox backlog") == 1);
+  CHECK(log.count("above events.max_backlog 5") == 1);
+  clock->advance(60'000);
+  failed = rounds.failed();
+  REQUIRE(rounds.wait([&](int f, std::uint64_t) { return f > failed; }));
+  CHECK(log.count("outbox backlog") == 2);
 }

@@ -16,7 +16,8 @@
 
 namespace actorshop::test {
 
-daemon_process::daemon_process(std::vector<std::string> args, std::vector<std::string> env) {
+daemon_process::daemon_process(std::vector<std::string> args, std::vector<std::string> env,
+                               const std::string& stderr_file) {
   bool has_port = false;
   for (const auto& a : args)
     has_port = has_port || a == "--port";
@@ -32,6 +33,11 @@ daemon_process::daemon_process(std::vector<std::string> args, std::vector<std::s
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
     close(out[1]);
+    if (!stderr_file.empty()) {
+      int err = open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      dup2(err, STDERR_FILENO);
+      close(err);
+    }
     for (const auto& e : env)
       putenv(const_cast<char*>(e.c_str()));
     std::vector<char*> argv{const_cast<char*>(ACTORSHOP_BIN)};

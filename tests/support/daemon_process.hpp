@@ -15,7 +15,9 @@ namespace actorshop::test {
 class daemon_process {
 public:
   /// Starts ACTORSHOP_BIN with `args` (plus --port 0 unless given); waits for the start line.
-  explicit daemon_process(std::vector<std::string> args, std::vector<std::string> env = {});
+  /// Its stderr goes to `stderr_file` if given (tests that read the log), else it is inherited.
+  explicit daemon_process(std::vector<std::string> args, std::vector<std::string> env = {},
+                          const std::string& stderr_file = {});
   ~daemon_process(); ///< SIGKILL if still running
   unsigned short port() const { return port_; }
   pid_t pid() const { return pid_; }
