@@ -67,6 +67,7 @@ void checkpointer::run(worker_thread& self) {
 
 // One background pass: copies what the WAL holds now; the writer's hook copies the rest.
 void checkpointer::pass() {
+  const auto started = std::chrono::steady_clock::now();
   int log = 0;
   int copied = 0;
   int rc =
@@ -75,6 +76,8 @@ void checkpointer::pass() {
     spdlog::warn("storage checkpointer: checkpoint failed: {}", sqlite3_errmsg(db_.handle()));
   else
     bulk_done_.store(true, std::memory_order_release);
+  if (options_.durations && telemetry::enabled())
+    options_.durations->observe(telemetry::seconds_since(started));
   passes_.fetch_add(1);
   if (options_.on_pass)
     options_.on_pass();

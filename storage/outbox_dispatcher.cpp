@@ -31,13 +31,19 @@ bool outbox_dispatcher::wait_for(worker_thread& self, std::chrono::milliseconds 
 
 void outbox_dispatcher::run(worker_thread& self) {
   auto backoff = std::chrono::milliseconds(50);
+  bool retrying = false;
   for (;;) {
+    if (retrying)
+      retries_.fetch_add(1, std::memory_order_relaxed);
     bool ok = false;
     try {
       ok = deliver_round();
     } catch (const std::exception&) {
       ok = false; // a read failure is retried like a sink failure
     }
+    if (!ok)
+      failures_.fetch_add(1, std::memory_order_relaxed);
+    retrying = !ok;
     if (on_round_)
       on_round_(ok, delivered_.load());
     if (ok)
