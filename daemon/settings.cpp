@@ -29,7 +29,7 @@ struct flag_values {
   std::string config, db, listen, sync, token, sink, level;
   int port = -1, io_threads = 0, actor_threads = 0;
   std::int64_t max_in_flight = 0, body_limit = 0, ttl_s = -1, max_charge = 0, max_conns = 0;
-  bool seed = false, adopt = false;
+  bool seed = false, adopt = false, metrics = true;
 };
 
 /// Declares every flag, in the order --help lists them.
@@ -68,6 +68,9 @@ void add_flags(CLI::App& app, flag_values& f) {
       ->envname("ACTORSHOP_EVENT_SINK");
   app.add_option("--log-level", f.level, "trace|debug|info|warn|error")
       ->envname("ACTORSHOP_LOG_LEVEL");
+  app.add_option("--metrics-enabled", f.metrics,
+                 "true: count requests, latencies, actor and writer metrics for /metrics")
+      ->envname("ACTORSHOP_METRICS_ENABLED");
   app.add_flag("--seed", f.seed, "load the seed dataset (spec §2) before serving")
       ->envname("ACTORSHOP_SEED");
   app.add_flag("--adopt-database", f.adopt,
@@ -91,6 +94,8 @@ void apply_server_flags(const CLI::App& app, const flag_values& f, settings& s) 
     s.admin_token = f.token;
   if (app.count("--log-level"))
     s.log_level = f.level;
+  if (app.count("--metrics-enabled"))
+    s.metrics_enabled = f.metrics;
 }
 
 void apply_shop_flags(const CLI::App& app, const flag_values& f, settings& s) {

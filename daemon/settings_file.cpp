@@ -100,6 +100,7 @@ void apply_toml(settings& s, std::string_view text, std::string_view source) {
   read(t, "balance.max_charge", s.shop.max_charge);
   read(t, "events.sink", s.shop.event_sink);
   read(t, "admin.token", s.admin_token);
+  read(t, "metrics.enabled", s.metrics_enabled);
 }
 
 } // namespace actorshop::daemon
