@@ -8,6 +8,7 @@
 
 #include <future>
 #include <limits>
+#include <map>
 #include <set>
 
 #include "domain/time.hpp"
