@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <utility>
@@ -33,11 +34,23 @@ public:
   }
   explicit operator bool() const noexcept { return core_ != nullptr; }
 
+  /// When the facade made this answer, i.e. sent the command (zero if not stamped): the start of
+  /// the command's mailbox time.
+  std::chrono::steady_clock::time_point sent_at() const noexcept {
+    return core_ ? core_->sent_at : std::chrono::steady_clock::time_point{};
+  }
+  /// Stamps sent_at with now (the facade calls it just before sending).
+  void stamp() const noexcept {
+    if (core_)
+      core_->sent_at = std::chrono::steady_clock::now();
+  }
+
 private:
   struct core {
     fn f;
     std::shared_ptr<inflight_counter> counter;
     std::atomic<bool> answered{false};
+    std::chrono::steady_clock::time_point sent_at{};
 
     core(fn cb, std::shared_ptr<inflight_counter> c) : f(std::move(cb)), counter(std::move(c)) {
       if (counter)

@@ -12,6 +12,7 @@
 #include <caf/all.hpp>
 
 #include "actors/answer_once.hpp"
+#include "actors/coupon_levels.hpp"
 #include "actors/order_expiry.hpp"
 #include "actors/registry.hpp"
 #include "actors/shop_options.hpp"
@@ -31,6 +32,7 @@ struct context {
   std::vector<domain::id_t> customer_ids;              ///< sorted, read-only after start
   std::unordered_map<domain::id_t, caf::actor> stocks; ///< by option id, fixed after start
   registry coupons;
+  coupon_levels coupon_remaining; ///< mirrored by the coupon actors, for /metrics
   registry customers;
   registry sagas;
   std::atomic<domain::id_t> next_order_id{0};

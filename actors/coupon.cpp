@@ -22,6 +22,7 @@ void issue(coupon_actor* self, id_t customer, const answer_once<domain::issued_c
   if (!left)
     return r(left.error());
   st.coupon.current_quantity = *left;
+  st.remaining->store(*left, std::memory_order_relaxed);
   st.holders.emplace(customer, coupon_status::available);
   const id_t coupon_id = st.coupon.id;
   caf::actor me = caf::actor_cast<caf::actor>(self);
@@ -42,6 +43,7 @@ void undo_issue(coupon_actor* self, id_t customer, domain::status failure,
                 const answer_once<domain::issued_coupon>& r) {
   auto& st = self->state;
   st.coupon.current_quantity += 1;
+  st.remaining->store(st.coupon.current_quantity, std::memory_order_relaxed);
   st.holders.erase(customer);
   st.pending_use.erase(customer);
   r(failure.error());
@@ -67,10 +69,12 @@ domain::result<discount_terms> use(coupon_actor* self, id_t customer) {
 caf::behavior coupon_behavior(coupon_actor* self, context* ctx, domain::coupon c,
                               std::unordered_map<domain::id_t, domain::coupon_status> holders) {
   self->state.ctx = ctx;
+  self->state.remaining = ctx->coupon_remaining.slot(c.id, c.current_quantity);
   self->state.coupon = std::move(c);
   self->state.holders = std::move(holders);
   return {
       [=](issue_atom, id_t customer, const answer_once<domain::issued_coupon>& r) {
+        observe_mailbox_time(actor_kind::coupon, r.sent_at());
         issue(self, customer, r);
       },
       [=](undo_atom, id_t customer, domain::status failure,

@@ -7,6 +7,7 @@
 
 #include <caf/stateful_actor.hpp>
 
+#include "actors/actor_telemetry.hpp"
 #include "actors/atoms.hpp"
 #include "actors/context.hpp"
 
@@ -16,11 +17,13 @@ struct coupon_state {
   context* ctx = nullptr;
   domain::coupon coupon;
   std::unordered_map<domain::id_t, domain::coupon_status> holders;
-  std::unordered_set<domain::id_t> pending_use; ///< marked USED by a payment not yet committed
+  std::unordered_set<domain::id_t> pending_use;   ///< marked USED by a payment not yet committed
+  std::atomic<std::int64_t>* remaining = nullptr; ///< ctx->coupon_remaining's slot, kept in step
   static inline const char* name = "coupon";
+  static constexpr actor_kind kind = actor_kind::coupon;
 };
 
-using coupon_actor = caf::stateful_actor<coupon_state>;
+using coupon_actor = instrumented_actor<coupon_state>;
 
 /// Returns the behaviour of a coupon actor holding `c` and its `holders`.
 caf::behavior coupon_behavior(coupon_actor* self, context* ctx, domain::coupon c,

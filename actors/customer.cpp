@@ -117,6 +117,7 @@ caf::behavior customer_behavior(customer_actor* self, context* ctx, domain::id_t
   self->delayed_send(self, ctx->options.passivate_after, tick_atom::value);
   return {
       [=](charge_atom, domain::money amount, const answer_once<domain::balance_view>& r) {
+        observe_mailbox_time(actor_kind::customer, r.sent_at());
         touch(self);
         charge(self, amount, r);
       },

@@ -8,6 +8,7 @@
 
 #include <caf/stateful_actor.hpp>
 
+#include "actors/actor_telemetry.hpp"
 #include "actors/atoms.hpp"
 #include "actors/context.hpp"
 
@@ -21,9 +22,10 @@ struct customer_state {
   std::shared_ptr<std::atomic<int>> in_flight; ///< units submitted and not yet completed
   domain::timestamp last_active = 0;
   static inline const char* name = "customer";
+  static constexpr actor_kind kind = actor_kind::customer;
 };
 
-using customer_actor = caf::stateful_actor<customer_state>;
+using customer_actor = instrumented_actor<customer_state>;
 
 /// Returns the behaviour of customer `id`, loading its balance from the database.
 caf::behavior customer_behavior(customer_actor* self, context* ctx, domain::id_t id);

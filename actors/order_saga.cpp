@@ -224,7 +224,10 @@ caf::behavior saga_behavior(saga_actor* self, context* ctx, domain::order o, boo
   }
   return {
       [=](created_atom, domain::status persisted) { on_created(self, persisted); },
-      [=](pay_atom, id_t coupon, const answer_once<domain::payment>& pr) { pay(self, coupon, pr); },
+      [=](pay_atom, id_t coupon, const answer_once<domain::payment>& pr) {
+        observe_mailbox_time(actor_kind::order_saga, pr.sent_at());
+        pay(self, coupon, pr);
+      },
       [=](paid_atom, const domain::result<domain::payment>& paid) { on_paid(self, paid); },
       [=](expire_atom) { expire(self); },
       [=](expired_atom, domain::status expired) { on_expired(self, expired); },

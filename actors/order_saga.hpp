@@ -8,6 +8,7 @@
 
 #include <caf/stateful_actor.hpp>
 
+#include "actors/actor_telemetry.hpp"
 #include "actors/atoms.hpp"
 #include "actors/context.hpp"
 
@@ -25,9 +26,10 @@ struct saga_state {
   answer_once<domain::payment> pay_answer;
   std::optional<domain::id_t> pay_coupon;
   static inline const char* name = "order_saga";
+  static constexpr actor_kind kind = actor_kind::order_saga;
 };
 
-using saga_actor = caf::stateful_actor<saga_state>;
+using saga_actor = instrumented_actor<saga_state>;
 
 /// Spawns and registers the saga of a new order (lines priced, id and times set); `r` gets the
 /// order once it is durable.

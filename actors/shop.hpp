@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "actors/shop_options.hpp"
@@ -27,12 +28,19 @@ template <class T> using callback = std::function<void(domain::result<T>)>;
 struct shop_stats {
   std::uint64_t live_customer_actors = 0;
   std::uint64_t live_order_sagas = 0;
+  std::uint64_t live_coupon_actors = 0;
+  std::uint64_t live_stock_actors = 0;
+  std::uint64_t running_actors = 0; ///< every actor CAF runs, ours and its own
+  std::uint64_t wal_bytes = 0;
   std::uint64_t writes_committed = 0;
   std::uint64_t writes_failed = 0;
   std::uint64_t write_batches = 0;
   std::uint64_t write_queue_depth = 0;
   std::uint64_t events_pending = 0;
   std::uint64_t events_delivered = 0;
+  std::uint64_t event_delivery_failures = 0;
+  std::uint64_t event_retries = 0;
+  std::vector<std::pair<domain::id_t, std::int64_t>> coupon_remaining; ///< (coupon id, remaining)
 };
 
 /// What the shop loaded and re-armed at start (logged by the daemon).
@@ -94,6 +102,8 @@ public:
 
   shop_stats stats() const;
   const recovery_summary& recovery() const;
+  /// The writer's histograms (batch size, commit, fsync, checkpoint), for /metrics.
+  const storage::writer_telemetry& writer_telemetry() const;
   const shop_options& options() const;
   /// The writer, for tests that inject storage failures.
   storage::writer& writer_for_tests();

@@ -34,7 +34,10 @@ struct shop::impl {
   void start_actor_system();
   void on_clock_jump();
   template <class T> answer_once<T> make_answer(callback<T> cb) {
-    return answer_once<T>(std::move(cb), ctx.inflight);
+    answer_once<T> a(std::move(cb), ctx.inflight);
+    if (storage::telemetry::enabled())
+      a.stamp(); // the command is sent right after: its mailbox time starts here
+    return a;
   }
   void stop();
 };

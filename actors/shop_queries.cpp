@@ -59,6 +59,11 @@ shop_stats shop::stats() const {
   shop_stats s;
   s.live_customer_actors = d.ctx.customers.size();
   s.live_order_sagas = d.ctx.sagas.size();
+  s.live_coupon_actors = d.ctx.coupons.size();
+  s.live_stock_actors = d.ctx.stocks.size();
+  s.running_actors = d.system ? d.system->registry().running() : 0;
+  s.wal_bytes = d.writer->wal_bytes();
+  s.coupon_remaining = d.ctx.coupon_remaining.snapshot();
   s.writes_committed = w.units_committed;
   s.writes_failed = w.units_failed;
   s.write_batches = w.batches;
@@ -66,8 +71,14 @@ shop_stats shop::stats() const {
   if (d.events) {
     s.events_pending = d.events->pending();
     s.events_delivered = d.events->delivered();
+    s.event_delivery_failures = d.events->failures();
+    s.event_retries = d.events->retries();
   }
   return s;
+}
+
+const storage::writer_telemetry& shop::writer_telemetry() const {
+  return impl_->writer->telemetry();
 }
 
 const shop_options& shop::options() const { return impl_->ctx.options; }

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/shop.hpp"
+#include "daemon/build_info.hpp"
 #include "daemon/open_files.hpp"
 #include "daemon/reload.hpp"
 #include "daemon/signals.hpp"
@@ -21,6 +22,7 @@
 #include "storage/schema.hpp"
 #include "storage/seed.hpp"
 #include "storage/sqlite.hpp"
+#include "storage/telemetry.hpp"
 
 namespace actorshop::daemon {
 namespace {
@@ -93,11 +95,13 @@ int serve(const settings& s, const std::vector<std::string>& args) {
   refuse_foreign_database(s);
   if (s.seed)
     seed_database(s.shop.db_path);
+  storage::telemetry::set_enabled(s.metrics_enabled); // before any actor or writer thread runs
   actors::shop shop(s.shop); // opens, migrates and recovers before we listen
   log_recovery(shop.recovery());
   auto server_options = s.server;
   server_options.access_log = s.log_access;
   http::server srv(shop, server_options, {s.max_in_flight, s.admin_token});
+  srv.set_build_info({build_info::version, build_info::git_commit, build_info::build_type});
   settings running = s; // touched only on the signal watch's thread once serving
   {
     signal_watch signals(

@@ -29,7 +29,7 @@ struct flag_values {
   std::string config, db, listen, sync, token, sink, level, log_format;
   int port = -1, io_threads = 0, actor_threads = 0;
   std::int64_t max_in_flight = 0, body_limit = 0, ttl_s = -1, max_charge = 0, max_conns = 0;
-  bool seed = false, adopt = false, access_log = false;
+  bool seed = false, adopt = false, access_log = false, metrics = true;
 };
 
 /// Declares every flag, in the order --help lists them.
@@ -73,6 +73,9 @@ void add_flags(CLI::App& app, flag_values& f) {
       ->check(CLI::IsMember({"text", "json"}));
   app.add_flag("--access-log", f.access_log, "log one line per request")
       ->envname("ACTORSHOP_ACCESS_LOG");
+  app.add_option("--metrics-enabled", f.metrics,
+                 "true: count requests, latencies, actor and writer metrics for /metrics")
+      ->envname("ACTORSHOP_METRICS_ENABLED");
   app.add_flag("--seed", f.seed, "load the seed dataset (spec §2) before serving")
       ->envname("ACTORSHOP_SEED");
   app.add_flag("--adopt-database", f.adopt,
@@ -100,6 +103,8 @@ void apply_server_flags(const CLI::App& app, const flag_values& f, settings& s) 
     s.log_format = f.log_format;
   if (app.count("--access-log"))
     s.log_access = f.access_log;
+  if (app.count("--metrics-enabled"))
+    s.metrics_enabled = f.metrics;
 }
 
 void apply_shop_flags(const CLI::App& app, const flag_values& f, settings& s) {

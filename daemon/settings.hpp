@@ -20,6 +20,7 @@ struct settings {
   std::int64_t max_in_flight = 10'000;
   bool seed = false;
   bool adopt_database = false; ///< migrate a database that has another application's tables
+  bool metrics_enabled = true; ///< false: the hot paths record no metrics (to measure their cost)
   std::string log_level = "info";
   std::string log_format = "text"; ///< "text" or "json" (one object per line)
   bool log_access = false;         ///< one log line per request

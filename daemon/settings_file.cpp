@@ -111,6 +111,7 @@ void apply_toml(settings& s, std::string_view text, std::string_view source) {
     s.shop.event_retention = std::chrono::seconds(retention);
   read(t, "events.max_backlog", s.shop.event_max_backlog);
   read(t, "admin.token", s.admin_token);
+  read(t, "metrics.enabled", s.metrics_enabled);
 }
 
 } // namespace actorshop::daemon

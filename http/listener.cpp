@@ -56,7 +56,9 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
   }
   if (ctx_.connections.load(std::memory_order_relaxed) >= ctx_.options.max_connections) {
     socket.close(ec); // over the limit: refuse by closing
+    ctx_.stats.connection_refused();
   } else {
+    ctx_.stats.connection_accepted();
     socket.set_option(tcp::no_delay(true), ec);
     std::make_shared<session>(std::move(socket), ctx_)->run();
   }

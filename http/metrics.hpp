@@ -1,6 +1,8 @@
-// metrics: request counters and latency histograms kept in lock-free atomics on the hot path and
-// turned into Prometheus families only when /metrics is scraped (prometheus-cpp's
-// TextSerializer writes the text format).
+// metrics: everything GET /metrics exposes. The hot paths only bump lock-free cells (relaxed
+// atomics; the HTTP latency histograms have one shard, as one io thread serves by default); the
+// Prometheus families (prometheus-cpp's MetricFamily) are built from them when collect() is
+// called, so /metrics (TextSerializer) and any other view of the same families agree. Names and
+// labels: /work/notes/metrics-contract.md, summarised in README's "Metrics" section.
 #pragma once
 
 #include <array>
@@ -8,15 +10,28 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <ostream> // boost/core/detail/string_view.hpp needs it before verb.hpp
 
 #include <boost/beast/http/verb.hpp>
+#include <prometheus/metric_family.h>
 
 #include "actors/shop.hpp"
 #include "http/route.hpp"
+#include "storage/telemetry.hpp"
 
 namespace actorshop::http {
+
+/// Why a request got 503 (label `reason` of actorshop_http_rejected_total).
+enum class rejection : std::uint8_t { in_flight, writer_queue, draining, storage_full, count_ };
+
+/// Labels of actorshop_build_info.
+struct build_labels {
+  std::string version;
+  std::string commit;
+  std::string build_type;
+};
 
 class metrics {
 public:
@@ -24,29 +39,49 @@ public:
   metrics(const metrics&) = delete;
   metrics& operator=(const metrics&) = delete;
 
-  /// Counts one answered request and its duration. Thread-safe, lock-free.
-  void record(route r, boost::beast::http::verb method, unsigned status,
-              std::uint64_t micros) noexcept;
+  /// Counts one answered request: `seconds` from its first byte read to its last byte written.
+  /// Thread-safe, lock-free; does nothing while metrics are disabled.
+  void record(route r, boost::beast::http::verb method, unsigned status, double seconds) noexcept;
+  /// Counts one 503 by its reason.
+  void reject(rejection why) noexcept;
+  void connection_accepted() noexcept;
+  void connection_refused() noexcept; ///< closed at once: max_connections reached
 
-  /// Returns the Prometheus text exposition of everything, with `stats` and `in_flight` sampled
-  /// now.
-  std::string render(const actors::shop_stats& stats, std::int64_t in_flight);
+  void set_build_info(build_labels labels);
+  /// The sessions' open-connection count, read when collecting (not owned).
+  void watch_connections(const std::atomic<std::int64_t>* open) noexcept { connections_ = open; }
+
+  /// Every family, sampled now: HTTP, process_*, build info, writer, actors, outbox, caf_*.
+  /// `in_flight` is the router's count of commands waiting for the actors.
+  std::vector<prometheus::MetricFamily> collect(const actors::shop& shop,
+                                                std::int64_t in_flight) const;
+  /// The Prometheus text format of collect().
+  std::string render(const actors::shop& shop, std::int64_t in_flight) const;
+
+  static constexpr std::size_t routes = static_cast<std::size_t>(route::count_);
+  static constexpr std::size_t methods = 4; // GET, POST, PATCH, OTHER
+  /// Status codes with their own series; anything else is counted as status "other".
+  static constexpr std::array<unsigned, 14> status_codes{200, 201, 400, 401, 403, 404, 405,
+                                                         409, 413, 415, 431, 500, 503, 504};
+  static constexpr std::size_t statuses = status_codes.size() + 1;
 
 private:
-  static constexpr std::size_t routes = static_cast<std::size_t>(route::count_);
-  static constexpr std::size_t methods = 4; // GET, POST, PATCH, other
-  static constexpr std::size_t statuses = 16;
-  static constexpr std::size_t buckets = 14; // the last is +Inf
+  void add_http_families(std::vector<prometheus::MetricFamily>& out) const;
 
-  struct route_stats {
-    std::array<std::array<std::atomic<std::uint64_t>, statuses>, methods> count{};
-    std::array<std::atomic<std::uint64_t>, buckets> bucket{};
-    std::atomic<std::uint64_t> sum_micros{0};
-  };
-
-  void add_request_families(std::string& out);
-
-  std::array<route_stats, routes> stats_;
+  /// One histogram per route x method x status; its count is also actorshop_http_requests_total.
+  std::unique_ptr<storage::telemetry::histogram[]> requests_;
+  /// Which (route, method, status) combinations are exposed even at zero: the documented ones.
+  std::array<std::array<std::array<bool, statuses>, methods>, routes> documented_{};
+  std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(rejection::count_)> rejected_{};
+  std::atomic<std::uint64_t> accepted_{0};
+  std::atomic<std::uint64_t> refused_{0};
+  const std::atomic<std::int64_t>* connections_ = nullptr;
+  build_labels build_{"unknown", "unknown", "unknown"};
 };
+
+/// Families of the process: process_cpu_seconds_total, process_resident_memory_bytes,
+/// process_virtual_memory_bytes, process_open_fds, process_max_fds, process_start_time_seconds
+/// (Prometheus client conventions), read from /proc/self.
+std::vector<prometheus::MetricFamily> process_families();
 
 } // namespace actorshop::http

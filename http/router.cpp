@@ -82,6 +82,8 @@ template <class T>
 actors::callback<T> router::answer(unsigned status, route r, respond_fn respond) {
   return [this, status, r, respond = std::move(respond)](domain::result<T> res) {
     release();
+    if (!res)
+      count_rejection(res.error());
     auto rep = from_result(status, std::move(res));
     rep.matched = r;
     respond(std::move(rep));
@@ -152,7 +154,7 @@ response router::query(const request& req, const route_match& m) {
   case route::health:
     return health();
   case route::metrics: {
-    auto r = ok(200, metrics_.render(shop_.stats(), in_flight()));
+    auto r = ok(200, metrics_.render(shop_, in_flight()));
     r.text = true;
     return r;
   }
@@ -173,9 +175,23 @@ response router::popular(std::string_view query) {
   return from_result(200, shop_.popular(days));
 }
 
+void router::count_rejection(domain::errc e) noexcept {
+  // The facade's SERVICE_UNAVAILABLE is a full writer queue unless the shop is stopping.
+  if (e == errc::storage_full)
+    metrics_.reject(rejection::storage_full);
+  else if (e == errc::unavailable)
+    metrics_.reject(draining() ? rejection::draining : rejection::writer_queue);
+}
+
+std::vector<prometheus::MetricFamily> router::collect_metrics() const {
+  return metrics_.collect(shop_, in_flight());
+}
+
 response router::health() const {
-  if (draining())
+  if (draining()) {
+    metrics_.reject(rejection::draining);
     return protocol_error(503, "SERVICE_UNAVAILABLE", "draining");
+  }
   return ok(200, R"({"status":"ok"})");
 }
 
@@ -187,10 +203,14 @@ std::optional<T> router::admit(const request& req, route r, Decode decode, respo
   auto decoded_body = decode(req.body());
   if (auto* err = std::get_if<decode_error>(&decoded_body))
     return refuse(r, error_response(err->code, err->message), respond);
-  if (draining())
+  if (draining()) {
+    metrics_.reject(rejection::draining);
     return refuse(r, error_response(errc::unavailable, "shutting down"), respond);
-  if (!acquire())
+  }
+  if (!acquire()) {
+    metrics_.reject(rejection::in_flight);
     return refuse(r, error_response(errc::unavailable, "too many requests in flight"), respond);
+  }
   return std::move(std::get<T>(decoded_body));
 }
 

@@ -41,6 +41,9 @@ public:
   /// Replaces the admin token (SIGHUP); a request checked before keeps its answer.
   void set_admin_token(std::string token);
 
+  /// Every metrics family, sampled now (what /metrics serializes).
+  std::vector<prometheus::MetricFamily> collect_metrics() const;
+
   /// Commands handed to the facade and not yet answered by it.
   std::int64_t in_flight() const noexcept { return in_flight_.load(std::memory_order_relaxed); }
 
@@ -54,6 +57,7 @@ private:
   response query(const request& req, const struct route_match& m);
   response popular(std::string_view query);
   response health() const;
+  void count_rejection(domain::errc e) noexcept;
 
   /// Returns the decoded body of a command the facade may take (JSON content type, a valid
   /// body, not draining, a free slot in the in-flight bound, now taken); otherwise answers the

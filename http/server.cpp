@@ -13,7 +13,9 @@ namespace net = boost::asio;
 server::server(actors::shop& shop, server_options options, router_options routing)
     : ioc_(options.io_threads),
       router_(shop, metrics_, std::move(routing)), ctx_{router_, metrics_, options},
-      listener_(std::make_shared<listener>(ioc_, ctx_)), drain_timer_(ioc_) {}
+      listener_(std::make_shared<listener>(ioc_, ctx_)), drain_timer_(ioc_) {
+  metrics_.watch_connections(&ctx_.connections);
+}
 
 void server::run() {
   listener_->run();

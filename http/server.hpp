@@ -32,6 +32,9 @@ public:
   /// Replaces the admin token for POST /coupons, from any thread (SIGHUP).
   void set_admin_token(std::string token) { router_.set_admin_token(std::move(token)); }
 
+  /// Labels of actorshop_build_info (the daemon knows them; this library does not).
+  void set_build_info(build_labels labels) { metrics_.set_build_info(std::move(labels)); }
+
   /// Starts the drain from any thread; later calls do nothing.
   void drain();
 

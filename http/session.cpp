@@ -2,6 +2,7 @@
 #include "http/session.hpp"
 
 #include "http/framing.hpp"
+#include "http/route_table.hpp"
 
 #include <charconv>
 
@@ -55,8 +56,10 @@ void session::do_read() {
   parser_.emplace();
   parser_->header_limit(ctx_.options.header_limit);
   parser_->body_limit(ctx_.options.body_limit);
-  if (buffer_.size() > 0) // a pipelined request is already here
+  if (buffer_.size() > 0) { // a pipelined request is already here, since the last read
+    first_byte_at_ = last_read_at_;
     return parse_buffered();
+  }
   // Idle keep-alive wait: a long deadline for the first bytes of the next request.
   stream_.expires_after(ctx_.options.idle_timeout);
   stream_.async_read_some(buffer_.prepare(read_chunk),
@@ -66,6 +69,8 @@ void session::do_read() {
 void session::on_read_idle(beast::error_code ec, std::size_t n) {
   if (ec)
     return do_close();
+  // The request's first bytes: its latency starts here (the metrics' "first byte read").
+  first_byte_at_ = last_read_at_ = std::chrono::steady_clock::now();
   buffer_.commit(n);
   parse_buffered();
 }
@@ -95,6 +100,7 @@ void session::parse_buffered() {
 }
 
 void session::on_read(beast::error_code ec, std::size_t) {
+  last_read_at_ = std::chrono::steady_clock::now(); // may have brought a pipelined request too
   if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
       ec == net::error::operation_aborted || ec == net::error::connection_reset)
     return do_close();
@@ -176,15 +182,16 @@ void session::on_watchdog(beast::error_code ec) {
     return arm_watchdog(); // a newer request is pending: sleep until its deadline
   pending_ = 0;            // its late answer will be dropped by on_response
   auto r = error_response(domain::errc::timeout);
-  r.matched = route::unmatched;
+  const auto& req = parser_->get();
+  r.matched = match_route(req.method(), req.target()).matched;
   do_write(r);
 }
 
 void session::do_write(const response& r) {
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-      std::chrono::steady_clock::now() - started_);
-  const auto method = parser_ ? parser_->get().method() : bhttp::verb::unknown;
-  ctx_.stats.record(r.matched, method, r.status, static_cast<std::uint64_t>(micros.count()));
+  // Counted once written (on_write): the latency ends with the last byte of the response.
+  reply_route_ = r.matched;
+  reply_method_ = parser_ ? parser_->get().method() : bhttp::verb::unknown;
+  reply_status_ = r.status;
   out_.clear();
   out_ += "HTTP/1.1 ";
   append_number(out_, r.status);
@@ -247,6 +254,9 @@ void session::append_request_id(std::string& out) const {
 }
 
 void session::on_write(beast::error_code ec, std::size_t) {
+  ctx_.stats.record(
+      reply_route_, reply_method_, reply_status_,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - first_byte_at_).count());
   if (ec || !keep_alive_)
     return do_close();
   do_read();

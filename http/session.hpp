@@ -88,6 +88,13 @@ private:
   bool keep_alive_ = true;
   bool watchdog_armed_ = false;
   std::chrono::steady_clock::time_point started_;
+  /// When the io thread read the first bytes of the current request (latency's start), and when
+  /// it last read anything (the start of a pipelined request found already buffered).
+  std::chrono::steady_clock::time_point first_byte_at_;
+  std::chrono::steady_clock::time_point last_read_at_;
+  route reply_route_ = route::unmatched; ///< of the response being written, for metrics
+  boost::beast::http::verb reply_method_ = boost::beast::http::verb::unknown;
+  unsigned reply_status_ = 0;
   std::chrono::steady_clock::time_point deadline_; ///< of the pending request
 };
 

@@ -69,6 +69,7 @@ void checkpointer::run(worker_thread& self) {
 
 // One background pass: copies what the WAL holds now; the writer's hook copies the rest.
 void checkpointer::pass() {
+  const auto started = std::chrono::steady_clock::now();
   int log = 0;
   int copied = 0;
   int rc =
@@ -79,6 +80,8 @@ void checkpointer::pass() {
         fmt::format("storage checkpointer: checkpoint failed: {}", sqlite3_errmsg(db_.handle())));
   else
     bulk_done_.store(true, std::memory_order_release);
+  if (options_.durations && telemetry::enabled())
+    options_.durations->observe(telemetry::seconds_since(started));
   passes_.fetch_add(1);
   if (options_.on_pass)
     options_.on_pass();

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "storage/sqlite.hpp"
+#include "storage/telemetry.hpp"
 #include "storage/worker_thread.hpp"
 
 namespace actorshop::storage {
@@ -20,7 +21,8 @@ struct checkpointer_options {
   bool full_sync = true;     ///< synchronous=FULL for the checkpoint's own fsyncs
   int start_pages = 1'000;   ///< a WAL this long wakes the checkpointer (SQLite's default)
   int inline_pages = 64'000; ///< a WAL this long (~256 MB) is checkpointed by the writer
-  std::function<void()> on_pass = nullptr; ///< called on the checkpointer thread after each pass
+  std::function<void()> on_pass = nullptr;   ///< called on the checkpointer thread after each pass
+  telemetry::histogram* durations = nullptr; ///< observes each pass's duration, if given
 };
 
 class checkpointer {

@@ -42,7 +42,10 @@ bool outbox_dispatcher::wait_for(worker_thread& self, std::chrono::milliseconds 
 
 void outbox_dispatcher::run(worker_thread& self) {
   auto backoff = std::chrono::milliseconds(50);
+  bool retrying = false;
   for (;;) {
+    if (retrying)
+      retries_.fetch_add(1, std::memory_order_relaxed);
     bool ok = false;
     try {
       ok = deliver_round();
@@ -56,6 +59,9 @@ void outbox_dispatcher::run(worker_thread& self) {
                   std::string("outbox: deleting delivered events failed: ") + e.what());
     }
     report_backlog();
+    if (!ok)
+      failures_.fetch_add(1, std::memory_order_relaxed);
+    retrying = !ok;
     if (on_round_)
       on_round_(ok, delivered_.load());
     if (ok)

@@ -49,6 +49,10 @@ public:
   std::uint64_t delivered() const { return delivered_.load(); }
   /// Returns the delivered events deleted after the retention so far.
   std::uint64_t purged() const { return purged_.load(); }
+  /// Rounds whose delivery failed (sink refused or unreachable, or the outbox unreadable).
+  std::uint64_t failures() const { return failures_.load(std::memory_order_relaxed); }
+  /// Rounds that retried after a failed one (each backoff wait ends in one).
+  std::uint64_t retries() const { return retries_.load(std::memory_order_relaxed); }
 
 private:
   void run(worker_thread& self);
@@ -66,6 +70,8 @@ private:
   std::atomic<std::uint64_t> pending_{0};
   std::atomic<std::uint64_t> delivered_{0};
   std::atomic<std::uint64_t> purged_{0};
+  std::atomic<std::uint64_t> failures_{0};
+  std::atomic<std::uint64_t> retries_{0};
   worker_thread thread_; // last: stopped before the members its loop uses go away
 };
 

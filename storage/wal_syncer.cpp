@@ -18,8 +18,9 @@
 
 namespace actorshop::storage {
 
-wal_syncer::wal_syncer(const std::string& wal_path, answered_fn answered)
-    : path_(wal_path), answered_(std::move(answered)) {
+wal_syncer::wal_syncer(const std::string& wal_path, answered_fn answered,
+                       telemetry::histogram* fsyncs)
+    : path_(wal_path), answered_(std::move(answered)), fsyncs_(fsyncs) {
   fd_ = ::open(wal_path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd_ < 0)
     throw error(SQLITE_CANTOPEN, "open " + wal_path + ": " + std::strerror(errno));
@@ -65,7 +66,10 @@ void wal_syncer::run(worker_thread& self) {
 }
 
 void wal_syncer::sync_and_answer(std::vector<completion>& group) {
+  const auto started = std::chrono::steady_clock::now();
   bool durable = ::fdatasync(fd_) == 0;
+  if (fsyncs_ && telemetry::enabled())
+    fsyncs_->observe(telemetry::seconds_since(started));
   if (!durable) // committed, but not known to be on disk: the producer must not count on it
     log_limited(log_level::error, "fsync failed",
                 fmt::format("storage syncer: fdatasync {}: {}", path_, std::strerror(errno)));

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/telemetry.hpp"
 #include "storage/worker_thread.hpp"
 #include "storage/writer.hpp"
 
@@ -25,7 +26,9 @@ public:
   using answered_fn = std::function<void(std::uint64_t ok, std::uint64_t failed)>;
 
   /// Opens `wal_path` (it must exist) and starts the thread; throws error if it cannot.
-  wal_syncer(const std::string& wal_path, answered_fn answered);
+  /// `fsyncs`, if given, observes each fdatasync's duration.
+  wal_syncer(const std::string& wal_path, answered_fn answered,
+             telemetry::histogram* fsyncs = nullptr);
   ~wal_syncer(); ///< syncs and answers what is pending, then joins
   wal_syncer(const wal_syncer&) = delete;
   wal_syncer& operator=(const wal_syncer&) = delete;
@@ -40,6 +43,7 @@ private:
   int fd_ = -1;
   std::string path_;
   answered_fn answered_;
+  telemetry::histogram* fsyncs_ = nullptr;
   std::vector<completion> pending_; // guarded by thread_.mutex()
   worker_thread thread_;            // last: stopped before the members its loop uses go away
 };

@@ -3,6 +3,8 @@
 // flush, stop, stats. The writer thread's loop is in writer_batch.cpp.
 #include "storage/writer.hpp"
 
+#include <sys/stat.h>
+
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
@@ -55,12 +57,14 @@ writer::impl::impl(writer_options o) : options(std::move(o)), db(open_database(o
   ckpt = std::make_unique<checkpointer>(
       checkpointer_options{.path = options.path,
                            .full_sync = options.sync != sync_mode::normal,
-                           .on_pass = options.on_checkpoint},
+                           .on_pass = options.on_checkpoint,
+                           .durations = &tel.checkpoint_duration},
       db.handle());
   if (options.sync == sync_mode::full_pipelined) {
     outgoing.reserve(options.max_batch);
-    syncer = std::make_unique<wal_syncer>(options.path + "-wal",
-                                          [this](auto ok, auto bad) { count_answers(ok, bad); });
+    syncer = std::make_unique<wal_syncer>(
+        options.path + "-wal", [this](auto ok, auto bad) { count_answers(ok, bad); },
+        &tel.fsync_duration);
   }
 }
 
@@ -144,6 +148,15 @@ writer_stats writer::stats() const {
   std::lock_guard lock(impl_->thread.mutex());
   s.queue_depth = impl_->queue.size();
   return s;
+}
+
+const writer_telemetry& writer::telemetry() const { return impl_->tel; }
+
+std::uint64_t writer::wal_bytes() const {
+  struct ::stat st {};
+  if (::stat((impl_->options.path + "-wal").c_str(), &st) != 0)
+    return 0;
+  return static_cast<std::uint64_t>(st.st_size);
 }
 
 void writer::inject_failure(std::string_view label, int count) {

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "domain/result.hpp"
+#include "storage/telemetry.hpp"
 
 struct sqlite3;
 
@@ -99,6 +100,15 @@ public:
   virtual void submit(std::string_view label, unit_fn unit, done_fn done) = 0;
 };
 
+/// The writer's distributions, updated on its threads and read by /metrics at any time.
+struct writer_telemetry {
+  /// Units per committed transaction.
+  telemetry::histogram batch_size{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192};
+  telemetry::histogram commit_duration;     ///< BEGIN..COMMIT returned (with FULL: the fsync too)
+  telemetry::histogram fsync_duration;      ///< the syncer's fdatasync of the WAL (FULL_PIPELINED)
+  telemetry::histogram checkpoint_duration; ///< one checkpointer pass (PASSIVE)
+};
+
 class writer final : public write_queue {
 public:
   explicit writer(writer_options options); ///< opens, migrates, starts the thread; throws on error
@@ -119,6 +129,9 @@ public:
   void stop();
 
   writer_stats stats() const;
+  const writer_telemetry& telemetry() const;
+  /// Size of the WAL file now (0 if it does not exist): one stat(2).
+  std::uint64_t wal_bytes() const;
 
   /// Test hook: the next `count` units labelled `label` fail with STORAGE_FAILURE after running
   /// (their SAVEPOINT is rolled back), as if the disk had refused them. While an injection is

@@ -110,7 +110,7 @@ bool writer::impl::run_fast_unit(item& unit) {
 void writer::impl::finish(std::size_t first, std::size_t count, bool fast) {
   results.assign(count, domain::status::ok());
   if (fast && apply_later(false)) {
-    commit.run();
+    run_commit();
     return;
   }
   if (sqlite3_get_autocommit(db.handle()) == 0)
@@ -136,9 +136,20 @@ void writer::impl::fail_batch(std::size_t count, const error& e) {
   fail_all(count, failure_of(e));
 }
 
+// Runs COMMIT, timing it (with synchronous=FULL that includes SQLite's fsync of the WAL).
+void writer::impl::run_commit() {
+  if (!telemetry::enabled())
+    return commit.run();
+  const auto started = std::chrono::steady_clock::now();
+  commit.run();
+  tel.commit_duration.observe(telemetry::seconds_since(started));
+}
+
 // Hands each unit of batch[first, first + count) its result: at once, or after the syncer's fsync.
 void writer::impl::answer(std::size_t first, std::size_t count) {
   batches.fetch_add(1, std::memory_order_relaxed);
+  if (telemetry::enabled())
+    tel.batch_size.observe(static_cast<double>(count));
   if (syncer) {
     for (std::size_t i = 0; i < count; ++i)
       outgoing.push_back({std::move(batch[first + i].done), results[i]});
@@ -181,7 +192,7 @@ void writer::impl::run_isolated(std::size_t first, std::size_t count) {
   begin.run();
   for (std::size_t i = 0; i < count; ++i)
     results[i] = run_unit(batch[first + i]);
-  commit.run();
+  run_commit();
 }
 
 // Runs one unit, turning what it throws into STORAGE_FAILURE; `loud` logs the failure (the fast

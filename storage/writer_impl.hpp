@@ -48,6 +48,7 @@ struct writer::impl {
   std::atomic<std::uint64_t> committed{0};
   std::atomic<std::uint64_t> failed{0};
   std::atomic<std::uint64_t> batches{0};
+  writer_telemetry tel;
 
   std::atomic<bool> injecting{false};
   std::mutex inject_mutex;
@@ -70,6 +71,7 @@ struct writer::impl {
   bool run_fast_unit(item& unit);
   void finish(std::size_t first, std::size_t count, bool fast);
   void fail_batch(std::size_t count, const error& e);
+  void run_commit();
   void answer(std::size_t first, std::size_t count);
   domain::status apply_later(bool loud);
   void run_isolated(std::size_t first, std::size_t count);

@@ -72,3 +72,20 @@ TEST_CASE("a flag beats the environment, which beats the file", "[daemon][settin
   CHECK(s->admin_token == "from-file");
   CHECK(s->server.max_connections == 10'000); // default
 }
+
+TEST_CASE("metrics.enabled: on by default, off from the file, the flag wins",
+          "[daemon][settings]") {
+  settings s;
+  CHECK(s.metrics_enabled);
+  apply_toml(s, "[metrics]\nenabled = false\n");
+  CHECK_FALSE(s.metrics_enabled);
+  temp_dir dir;
+  auto config = dir.file("off.toml");
+  std::ofstream(config) << "[metrics]\nenabled = false\n";
+  std::string a0 = "actorshop", a1 = "--config", a2 = config, a3 = "--metrics-enabled", a4 = "true";
+  char* argv[] = {a0.data(), a1.data(), a2.data(), a3.data(), a4.data()};
+  int exit_code = -1;
+  auto loaded = load_settings(5, argv, exit_code);
+  REQUIRE(loaded);
+  CHECK(loaded->metrics_enabled);
+}

@@ -130,13 +130,14 @@ TEST_CASE("health turns 503 while draining and commands are refused", "[http][ro
 
 TEST_CASE("metrics count answered requests in Prometheus text", "[http][router]") {
   fixture f;
-  f.m.record(route::issue_coupon, bhttp::verb::post, 409, 120);
+  f.m.record(route::issue_coupon, bhttp::verb::post, 409, 0.000120);
   auto text = f.call(bhttp::verb::get, "/metrics");
   CHECK(text.status == 200);
   CHECK(text.text);
-  CHECK(text.body.find(
-            R"(http_requests_total{method="POST",route="/coupons/issue",status="409"} 1)") !=
-        std::string::npos);
-  CHECK(text.body.find("http_request_duration_seconds_bucket") != std::string::npos);
-  CHECK(text.body.find("shop_writes_committed_total") != std::string::npos);
+  CHECK(
+      text.body.find(
+          R"(actorshop_http_requests_total{method="POST",route="/coupons/issue",status="409"} 1)") !=
+      std::string::npos);
+  CHECK(text.body.find("actorshop_http_request_duration_seconds_bucket") != std::string::npos);
+  CHECK(text.body.find("actorshop_writer_batch_size_bucket") != std::string::npos);
 }
