@@ -54,7 +54,7 @@ void metrics::record(route r, verb method, unsigned status, std::uint64_t micros
   s.sum_micros.fetch_add(micros, std::memory_order_relaxed);
 }
 
-void metrics::add_request_families(std::string& out) {
+void metrics::add_request_families(std::vector<prometheus::MetricFamily>& families) {
   prometheus::MetricFamily total{
       "http_requests_total", "HTTP requests answered", prometheus::MetricType::Counter, {}};
   prometheus::MetricFamily duration{"http_request_duration_seconds",
@@ -92,15 +92,14 @@ void metrics::add_request_families(std::string& out) {
     h.histogram.sample_sum = s.sum_micros.load(std::memory_order_relaxed) / 1e6;
     duration.metric.push_back(std::move(h));
   }
-  std::vector<prometheus::MetricFamily> families;
   if (!total.metric.empty()) {
     families.push_back(std::move(total));
     families.push_back(std::move(duration));
   }
-  out += prometheus::TextSerializer().Serialize(families);
 }
 
-std::string metrics::render(const actors::shop_stats& st, std::int64_t in_flight) {
+std::vector<prometheus::MetricFamily> metrics::collect(const actors::shop_stats& st,
+                                                       std::int64_t in_flight) {
   using type = prometheus::MetricType;
   std::vector<prometheus::MetricFamily> families;
   // Monotonic totals are counters (with _total, as Prometheus names them); levels are gauges.
@@ -127,9 +126,12 @@ std::string metrics::render(const actors::shop_stats& st, std::int64_t in_flight
       double(st.events_pending));
   add("shop_events_delivered_total", "Outbox events delivered to the sink", type::Counter,
       double(st.events_delivered));
-  std::string out = prometheus::TextSerializer().Serialize(families);
-  add_request_families(out);
-  return out;
+  add_request_families(families);
+  return families;
+}
+
+std::string metrics::render(const actors::shop_stats& stats, std::int64_t in_flight) {
+  return prometheus::TextSerializer().Serialize(collect(stats, in_flight));
 }
 
 } // namespace actorshop::http

@@ -8,10 +8,12 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <ostream> // boost/core/detail/string_view.hpp needs it before verb.hpp
 
 #include <boost/beast/http/verb.hpp>
+#include <prometheus/metric_family.h>
 
 #include "actors/shop.hpp"
 #include "http/route.hpp"
@@ -28,8 +30,11 @@ public:
   void record(route r, boost::beast::http::verb method, unsigned status,
               std::uint64_t micros) noexcept;
 
-  /// Returns the Prometheus text exposition of everything, with `stats` and `in_flight` sampled
-  /// now.
+  /// Returns every family, with `stats` and `in_flight` sampled now (/metrics serializes them,
+  /// /dashboard/data converts them to JSON).
+  std::vector<prometheus::MetricFamily> collect(const actors::shop_stats& stats,
+                                                std::int64_t in_flight);
+  /// Returns the Prometheus text exposition of collect().
   std::string render(const actors::shop_stats& stats, std::int64_t in_flight);
 
 private:
@@ -44,7 +49,7 @@ private:
     std::atomic<std::uint64_t> sum_micros{0};
   };
 
-  void add_request_families(std::string& out);
+  void add_request_families(std::vector<prometheus::MetricFamily>& families);
 
   std::array<route_stats, routes> stats_;
 };
