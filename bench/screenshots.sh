@@ -3,12 +3,12 @@
 # coupon-peak run against a fresh daemon with --report, then the daemon's /dashboard while a
 # second bounded run loads it; both drawn by Debian's headless Chromium (tests/support/
 # chart_check.js waits until every chart drew, then captures 1400 px wide, full page).
-#   bench/screenshots.sh [BUILD_DIR] [OUT_DIR]        env: SCALE (default 0.3)
+#   bench/screenshots.sh [BUILD_DIR] [OUT_DIR]        env: SCALE (default 1)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-$root/build}"
 out="${2:-$root/bench/results}"
-scale="${SCALE:-0.3}"
+scale="${SCALE:-1}"
 work="$(mktemp -d)"
 trap 'kill "$daemon" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 port="$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')"
@@ -23,7 +23,7 @@ check=(node "$root/tests/support/chart_check.js" --deadline 120)
   --report "$work/report.html" >"$work/report.txt" || true
 "${check[@]}" --url "file://$work/report.html" --out "$work/report.json" --screenshot "$out/report.png"
 
-"${bench[@]}" --profile order-payment --time-scale 0.03 >"$work/load.txt" &
+"${bench[@]}" --profile order-payment --time-scale 0.08 >"$work/load.txt" &
 load=$!
 "${check[@]}" --url "http://127.0.0.1:$port/dashboard" --min-polls 15 --out "$work/dashboard.json" \
   --screenshot "$out/dashboard.png"

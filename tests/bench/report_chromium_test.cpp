@@ -50,8 +50,9 @@ TEST_CASE("the HTML report of a run against the daemon draws every chart in Chro
   CHECK_THAT(html, Catch::Contains("Dygraph"));
   CHECK_THAT(html, !Catch::Contains("<script src") && !Catch::Contains("<link"));
 
-  const auto r =
-      actorshop::test::check_charts("file://" + report, dir.path.string(), {.zoom = true});
+  actorshop::test::chart_check_options options;
+  options.zoom = true;
+  const auto r = actorshop::test::check_charts("file://" + report, dir.path.string(), options);
   INFO(r.json);
   REQUIRE(r.ok);
   CHECK(r.errors.empty());

@@ -130,8 +130,10 @@ TEST_CASE("the live dashboard draws every chart in Chromium while the daemon is 
   CHECK(http.post("/dashboard", "{}").status == 405);
 
   bounded_load load(d.port(), 3);
+  chart_check_options options;
+  options.min_polls = 5; // the page's refreshes to wait for
   const auto r = check_charts("http://127.0.0.1:" + std::to_string(d.port()) + "/dashboard",
-                              dir.path.string(), {.min_polls = 5});
+                              dir.path.string(), options);
   INFO(r.json);
   REQUIRE(r.ok);
   CHECK(r.errors.empty());
