@@ -9,8 +9,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${ACTORSHOP_BUILD_DIR:-$root/build}"
 
 # Debian packages only: the libraries we link, and the real tools that tests and benchmarks drive
-# (libjs-dygraphs is compiled into the report and the dashboard; dpkg-dev, file and lintian build and check the .deb; systemd's systemd-analyze checks the unit;
-# strace checks the unit's syscall filter by hand; clang-format checks every C++ file's layout).
+# (dpkg-dev, file and lintian build and check the .deb; systemd's systemd-analyze checks the unit;
+# strace checks the unit's syscall filter by hand; clang-format checks every C++ file's layout;
+# libjs-dygraphs is compiled into the bench's --report and the daemon's /dashboard).
 packages=(g++ cmake make pkg-config
   libcaf-dev libboost1.81-dev libsimdjson-dev libsqlite3-dev sqlite3 catch2
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev prometheus-cpp-dev
