@@ -10,12 +10,13 @@ build="${ACTORSHOP_BUILD_DIR:-$root/build}"
 
 # Debian packages only: the libraries we link, and the real tools that tests and benchmarks drive
 # (dpkg-dev, file and lintian build and check the .deb; systemd's systemd-analyze checks the unit;
-# strace checks the unit's syscall filter by hand; clang-format checks every C++ file's layout).
+# strace checks the unit's syscall filter by hand; clang-format checks every C++ file's layout;
+# libjs-dygraphs is compiled into the bench's --report and the daemon's /dashboard).
 packages=(g++ cmake make pkg-config
   libcaf-dev libboost1.81-dev libsimdjson-dev libsqlite3-dev sqlite3 catch2
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev prometheus-cpp-dev
   nlohmann-json3-dev libboost-url1.81-dev libsystemd-dev
-  wrk nginx-light curl procps prometheus influxdb chromium python3
+  wrk nginx-light curl procps prometheus influxdb chromium python3 libjs-dygraphs
   dpkg-dev file lintian systemd strace clang-format)
 
 # actorshop-bench: OpenSSL's libcrypto for k6's md5 check ids; node and npm for the test that

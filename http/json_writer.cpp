@@ -1,6 +1,8 @@
 // Escaping and number formatting for json_writer.
 #include "http/json_writer.hpp"
 
+#include <cmath>
+
 #include <charconv>
 
 namespace actorshop::http {
@@ -64,6 +66,16 @@ json_writer& json_writer::value(std::string_view s) {
 json_writer& json_writer::value(std::int64_t v) {
   sep();
   char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out_.append(buf, end);
+  return *this;
+}
+
+json_writer& json_writer::number(double v) {
+  if (!std::isfinite(v))
+    return null();
+  sep();
+  char buf[32];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
   out_.append(buf, end);
   return *this;

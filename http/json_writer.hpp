@@ -41,6 +41,8 @@ public:
   json_writer& value(std::string_view s);
   json_writer& value(const char* s) { return value(std::string_view(s)); }
   json_writer& value(std::int64_t v);
+  /// Writes the shortest text that reads back as `v`; NaN and infinities (not JSON) as null.
+  json_writer& number(double v);
   json_writer& value(bool v) {
     sep();
     out_ += v ? "true" : "false";

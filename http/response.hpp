@@ -20,6 +20,7 @@ struct response {
   std::string_view allow;           ///< the Allow header of a 405
   bool retry_after = false;         ///< adds "Retry-After: 1" (503 on overload)
   bool text = false;                ///< Content-Type text/plain (metrics)
+  std::string_view content_type;    ///< when set, the Content-Type (the dashboard's HTML)
 };
 
 /// Called exactly once with the response, possibly on another thread (an actor's).

@@ -22,6 +22,8 @@ std::string_view route_label(route r) noexcept {
       "/coupons",
       "/health",
       "/metrics",
+      "/dashboard",
+      "/dashboard/data",
   };
   auto i = static_cast<std::size_t>(r);
   return i < labels.size() ? labels[i] : labels[0];

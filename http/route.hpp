@@ -22,6 +22,8 @@ enum class route : std::uint8_t {
   create_coupon,
   health,
   metrics,
+  dashboard,
+  dashboard_data,
   count_ ///< number of routes, for tables
 };
 

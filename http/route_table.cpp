@@ -65,6 +65,10 @@ route_match match_path(verb method, std::string_view path) {
     return make(route::health, verb::get, method, "GET");
   if (path == "/metrics")
     return make(route::metrics, verb::get, method, "GET");
+  if (path == "/dashboard")
+    return make(route::dashboard, verb::get, method, "GET");
+  if (path == "/dashboard/data")
+    return make(route::dashboard_data, verb::get, method, "GET");
   return {};
 }
 

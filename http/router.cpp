@@ -1,10 +1,12 @@
 // Dispatch of spec §3: decode, call the facade, encode.
 #include "http/router.hpp"
 
+#include <chrono>
 #include <variant>
 
 #include <spdlog/spdlog.h>
 
+#include "http/dashboard.hpp"
 #include "http/decode.hpp"
 #include "http/encode.hpp"
 #include "http/route_table.hpp"
@@ -25,6 +27,10 @@ response ok(unsigned status, std::string body) {
 
 template <class T> response from_result(unsigned status, domain::result<T> res) {
   return res ? ok(status, encode(*res)) : error_response(res.error());
+}
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
@@ -158,6 +164,13 @@ response router::query(const request& req, const route_match& m) {
     r.text = true;
     return r;
   }
+  case route::dashboard: {
+    auto r = ok(200, dashboard_page());
+    r.content_type = "text/html; charset=utf-8";
+    return r;
+  }
+  case route::dashboard_data:
+    return ok(200, dashboard_json(collect_metrics(), unix_now()));
   default:
     (void)req;
     return protocol_error(404, "NOT_FOUND", "no such route");

@@ -197,8 +197,11 @@ void session::do_write(const response& r) {
   append_number(out_, r.status);
   out_ += ' ';
   out_ += bhttp::obsolete_reason(static_cast<bhttp::status>(r.status));
-  out_ += r.text ? "\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: "
-                 : "\r\nContent-Type: application/json\r\nContent-Length: ";
+  if (!r.content_type.empty())
+    out_.append("\r\nContent-Type: ").append(r.content_type).append("\r\nContent-Length: ");
+  else
+    out_ += r.text ? "\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: "
+                   : "\r\nContent-Type: application/json\r\nContent-Length: ";
   append_number(out_, r.body.size());
   out_ += "\r\nX-Request-Id: ";
   append_request_id(out_);

@@ -19,6 +19,7 @@
 #include "bench/harness/proc_stats.hpp"
 #include "bench/harness/report.hpp"
 #include "bench/harness/runner.hpp"
+#include "bench/harness/server_scrape.hpp"
 #include "bench/harness/summary.hpp"
 #ifdef ACTORSHOP_BENCH_WITH_ACTORS
 #include "bench/harness/actors_driver.hpp"
@@ -179,6 +180,10 @@ collect_options collect_options_of(const app_config& c, const target_setup& t, c
     auto sampler = std::make_shared<proc_sampler>(*pid);
     co.probe = [sampler] { return sampler->sample(); };
   }
+  if (t.http && !c.report.empty()) { // the daemon's own figures for the report (its /metrics)
+    auto scraper = std::make_shared<metrics_scraper>(*t.http);
+    co.scrape = [scraper] { return scraper->sample(); };
+  }
   return co;
 }
 
@@ -226,7 +231,8 @@ int run_checked(const app_config& c) {
               << audit.text;
   }
   if (!c.report.empty())
-    write_file(c.report, html_report(run, prof, verdicts, c.target, summary, audit.text));
+    write_file(c.report,
+               html_report({run, prof, verdicts, c.target, summary, before.has_value(), audit}));
   if (abort_requested.load()) {
     std::cerr << "the test run was aborted by a signal\n";
     return exit_external_abort;

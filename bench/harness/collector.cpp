@@ -35,6 +35,16 @@ second_point make_point(runner& r, const interval_data& d, double t) {
   p.p99_ms = d.duration.percentile(0.99) / 1000;
   p.avg_ms = d.duration.mean() / 1000;
   p.statuses = d.statuses;
+  for (std::size_t i = 0; i < p.by_endpoint.size(); ++i) {
+    const auto& h = d.by_endpoint[i];
+    p.by_endpoint[i] = {h.count(), h.percentile(0.5) / 1000, h.percentile(0.95) / 1000,
+                        h.percentile(0.99) / 1000};
+  }
+  const histogram* phases[] = {&d.blocked, &d.connecting, &d.sending, &d.waiting, &d.receiving};
+  for (std::size_t i = 0; i < phase_names.size(); ++i) {
+    p.phase_mean_ms[i] = phases[i]->mean() / 1000;
+    p.phase_p99_ms[i] = phases[i]->percentile(0.99) / 1000;
+  }
   return p;
 }
 
@@ -63,6 +73,8 @@ void add_second(run_totals& run, second_point& p, interval_data& d,
                 const collect_options& options) {
   if (options.probe)
     std::tie(p.server_rss_mb, p.server_cpu_pct) = options.probe();
+  if (options.scrape)
+    p.server = options.scrape();
   for (const auto& sink : options.sinks)
     sink(p, d);
   d.samples.clear();

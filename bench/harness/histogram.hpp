@@ -25,6 +25,8 @@ public:
   std::uint64_t min() const { return count_ ? min_ : 0; }
   std::uint64_t max() const { return max_; }
   double mean() const { return count_ ? sum_ / static_cast<double>(count_) : 0.0; }
+  /// The count of each bucket; bucket i holds [lowest_of(i), lowest_of(i) + width_of(i)).
+  const std::vector<std::uint64_t>& counts() const { return counts_; }
 
   /// Returns the representative value (bucket midpoint, clamped to min/max) of the sample at
   /// 0-based rank `rank` in sorted order.

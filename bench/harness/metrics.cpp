@@ -44,6 +44,8 @@ void interval_data::merge(interval_data& o) {
                               {&receiving, &o.receiving}})
     mine->merge(*theirs);
   iteration.merge(o.iteration);
+  for (std::size_t i = 0; i < by_endpoint.size(); ++i)
+    by_endpoint[i].merge(o.by_endpoint[i]);
   requests += o.requests;
   failed += o.failed;
   iterations += o.iterations;
@@ -91,6 +93,7 @@ void shard::record_request(endpoint ep, int status, const request_timing& t, std
   {
     std::lock_guard lock(mutex_);
     data_.duration.record(micros);
+    data_.by_endpoint[static_cast<std::size_t>(ep) % endpoint_paths.size()].record(micros);
     if (expected)
       data_.duration_expected.record(micros);
     data_.blocked.record(whole_us(t.blocked));

@@ -74,7 +74,8 @@ struct interval_data {
   histogram duration;          ///< http_req_duration, microseconds
   histogram duration_expected; ///< http_req_duration{expected_response:true}
   histogram blocked, connecting, tls_handshaking, sending, waiting, receiving; ///< http_req_*
-  histogram iteration; ///< iteration_duration, microseconds
+  histogram iteration;                                      ///< iteration_duration, microseconds
+  std::array<histogram, endpoint_paths.size()> by_endpoint; ///< http_req_duration per endpoint
   std::uint64_t requests = 0, failed = 0, iterations = 0;
   std::uint64_t bytes_sent = 0, bytes_received = 0;
   std::map<int, std::uint64_t> statuses;
@@ -117,6 +118,16 @@ private:
   std::unique_ptr<sample_buffer> samples_; ///< null unless every sample is exported
 };
 
+/// http_req_duration percentiles of one endpoint in one second (0 when it had no requests).
+struct latency_point {
+  std::uint64_t requests = 0;
+  double p50_ms = 0, p95_ms = 0, p99_ms = 0;
+};
+
+/// k6's phases in one second: blocked, connecting, sending, waiting, receiving.
+inline constexpr std::array<const char*, 5> phase_names{"blocked", "connecting", "sending",
+                                                        "waiting", "receiving"};
+
 /// One second of the run, for the progress line, the series outputs and the HTML report.
 struct second_point {
   double t = 0;         ///< seconds since the start, end of the interval
@@ -126,6 +137,10 @@ struct second_point {
   double p50_ms = 0, p95_ms = 0, p99_ms = 0, avg_ms = 0;
   std::map<int, std::uint64_t> statuses;
   double server_rss_mb = -1, server_cpu_pct = -1;
+  std::array<latency_point, endpoint_paths.size()> by_endpoint;
+  std::array<double, phase_names.size()> phase_mean_ms{}, phase_p99_ms{};
+  /// The daemon's own figures scraped from its /metrics this second (empty when unreachable).
+  std::map<std::string, double> server;
 };
 
 /// Names of a scenario's custom metrics and checks.

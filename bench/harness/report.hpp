@@ -1,27 +1,32 @@
-// The --report file: one self-contained HTML page (inline SVG, no scripts, no network) with the
-// run's charts over time and the threshold verdicts.
+// The --report file: one self-contained HTML page (dygraphs and our chart scripts inlined from
+// actorshop_http_assets, the run as embedded JSON, no network) with interactive time series of
+// the run, the latency histogram, the per-stage table, the threshold verdicts and the audit.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "bench/harness/audit.hpp"
 #include "bench/harness/summary.hpp"
 
 namespace actorshop::bench {
 
-struct chart_series {
-  std::string name;
-  std::string color;
-  std::vector<double> values; ///< one per second_point; negative values are gaps
+/// Everything the report shows.
+struct report_input {
+  const run_totals& run;
+  const profile& prof;
+  const std::vector<threshold_result>& verdicts;
+  std::string target;
+  std::string text_summary;
+  bool audited = false;
+  audit_result audit;
 };
 
-/// Returns an inline SVG line chart of `series` over `times` (seconds).
-std::string svg_chart(const std::string& title, const std::string& unit,
-                      const std::vector<double>& times, const std::vector<chart_series>& series);
+/// Returns the charts of the run as the JSON report.js draws: {"markers": [{x, label}],
+/// "charts": [{kind, title, ylabel, labels, data, thresholds, ...}]}.
+json report_charts(const report_input& in);
 
 /// Returns the whole HTML report.
-std::string html_report(const run_totals& run, const profile& prof,
-                        const std::vector<threshold_result>& verdicts, const std::string& target,
-                        const std::string& text_summary, const std::string& audit_text);
+std::string html_report(const report_input& in);
 
 } // namespace actorshop::bench

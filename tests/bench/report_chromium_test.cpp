@@ -1,10 +1,16 @@
-// The --report page as Debian's Chromium renders it (headless --dump-dom): the charts are SVG
-// elements with drawn lines and the threshold verdicts are list items in the parsed DOM.
-// A missing chromium fails the test: config/setup.sh installs it.
+// The --report page of a real short run against the real daemon, as Debian's headless Chromium
+// draws it (tests/support/chart_check.js over the DevTools protocol): every dygraphs chart has
+// rows and painted its canvas, zooming one zooms every time series, the verdicts are list items.
+// A missing chromium or node fails the test: config/setup.sh installs them.
 #include <catch2/catch.hpp>
 
-#include <regex>
+#include <algorithm>
+#include <fstream>
+#include <sstream>
 
+#include "support/chart_check.hpp"
+#include "support/daemon_process.hpp"
+#include "support/http_client.hpp"
 #include "tests/bench/tool_fixture.hpp"
 
 using namespace actorshop::bench;
@@ -12,63 +18,71 @@ using namespace actorshop::bench::tools;
 
 namespace {
 
-/// The DOM of `html_file` after Chromium parsed and laid it out (bounded with timeout 60).
-std::string rendered_dom(const temp_dir& dir, const std::string& html_file) {
-  const std::string chromium = find_tool("chromium");
-  REQUIRE_FALSE(chromium.empty()); // apt-get install chromium (config/setup.sh deps)
-  const std::string profile = dir.file("chromium-profile");
-  std::filesystem::create_directory(profile);
-  int status = 0;
-  const std::string dom =
-      shell_output("timeout 60 " + chromium +
-                       " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
-                       " --disable-background-networking --disable-component-update --disable-sync"
-                       " --user-data-dir=" +
-                       sh_quote(profile) + " --virtual-time-budget=3000 --dump-dom " +
-                       sh_quote("file://" + html_file) + " 2>" + sh_quote(dir.file("chromium.log")),
-                   status);
-  REQUIRE(status == 0);
-  return dom;
+bool has_chart(const actorshop::test::chart_check_result& r, const std::string& title) {
+  return std::any_of(r.charts.begin(), r.charts.end(),
+                     [&](const auto& c) { return c.title == title; });
 }
 
-/// Counts the non-overlapping matches of `re` in `text`.
-std::size_t count_matches(const std::string& text, const std::regex& re) {
-  return static_cast<std::size_t>(
-      std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator()));
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 } // namespace
 
-#ifdef ACTORSHOP_BENCH_WITH_ACTORS
-TEST_CASE("the HTML report renders in Chromium with six drawn charts and the verdicts",
+#ifdef ACTORSHOP_DAEMON
+TEST_CASE("the HTML report of a run against the daemon draws every chart in Chromium and zooms",
           "[bench][chromium]") {
   temp_dir dir;
-  const int rc = run_bench({"--target", "actors", "--stage", "2s:3", "--quiet", "--report",
-                            dir.file("report.html"), "--threshold", "http_req_duration:p(95)<60000",
-                            "--threshold", "http_req_failed:rate<0"});
+  actorshop::test::daemon_process d({"--db", dir.file("shop.db"), "--seed", "--log-level", "warn"});
+  const std::string url = "http://127.0.0.1:" + std::to_string(d.port());
+  const std::string report = dir.file("report.html");
+  const int rc =
+      run_bench({"--profile", "order-payment", "--target", url, "--stage", "2s:5", "--stage",
+                 "2s:10", "--quiet", "--db", dir.file("shop.db"), "--report", report, "--threshold",
+                 "http_req_duration:p(95)<60000", "--threshold", "http_req_failed:rate<0"});
   CHECK(rc == exit_threshold_failed); // rate<0 can never hold: one verdict of each kind
-  const std::string dom = rendered_dom(dir, dir.file("report.html"));
-  INFO(dom.substr(0, 2000));
 
-  // The serializer writes attributes with double quotes: this is the parsed DOM, not our text.
-  CHECK(count_matches(dom, std::regex("<svg[^>]*class=\"chart\"")) == 6);
-  // Every chart draws at least one line with points in it.
-  const std::regex drawn("<polyline[^>]*points=\"[0-9.]+,[0-9.]+ [^\"]");
-  std::size_t charts_with_lines = 0;
-  for (std::size_t at = dom.find("<svg"); at != std::string::npos; at = dom.find("<svg", at + 1)) {
-    const auto end = dom.find("</svg>", at);
-    REQUIRE(end != std::string::npos);
-    const std::string chart = dom.substr(at, end - at);
-    charts_with_lines += count_matches(chart, drawn) > 0 ? 1 : 0;
+  // Self-contained: dygraphs is inlined and nothing is loaded from anywhere.
+  const std::string html = slurp(report);
+  CHECK_THAT(html, Catch::Contains("Dygraph"));
+  CHECK_THAT(html, !Catch::Contains("<script src") && !Catch::Contains("<link"));
+
+  actorshop::test::chart_check_options options;
+  options.zoom = true;
+  const auto r = actorshop::test::check_charts("file://" + report, dir.path.string(), options);
+  INFO(r.json);
+  REQUIRE(r.ok);
+  CHECK(r.errors.empty());
+  for (const auto& c : r.charts) {
+    INFO(c.title);
+    CHECK(c.rows > 0);
+    CHECK(c.drawn);
   }
-  CHECK(charts_with_lines == 6);
-  for (const char* title : {"VUs (count)", "Requests (req/s)", "Latency (ms)",
-                            "Status codes (per s)", "Server RSS (MB)", "Server CPU (%)"})
-    CHECK_THAT(dom, Catch::Contains(title));
+  for (const char* title :
+       {"Virtual users", "Requests per second", "http_req_duration, all requests",
+        "http_req_duration, POST /orders", "http_req_duration, POST /payments", "Status mix",
+        "k6 timing breakdown, mean per second", "k6 timing breakdown, p99 per second",
+        "Server resident memory (RSS)", "Server CPU", "http_req_duration distribution (whole run)"})
+    CHECK(has_chart(r, title));
+  // The daemon's own figures are charted when its /metrics has them (issue 11's families).
+  actorshop::test::client http(d.port());
+  const std::string metrics = http.get("/metrics").body;
+  if (metrics.find("actorshop_writer_batch_size") != std::string::npos) {
+    CHECK(has_chart(r, "Daemon: writer batch size"));
+    CHECK(has_chart(r, "Daemon: requests in flight"));
+    CHECK(has_chart(r, "Daemon: live actors"));
+  }
+  CHECK(r.zoom_synced);
+  CHECK(r.zoomed_charts == static_cast<std::int64_t>(r.charts.size()) - 1); // all but the histogram
 
-  CHECK(count_matches(dom, std::regex("<li class=\"ok\">✓ http_req_duration p\\(95\\)&lt;60000")) ==
-        1);
-  CHECK(count_matches(dom, std::regex("<li class=\"fail\">✗ http_req_failed rate&lt;0")) == 1);
-  CHECK_THAT(dom, Catch::Contains("<h2>Summary</h2>"));
+  CHECK(std::any_of(r.items.begin(), r.items.end(), [](const std::string& i) {
+    return i.starts_with("ok ✓ http_req_duration p(95)<60000");
+  }));
+  CHECK(std::any_of(r.items.begin(), r.items.end(), [](const std::string& i) {
+    return i.starts_with("fail ✗ http_req_failed rate<0");
+  }));
 }
 #endif

@@ -1,0 +1,24 @@
+// Self-contained HTML pages built on the embedded chart assets: dygraphs, its synchronizer, our
+// charts.js wrapper and stylesheet, plus a page script (report.js, dashboard.js), all inlined.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace actorshop::http::assets {
+
+/// Returns `<style>` and `<script>` elements that inline dygraphs, its synchronizer extra,
+/// charts.css and charts.js: what any chart page needs in its <head>.
+std::string chart_head();
+
+/// Returns a `<script>` element that inlines embedded script `name`.
+std::string inline_script(std::string_view name);
+
+/// Returns `json` as the text of a `<script type="application/json" id="ID">` element: every
+/// "</" is written "<\/" so that no value can close the element early.
+std::string json_script(std::string_view id, std::string_view json);
+
+/// Escapes &, <, >, " and ' for HTML text and attribute values.
+std::string html_escape(std::string_view text);
+
+} // namespace actorshop::http::assets
