@@ -12,11 +12,14 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "domain/clock.hpp"
 #include "domain/ids.hpp"
+
+struct evp_mac_ctx_st; // OpenSSL's EVP_MAC_CTX
 
 namespace actorshop::auth {
 
@@ -39,12 +42,13 @@ struct token_check {
   explicit operator bool() const noexcept { return error == token_error::none; }
 };
 
-/// Mints and verifies customer tokens under one secret. Thread-safe: verify() and mint() only read.
+/// Mints and verifies customer tokens under one secret. Thread-safe.
 class token_signer {
 public:
-  /// Throws std::invalid_argument if `secret` is shorter than min_secret_bytes.
+  /// Throws std::invalid_argument if `secret` is shorter than min_secret_bytes. The secret is
+  /// keyed into an HMAC context and wiped; the signer keeps no plain copy.
   explicit token_signer(std::string secret);
-  ~token_signer(); ///< wipes the secret from memory
+  ~token_signer();
   token_signer(const token_signer&) = delete;
   token_signer& operator=(const token_signer&) = delete;
 
@@ -58,8 +62,11 @@ public:
 private:
   using mac_bytes = std::array<unsigned char, 32>;
   mac_bytes mac_of(std::string_view signed_part) const;
+  evp_mac_ctx_st* thread_context() const;
 
-  std::string secret_;
+  evp_mac_ctx_st* keyed_ = nullptr; ///< HMAC-SHA256 keyed with the secret; only copied from
+  std::uint64_t id_;                ///< tells this signer's per-thread copies from another's
+  mutable std::mutex copy_mutex_;   ///< guards copying keyed_ (OpenSSL promises no more)
 };
 
 /// Returns the Unix seconds of `clock`'s now (whole seconds, rounded down), the time verify()
