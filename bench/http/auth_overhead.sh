@@ -34,7 +34,8 @@ stop_daemon() { kill -TERM "$shop_pid"; wait "$shop_pid" || true; rm -f "$out"/*
 for i in $(seq "$runs"); do
   for profile in coupon-peak order-payment; do
     s=1; [ "$profile" = order-payment ] && s=$order_scale
-    for mode in open token; do
+    order="open token"; (( i % 2 )) || order="token open" # ABBA: a load drift favours neither
+    for mode in $order; do
       name="$profile-$mode-$i"
       echo "== $(date -u +%H:%M:%S) $name (time scale $s)"
       start_daemon "$name" "$mode"
