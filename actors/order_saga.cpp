@@ -176,8 +176,12 @@ void use_coupon(saga_actor* self, id_t coupon_id) {
           [self](caf::error&) { fail_payment(self, errc::unavailable); });
 }
 
-void pay(saga_actor* self, id_t coupon_or_zero, const answer_once<domain::payment>& r) {
+// `payer` 0: anyone may pay (open mode); otherwise only the order's customer (token mode), and
+// that is checked before the order's state, which would tell a stranger whether it is payable.
+void pay(saga_actor* self, id_t coupon_or_zero, id_t payer, const answer_once<domain::payment>& r) {
   auto& st = self->state;
+  if (payer != 0 && payer != st.order.customer_id)
+    return r(errc::forbidden);
   if (st.phase != saga_phase::created)
     return r(errc::order_not_payable);
   st.phase = saga_phase::paying;
@@ -224,9 +228,9 @@ caf::behavior saga_behavior(saga_actor* self, context* ctx, domain::order o, boo
   }
   return {
       [=](created_atom, domain::status persisted) { on_created(self, persisted); },
-      [=](pay_atom, id_t coupon, const answer_once<domain::payment>& pr) {
+      [=](pay_atom, id_t coupon, id_t payer, const answer_once<domain::payment>& pr) {
         observe_mailbox_time(actor_kind::order_saga, pr.sent_at());
-        pay(self, coupon, pr);
+        pay(self, coupon, payer, pr);
       },
       [=](paid_atom, const domain::result<domain::payment>& paid) { on_paid(self, paid); },
       [=](expire_atom) { expire(self); },

@@ -54,7 +54,8 @@ void shop::create_order(id_t customer_id, std::vector<domain::order_line_request
   spawn_new_saga(d.ctx, std::move(o), d.make_answer(std::move(cb)));
 }
 
-void shop::pay(id_t order_id, std::optional<id_t> coupon_id, callback<domain::payment> cb) {
+void shop::pay(id_t order_id, std::optional<id_t> coupon_id, callback<domain::payment> cb,
+               id_t payer) {
   auto& d = *impl_;
   if (!d.accepting)
     return cb(errc::unavailable);
@@ -62,12 +63,14 @@ void shop::pay(id_t order_id, std::optional<id_t> coupon_id, callback<domain::pa
   const id_t coupon = coupon_id.value_or(0);
   bool sent = d.ctx.sagas.send_locked(
       order_id, [] { return std::optional<caf::actor>(); },
-      [&](const caf::actor& a) { caf::anon_send(a, pay_atom::value, coupon, r); });
+      [&](const caf::actor& a) { caf::anon_send(a, pay_atom::value, coupon, payer, r); });
   if (sent)
     return;
   // No saga: the order is settled (paid or expired) or does not exist.
-  bool exists = storage::thread_reader(d.ctx.options.db_path).order(order_id).has_value();
-  r(exists ? errc::order_not_payable : errc::order_not_found);
+  const auto settled = storage::thread_reader(d.ctx.options.db_path).order(order_id);
+  if (!settled)
+    return r(errc::order_not_found);
+  r(payer != 0 && payer != settled->customer_id ? errc::forbidden : errc::order_not_payable);
 }
 
 void shop::charge(id_t customer_id, domain::money amount, callback<domain::balance_view> cb) {

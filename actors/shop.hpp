@@ -82,8 +82,10 @@ public:
                     callback<domain::issued_coupon> cb);
   void create_order(domain::id_t customer_id, std::vector<domain::order_line_request> lines,
                     callback<domain::order> cb);
+  /// `payer`: the customer a token acts for (auth.mode = "token"); another customer's order is
+  /// refused with FORBIDDEN. 0: anyone may pay (the open API).
   void pay(domain::id_t order_id, std::optional<domain::id_t> coupon_id,
-           callback<domain::payment> cb);
+           callback<domain::payment> cb, domain::id_t payer = 0);
   void charge(domain::id_t customer_id, domain::money amount, callback<domain::balance_view> cb);
   void create_coupon(domain::coupon_spec spec, callback<domain::coupon> cb);
 

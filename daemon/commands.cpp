@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "auth/customer_token.hpp"
+#include "daemon/auth_secret.hpp"
 #include "storage/audit.hpp"
 #include "storage/backup.hpp"
 #include "storage/schema.hpp"
@@ -89,6 +91,21 @@ int run_check(const invocation& inv) {
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "check failed: %s\n", e.what());
+    return 1;
+  }
+}
+
+int run_token(const invocation& inv) {
+  try {
+    const auto signer = load_token_signer(inv.s.auth);
+    if (auto warning = secret_file_warning(inv.s.auth); !warning.empty())
+      std::fprintf(stderr, "warning: %s\n", warning.c_str());
+    const domain::system_clock clock;
+    const auto expires_at = auth::unix_seconds(clock) + inv.token_ttl.count();
+    std::printf("%s\n", signer->mint(inv.token_customer, expires_at).c_str());
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "token failed: %s\n", e.what());
     return 1;
   }
 }

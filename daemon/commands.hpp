@@ -9,6 +9,10 @@ namespace actorshop::daemon {
 /// `actorshop backup --db DB --to FILE`: an online copy, progress on stderr, a summary on stdout.
 int run_backup(const invocation& inv);
 
+/// `actorshop token --customer N [--ttl 1h]`: prints a customer token (one line on stdout) signed
+/// with the configured secret; exit 1 if there is no usable secret.
+int run_token(const invocation& inv);
+
 /// `actorshop check --db DB`: integrity_check and every invariant; one line per violation on
 /// stdout and exit 1, or a one-line summary and exit 0.
 int run_check(const invocation& inv);

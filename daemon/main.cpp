@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
       return daemon::run_backup(*inv);
     case daemon::command::check:
       return daemon::run_check(*inv);
+    case daemon::command::token:
+      return daemon::run_token(*inv);
     default:
       return daemon::serve(inv->s, inv->args);
     }

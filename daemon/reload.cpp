@@ -8,6 +8,9 @@ std::vector<std::string> reload_changes(const settings& running, const settings&
     lines.push_back("reload: server.log_level " + running.log_level + " -> " + reread.log_level);
   if (running.admin_token != reread.admin_token)
     lines.push_back("reload: admin.token (changed)");
+  if (running.auth.mode != reread.auth.mode || running.auth.secret_file != reread.auth.secret_file)
+    lines.push_back("reload: auth.* changed: not applied, the customer token settings and "
+                    "secret take effect after a restart");
   if (running.shop.event_sink != reread.shop.event_sink)
     lines.push_back("reload: events.sink changed to '" + reread.shop.event_sink +
                     "': not applied, it takes effect after a restart");

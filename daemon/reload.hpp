@@ -1,5 +1,7 @@
 // reload: what SIGHUP changes in a running daemon. The log level and the admin token are read
-// again and applied; the event sink is only reported, because the outbox dispatcher owns its
+// again and applied; the event sink and auth.* (the customer token mode and secret: rotating the
+// secret is a restart, so that no request is ever checked against a half-loaded one) are only
+// reported, because the outbox dispatcher owns its
 // sink (an open file or HTTP connection mid-delivery) and cannot swap it safely while running.
 // Everything else (port, database, threads, ...) needs a restart and is left as it is.
 #pragma once

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/shop.hpp"
+#include "daemon/auth_secret.hpp"
 #include "daemon/build_info.hpp"
 #include "daemon/open_files.hpp"
 #include "daemon/reload.hpp"
@@ -56,13 +57,25 @@ const char* sync_name(storage::sync_mode m) {
 void print_start_line(const settings& s, unsigned short port, std::uint64_t open_files,
                       std::uint64_t recovered_orders) {
   std::printf("actorshop listening on http://%s:%u db=%s sync=%s%s io_threads=%d actor_threads=%d "
-              "open_files=%llu recovered_orders=%llu config=%s\n",
+              "open_files=%llu recovered_orders=%llu auth=%s config=%s\n",
               s.server.address.c_str(), port, s.shop.db_path.c_str(), sync_name(s.shop.sync),
               s.seed ? " (seeded)" : "", s.server.io_threads, s.shop.actor_threads,
               static_cast<unsigned long long>(open_files),
               static_cast<unsigned long long>(recovered_orders),
+              s.auth.mode == auth_mode::token ? "token" : "open",
               s.config_path.empty() ? "(defaults)" : s.config_path.c_str());
   std::fflush(stdout);
+}
+
+/// Returns the customer tokens' signer in token mode (throws without a usable secret), else null.
+std::shared_ptr<const auth::token_signer> customer_token_signer(const settings& s) {
+  if (s.auth.mode != auth_mode::token)
+    return nullptr;
+  auto signer = load_token_signer(s.auth);
+  if (auto warning = secret_file_warning(s.auth); !warning.empty())
+    spdlog::warn("{}", warning);
+  spdlog::info("auth.mode = token: customer endpoints need a customer token");
+  return signer;
 }
 
 /// Applies a SIGHUP: logs and applies what changed; a config that no longer parses is logged and
@@ -91,6 +104,9 @@ int serve(const settings& s, const std::vector<std::string>& args) {
   ::signal(SIGPIPE, SIG_IGN); // a closed stdout or peer must not kill the daemon
   ::signal(SIGHUP, SIG_IGN);  // nor a SIGHUP before the signal watch (recovery) or after it
   log_configuration(s);
+  // Token mode without a usable secret stops here (exit 1, one line): serving the open API
+  // instead would be the one outcome its operator asked not to have.
+  const auto customer_tokens = customer_token_signer(s);
   auto files = raise_open_file_limit();
   refuse_foreign_database(s);
   if (s.seed)
@@ -100,7 +116,8 @@ int serve(const settings& s, const std::vector<std::string>& args) {
   log_recovery(shop.recovery());
   auto server_options = s.server;
   server_options.access_log = s.log_access;
-  http::server srv(shop, server_options, {s.max_in_flight, s.admin_token});
+  http::server srv(shop, server_options,
+                   {s.max_in_flight, s.admin_token, customer_tokens, nullptr});
   srv.set_build_info({build_info::version, build_info::git_commit, build_info::build_type});
   settings running = s; // touched only on the signal watch's thread once serving
   {

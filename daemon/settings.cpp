@@ -26,7 +26,8 @@ std::string read_file(const std::string& path) {
 /// The flags' values. A flag (or its ACTORSHOP_* variable) overrides the file only if it was
 /// given, so each is applied only when the app counts it.
 struct flag_values {
-  std::string config, db, listen, sync, token, sink, level, log_format;
+  std::string config, db, listen, sync, token, sink, level, log_format, auth_mode,
+      auth_secret_file;
   int port = -1, io_threads = 0, actor_threads = 0;
   std::int64_t max_in_flight = 0, body_limit = 0, ttl_s = -1, max_charge = 0, max_conns = 0;
   bool seed = false, adopt = false, access_log = false, metrics = true;
@@ -64,6 +65,13 @@ void add_flags(CLI::App& app, flag_values& f) {
       ->check(CLI::PositiveNumber);
   app.add_option("--admin-token", f.token, "bearer token for POST /coupons")
       ->envname("ACTORSHOP_ADMIN_TOKEN");
+  app.add_option("--auth-mode", f.auth_mode,
+                 "open (anyone on the port) or token (customer endpoints need a customer token)")
+      ->envname("ACTORSHOP_AUTH_MODE");
+  app.add_option("--auth-secret-file", f.auth_secret_file,
+                 "file holding the customer tokens' HMAC secret (>= 32 bytes); or set "
+                 "ACTORSHOP_AUTH_SECRET")
+      ->envname("ACTORSHOP_AUTH_SECRET_FILE");
   app.add_option("--event-sink", f.sink, "file:PATH or http://HOST:PORT/PATH")
       ->envname("ACTORSHOP_EVENT_SINK");
   app.add_option("--log-level", f.level, "trace|debug|info|warn|error")
@@ -97,6 +105,14 @@ void apply_server_flags(const CLI::App& app, const flag_values& f, settings& s) 
     s.server.max_connections = f.max_conns;
   if (app.count("--admin-token"))
     s.admin_token = f.token;
+  if (app.count("--auth-mode")) {
+    auto m = parse_auth_mode(f.auth_mode);
+    if (!m)
+      throw std::runtime_error("--auth-mode must be open or token");
+    s.auth.mode = *m;
+  }
+  if (app.count("--auth-secret-file"))
+    s.auth.secret_file = f.auth_secret_file;
   if (app.count("--log-level"))
     s.log_level = f.level;
   if (app.count("--log-format"))
@@ -137,6 +153,32 @@ void apply_flags(const CLI::App& app, const flag_values& f, settings& s) {
 
 namespace {
 
+/// `actorshop token --customer N [--ttl 1h]`: mints a customer token with the configured secret.
+void add_token_subcommand(CLI::App& app, invocation& inv) {
+  auto* token = app.add_subcommand("token", "print a customer token (auth.mode = \"token\")");
+  token->fallthrough();
+  token
+      ->add_option_function<std::string>(
+          "--customer",
+          [&inv](const std::string& v) {
+            inv.token_customer = domain::parse_id(v);
+            if (inv.token_customer == 0)
+              throw CLI::ValidationError("--customer", "must be a customer id (1.." +
+                                                           std::to_string(domain::max_id) + ")");
+          },
+          "the customer the token acts for")
+      ->required();
+  token->add_option_function<std::string>(
+      "--ttl",
+      [&inv](const std::string& v) {
+        auto ttl = parse_ttl(v);
+        if (!ttl)
+          throw CLI::ValidationError("--ttl", "must be like 90s, 30m, 1h or 7d (at most 366d)");
+        inv.token_ttl = *ttl;
+      },
+      "how long the token is valid (default 1h)");
+}
+
 /// Declares the subcommands. Their options fall through to the main app, so the settings flags
 /// (--db, --config, ...) mean the same before or after the subcommand's name.
 void add_subcommands(CLI::App& app, invocation& inv) {
@@ -151,6 +193,7 @@ void add_subcommands(CLI::App& app, invocation& inv) {
       ->check(CLI::Range(1, 1 << 20));
   app.add_subcommand("check", "integrity_check and the invariant audit of the database")
       ->fallthrough();
+  add_token_subcommand(app, inv);
 }
 
 command command_of(const CLI::App& app) {
@@ -158,6 +201,8 @@ command command_of(const CLI::App& app) {
     return command::backup;
   if (app.got_subcommand("check"))
     return command::check;
+  if (app.got_subcommand("token"))
+    return command::token;
   return command::serve;
 }
 

@@ -12,11 +12,25 @@
 
 namespace actorshop::daemon {
 
+/// Who may call the customer endpoints (spec §3 minus the catalog, /health and /metrics).
+enum class auth_mode {
+  open,  ///< the original API: anyone who reaches the port (loopback by default)
+  token, ///< a customer token (Authorization: Bearer) that names the customer acted for
+};
+
+/// auth.*: the customer tokens. The secret itself is never a setting (it would show in argv or
+/// a world-readable config): it is read from auth.secret_file or $ACTORSHOP_AUTH_SECRET.
+struct auth_settings {
+  auth_mode mode = auth_mode::open;
+  std::string secret_file;
+};
+
 /// Everything the daemon's components are built from.
 struct settings {
   http::server_options server;
   actors::shop_options shop;
   std::string admin_token;
+  auth_settings auth;
   std::int64_t max_in_flight = 10'000;
   bool seed = false;
   bool adopt_database = false; ///< migrate a database that has another application's tables
@@ -28,7 +42,7 @@ struct settings {
 };
 
 /// What the command line asks for: `serve` is the default, so flags alone still start the daemon.
-enum class command { serve, backup, check };
+enum class command { serve, backup, check, token };
 
 /// A parsed command line: the subcommand, the settings and the subcommand's own options.
 struct invocation {
@@ -36,7 +50,9 @@ struct invocation {
   settings s;
   std::string backup_to;           ///< backup: the file the copy is written to
   int backup_pages_per_step = 256; ///< backup: pages copied per step (the writer waits at most one)
-  std::vector<std::string> args;   ///< argv without the program name, re-parsed on SIGHUP
+  domain::id_t token_customer = 0; ///< token: the customer the token acts for
+  std::chrono::seconds token_ttl{3600}; ///< token: how long it is valid
+  std::vector<std::string> args;        ///< argv without the program name, re-parsed on SIGHUP
 };
 
 /// Applies the TOML document `text` to `s`; throws std::runtime_error naming a bad key.
@@ -58,5 +74,15 @@ settings reload_settings(const std::vector<std::string>& args);
 
 /// Parses "FULL" / "NORMAL" (any case).
 std::optional<storage::sync_mode> parse_sync(std::string_view s);
+
+/// Parses "open" / "token".
+std::optional<auth_mode> parse_auth_mode(std::string_view s);
+
+/// Parses a token lifetime: a positive whole number with a unit s, m, h or d ("90s", "1h",
+/// "7d"), or plain seconds; at most max_token_ttl.
+std::optional<std::chrono::seconds> parse_ttl(std::string_view s);
+
+/// The longest lifetime `actorshop token` mints: a customer token is a bearer credential.
+inline constexpr std::chrono::seconds max_token_ttl{366 * 86'400};
 
 } // namespace actorshop::daemon

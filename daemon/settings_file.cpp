@@ -66,6 +66,30 @@ std::optional<storage::sync_mode> parse_sync(std::string_view s) {
   return std::nullopt;
 }
 
+std::optional<auth_mode> parse_auth_mode(std::string_view s) {
+  if (s == "open")
+    return auth_mode::open;
+  if (s == "token")
+    return auth_mode::token;
+  return std::nullopt;
+}
+
+std::optional<std::chrono::seconds> parse_ttl(std::string_view s) {
+  static constexpr std::pair<char, std::int64_t> units[] = {
+      {'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86'400}};
+  std::int64_t unit = 1;
+  for (auto [suffix, seconds] : units)
+    if (!s.empty() && s.back() == suffix) {
+      unit = seconds;
+      s.remove_suffix(1);
+      break;
+    }
+  const auto n = domain::parse_id(s); // a positive integer, digits only
+  if (n == 0 || n > max_token_ttl.count() / unit)
+    return std::nullopt;
+  return std::chrono::seconds(n * unit);
+}
+
 void apply_toml(settings& s, std::string_view text, std::string_view source) {
   toml::table t;
   try {
@@ -112,6 +136,15 @@ void apply_toml(settings& s, std::string_view text, std::string_view source) {
   read(t, "events.max_backlog", s.shop.event_max_backlog);
   read(t, "admin.token", s.admin_token);
   read(t, "metrics.enabled", s.metrics_enabled);
+  std::string mode;
+  read(t, "auth.mode", mode);
+  if (!mode.empty()) {
+    auto m = parse_auth_mode(mode);
+    if (!m)
+      throw std::runtime_error("auth.mode must be \"open\" or \"token\"");
+    s.auth.mode = *m;
+  }
+  read(t, "auth.secret_file", s.auth.secret_file);
 }
 
 } // namespace actorshop::daemon

@@ -8,7 +8,7 @@ namespace {
 
 using k = error_kind;
 
-constexpr std::array<error_info, 27> table{{
+constexpr std::array<error_info, 28> table{{
     {"INTERNAL_ERROR", k::internal, "unknown error"},
     {"CUSTOMER_NOT_FOUND", k::not_found, "customer not found"},
     {"BALANCE_INVALID_AMOUNT", k::invalid_argument,
@@ -40,6 +40,7 @@ constexpr std::array<error_info, 27> table{{
     // A full disk is an overload of storage, not a bug: the write was rolled back and a retry
     // succeeds once space is freed (503 with Retry-After, like a full writer queue).
     {"STORAGE_FULL", k::unavailable, "storage is full, retry later"},
+    {"FORBIDDEN", k::forbidden, "the customer token does not act for this customer"},
 }};
 
 } // namespace

@@ -35,6 +35,7 @@ enum class errc : std::uint8_t {
   unavailable,
   timeout,
   storage_full, ///< values are never renumbered: a new one goes last
+  forbidden,    ///< a customer token acting for another customer (auth.mode = "token")
 };
 
 /// What kind of failure it is; the HTTP layer maps a kind to a status code in one place.
@@ -42,6 +43,7 @@ enum class error_kind : std::uint8_t {
   invalid_argument, ///< the request itself is wrong (400)
   not_found,        ///< a referenced entity does not exist (404)
   conflict,         ///< the request is valid but the state forbids it (409)
+  forbidden,        ///< the caller may not act for this customer (403)
   unavailable,      ///< overload or shutdown; retry later (503)
   timeout,          ///< no answer in time (504)
   internal,         ///< storage or invariant failure (500)

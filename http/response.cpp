@@ -13,6 +13,8 @@ unsigned status_of(domain::error_kind kind) noexcept {
     return 404;
   case domain::error_kind::conflict:
     return 409;
+  case domain::error_kind::forbidden:
+    return 403;
   case domain::error_kind::unavailable:
     return 503;
   case domain::error_kind::timeout:

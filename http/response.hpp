@@ -15,12 +15,13 @@ namespace actorshop::http {
 /// A response, before it becomes bytes.
 struct response {
   unsigned status = 200;
-  std::string body;                 ///< JSON, or Prometheus text when `text` is set
-  route matched = route::unmatched; ///< for metrics
-  std::string_view allow;           ///< the Allow header of a 405
-  bool retry_after = false;         ///< adds "Retry-After: 1" (503 on overload)
-  bool text = false;                ///< Content-Type text/plain (metrics)
-  std::string_view content_type;    ///< when set, the Content-Type (the dashboard's HTML)
+  std::string body;                  ///< JSON, or Prometheus text when `text` is set
+  route matched = route::unmatched;  ///< for metrics
+  std::string_view allow;            ///< the Allow header of a 405
+  std::string_view www_authenticate; ///< the WWW-Authenticate header of a 401
+  bool retry_after = false;          ///< adds "Retry-After: 1" (503 on overload)
+  bool text = false;                 ///< Content-Type text/plain (metrics)
+  std::string_view content_type;     ///< when set, the Content-Type (the dashboard's HTML)
 };
 
 /// Called exactly once with the response, possibly on another thread (an actor's).

@@ -8,11 +8,13 @@ namespace {
 
 using boost::beast::http::verb;
 
-route_match make(route r, verb want, verb got, std::string_view allow) {
+route_match make(route r, verb want, verb got, std::string_view allow,
+                 acting_for acts_for = acting_for::nobody) {
   route_match m;
   m.matched = r;
   m.method_ok = want == got;
   m.allow = allow;
+  m.acts_for = acts_for;
   return m;
 }
 
@@ -31,12 +33,14 @@ bool consume(std::string_view& s, std::string_view prefix) {
 
 route_match match_balances(verb method, std::string_view rest) {
   if (rest == "charge")
-    return make(route::charge, verb::patch, method, "PATCH");
+    return make(route::charge, verb::patch, method, "PATCH", acting_for::body_customer);
   auto slash = rest.find('/');
   if (slash == std::string_view::npos)
-    return with_id(make(route::balance, verb::get, method, "GET"), rest);
+    return with_id(make(route::balance, verb::get, method, "GET", acting_for::path_customer), rest);
   if (rest.substr(slash) == "/balance-histories")
-    return with_id(make(route::balance_history, verb::get, method, "GET"), rest.substr(0, slash));
+    return with_id(
+        make(route::balance_history, verb::get, method, "GET", acting_for::path_customer),
+        rest.substr(0, slash));
   return {};
 }
 
@@ -50,17 +54,18 @@ route_match match_path(verb method, std::string_view path) {
   if (consume(path, "/products/") && path.find('/') == std::string_view::npos)
     return with_id(make(route::product, verb::get, method, "GET"), path);
   if (path == "/coupons/issue")
-    return make(route::issue_coupon, verb::post, method, "POST");
+    return make(route::issue_coupon, verb::post, method, "POST", acting_for::body_customer);
   if (path == "/coupons")
-    return make(route::create_coupon, verb::post, method, "POST");
+    return make(route::create_coupon, verb::post, method, "POST", acting_for::admin);
   if (consume(path, "/coupons/customer/") && path.find('/') == std::string_view::npos)
-    return with_id(make(route::customer_coupons, verb::get, method, "GET"), path);
+    return with_id(
+        make(route::customer_coupons, verb::get, method, "GET", acting_for::path_customer), path);
   if (path == "/orders")
-    return make(route::create_order, verb::post, method, "POST");
+    return make(route::create_order, verb::post, method, "POST", acting_for::body_customer);
   if (consume(path, "/orders/") && path.find('/') == std::string_view::npos)
-    return with_id(make(route::order, verb::get, method, "GET"), path);
+    return with_id(make(route::order, verb::get, method, "GET", acting_for::order_owner), path);
   if (path == "/payments")
-    return make(route::pay, verb::post, method, "POST");
+    return make(route::pay, verb::post, method, "POST", acting_for::order_owner);
   if (path == "/health")
     return make(route::health, verb::get, method, "GET");
   if (path == "/metrics")

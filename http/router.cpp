@@ -74,7 +74,8 @@ bool is_json_content_type(std::string_view value) noexcept {
 }
 
 router::router(actors::shop& shop, metrics& m, router_options options)
-    : shop_(shop), metrics_(m), options_(std::move(options)) {}
+    : shop_(shop), metrics_(m), options_(std::move(options)),
+      customer_auth_(options_.customer_tokens, options_.clock) {}
 
 bool router::acquire() noexcept {
   if (in_flight_.fetch_add(1, std::memory_order_relaxed) >= options_.max_in_flight) {
@@ -123,25 +124,50 @@ void router::dispatch(const request& req, respond_fn& respond) {
     r.allow = m.allow;
     return answer_now(std::move(r));
   }
-  if (m.has_id && m.id == 0)
-    return answer_now(error_response(errc::invalid_request, "id must be a positive integer"));
+  caller who;
+  if (auto refused = authorize(req, m, who))
+    return answer_now(std::move(*refused));
   switch (m.matched) {
   case route::issue_coupon:
-    return issue_coupon(req, respond);
+    return issue_coupon(req, who, respond);
   case route::charge:
-    return charge(req, respond);
+    return charge(req, who, respond);
   case route::create_order:
-    return create_order(req, respond);
+    return create_order(req, who, respond);
   case route::pay:
-    return pay(req, respond);
+    return pay(req, who, respond);
   case route::create_coupon:
     return create_coupon(req, respond);
   default:
-    return answer_now(query(req, m));
+    return answer_now(query(req, m, who));
   }
 }
 
-response router::query(const request& req, const route_match& m) {
+// In token mode the token is checked before anything else of the request is looked at, so an
+// unauthenticated client learns nothing but the route table. A path's customer is compared here;
+// a body's once it is decoded (admit), an order's owner once the order is found (order, pay).
+std::optional<response> router::authorize(const request& req, const route_match& m, caller& who) {
+  if (customer_auth_.enabled() && needs_customer_token(m.acts_for)) {
+    auto authenticated = customer_auth_.authenticate(req);
+    if (auto* refused = std::get_if<response>(&authenticated))
+      return std::move(*refused);
+    who = std::get<domain::id_t>(authenticated);
+  }
+  if (m.has_id && m.id == 0)
+    return error_response(errc::invalid_request, "id must be a positive integer");
+  if (who && m.acts_for == acting_for::path_customer && m.id != *who)
+    return error_response(errc::forbidden);
+  return std::nullopt;
+}
+
+response router::order(domain::id_t order_id, caller who) {
+  auto found = shop_.order(order_id);
+  if (found && who && found->customer_id != *who)
+    return error_response(errc::forbidden);
+  return from_result(200, std::move(found));
+}
+
+response router::query(const request& req, const route_match& m, caller who) {
   switch (m.matched) {
   case route::balance:
     return from_result(200, shop_.balance(m.id));
@@ -156,7 +182,7 @@ response router::query(const request& req, const route_match& m) {
   case route::customer_coupons:
     return from_result(200, shop_.customer_coupons(m.id));
   case route::order:
-    return from_result(200, shop_.order(m.id));
+    return order(m.id, who);
   case route::health:
     return health();
   case route::metrics: {
@@ -210,12 +236,16 @@ response router::health() const {
 
 // Each command: content type, decode, a slot in the in-flight bound, then hand to the facade.
 template <class T, class Decode>
-std::optional<T> router::admit(const request& req, route r, Decode decode, respond_fn& respond) {
+std::optional<T> router::admit(const request& req, route r, Decode decode, caller who,
+                               respond_fn& respond) {
   if (auto bad = check_json(req))
     return refuse(r, std::move(*bad), respond);
   auto decoded_body = decode(req.body());
   if (auto* err = std::get_if<decode_error>(&decoded_body))
     return refuse(r, error_response(err->code, err->message), respond);
+  if constexpr (requires(const T& body) { body.customer_id; }) // acting_for::body_customer
+    if (who && std::get<T>(decoded_body).customer_id != *who)
+      return refuse(r, error_response(errc::forbidden), respond);
   if (draining()) {
     metrics_.reject(rejection::draining);
     return refuse(r, error_response(errc::unavailable, "shutting down"), respond);
@@ -227,36 +257,36 @@ std::optional<T> router::admit(const request& req, route r, Decode decode, respo
   return std::move(std::get<T>(decoded_body));
 }
 
-void router::issue_coupon(const request& req, respond_fn& respond) {
-  auto r = admit<issue_request>(req, route::issue_coupon, decode_issue, respond);
+void router::issue_coupon(const request& req, caller who, respond_fn& respond) {
+  auto r = admit<issue_request>(req, route::issue_coupon, decode_issue, who, respond);
   if (!r)
     return;
   shop_.issue_coupon(r->coupon_id, r->customer_id,
                      answer<domain::issued_coupon>(201, route::issue_coupon, std::move(respond)));
 }
 
-void router::charge(const request& req, respond_fn& respond) {
-  auto r = admit<charge_request>(req, route::charge, decode_charge, respond);
+void router::charge(const request& req, caller who, respond_fn& respond) {
+  auto r = admit<charge_request>(req, route::charge, decode_charge, who, respond);
   if (!r)
     return;
   shop_.charge(r->customer_id, r->amount,
                answer<domain::balance_view>(200, route::charge, std::move(respond)));
 }
 
-void router::create_order(const request& req, respond_fn& respond) {
-  auto r = admit<order_request>(req, route::create_order, decode_order, respond);
+void router::create_order(const request& req, caller who, respond_fn& respond) {
+  auto r = admit<order_request>(req, route::create_order, decode_order, who, respond);
   if (!r)
     return;
   shop_.create_order(r->customer_id, std::move(r->lines),
                      answer<domain::order>(201, route::create_order, std::move(respond)));
 }
 
-void router::pay(const request& req, respond_fn& respond) {
-  auto r = admit<payment_request>(req, route::pay, decode_payment, respond);
+void router::pay(const request& req, caller who, respond_fn& respond) {
+  auto r = admit<payment_request>(req, route::pay, decode_payment, who, respond);
   if (!r)
     return;
-  shop_.pay(r->order_id, r->coupon_id,
-            answer<domain::payment>(201, route::pay, std::move(respond)));
+  shop_.pay(r->order_id, r->coupon_id, answer<domain::payment>(201, route::pay, std::move(respond)),
+            who.value_or(0));
 }
 
 void router::set_admin_token(std::string token) {
@@ -273,8 +303,9 @@ bool router::admin_authorized(std::string_view authorization) const {
 void router::create_coupon(const request& req, respond_fn& respond) {
   auto auth = req.find(bhttp::field::authorization);
   if (auth == req.end()) {
-    refuse(route::create_coupon, protocol_error(401, "UNAUTHORIZED", "admin token required"),
-           respond);
+    auto r = protocol_error(401, "UNAUTHORIZED", "admin token required");
+    r.www_authenticate = bearer_challenge;
+    refuse(route::create_coupon, std::move(r), respond);
     return;
   }
   std::string_view value = auth->value();
@@ -282,7 +313,8 @@ void router::create_coupon(const request& req, respond_fn& respond) {
     refuse(route::create_coupon, protocol_error(403, "FORBIDDEN", "admin token rejected"), respond);
     return;
   }
-  auto spec = admit<domain::coupon_spec>(req, route::create_coupon, decode_coupon_spec, respond);
+  auto spec = admit<domain::coupon_spec>(req, route::create_coupon, decode_coupon_spec,
+                                         std::nullopt, respond);
   if (!spec)
     return;
   shop_.create_coupon(std::move(*spec),

@@ -14,6 +14,8 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "actors/shop.hpp"
+#include "auth/customer_token.hpp"
+#include "http/customer_auth.hpp"
 #include "http/metrics.hpp"
 #include "http/response.hpp"
 
@@ -24,6 +26,10 @@ using request = boost::beast::http::request<boost::beast::http::string_body>;
 struct router_options {
   std::int64_t max_in_flight = 10'000; ///< commands waiting for the actors; 503 beyond
   std::string admin_token;             ///< empty: POST /coupons is always 403
+  /// auth.mode = "token": the signer of the customer tokens every customer route requires; null:
+  /// the open API.
+  std::shared_ptr<const auth::token_signer> customer_tokens;
+  std::shared_ptr<domain::clock> clock; ///< the tokens' "now"; null: the system clock
 };
 
 class router {
@@ -49,21 +55,26 @@ public:
 
 private:
   void dispatch(const request& req, respond_fn& respond);
-  void issue_coupon(const request& req, respond_fn& respond);
-  void charge(const request& req, respond_fn& respond);
-  void create_order(const request& req, respond_fn& respond);
-  void pay(const request& req, respond_fn& respond);
+  void issue_coupon(const request& req, caller who, respond_fn& respond);
+  void charge(const request& req, caller who, respond_fn& respond);
+  void create_order(const request& req, caller who, respond_fn& respond);
+  void pay(const request& req, caller who, respond_fn& respond);
   void create_coupon(const request& req, respond_fn& respond);
-  response query(const request& req, const struct route_match& m);
+  response query(const request& req, const struct route_match& m, caller who);
+  response order(domain::id_t order_id, caller who);
+  /// Returns the 401 or 403 of a route that needs a customer token, or nothing if `who` may go
+  /// on (`who` set to the token's customer in token mode).
+  std::optional<response> authorize(const request& req, const struct route_match& m, caller& who);
   response popular(std::string_view query);
   response health() const;
   void count_rejection(domain::errc e) noexcept;
 
   /// Returns the decoded body of a command the facade may take (JSON content type, a valid
-  /// body, not draining, a free slot in the in-flight bound, now taken); otherwise answers the
-  /// refusal through `respond` and returns nothing.
+  /// body, its customerId the caller's in token mode, not draining, a free slot in the in-flight
+  /// bound, now taken); otherwise answers the refusal through `respond` and returns nothing.
   template <class T, class Decode>
-  std::optional<T> admit(const request& req, route r, Decode decode, respond_fn& respond);
+  std::optional<T> admit(const request& req, route r, Decode decode, caller who,
+                         respond_fn& respond);
 
   /// Reserves a slot for one command; false if max_in_flight are already waiting.
   bool acquire() noexcept;
@@ -79,6 +90,7 @@ private:
   bool admin_authorized(std::string_view authorization) const;
 
   router_options options_;
+  customer_auth customer_auth_;
   /// Guards options_.admin_token, which a reload replaces while io threads read it; admin
   /// requests are rare, so a plain mutex costs nothing on the hot routes.
   mutable std::mutex token_mutex_;

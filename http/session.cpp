@@ -207,6 +207,8 @@ void session::do_write(const response& r) {
   append_request_id(out_);
   if (!r.allow.empty())
     out_.append("\r\nAllow: ").append(r.allow);
+  if (!r.www_authenticate.empty())
+    out_.append("\r\nWWW-Authenticate: ").append(r.www_authenticate);
   if (r.retry_after)
     out_ += "\r\nRetry-After: 1";
   if (!keep_alive_)

@@ -72,7 +72,7 @@ public:
     co_return out;
   }
 
-  awaitable<http_answer> pay(std::int64_t order_id) override {
+  awaitable<http_answer> pay(std::int64_t order_id, std::int64_t) override {
     auto r = co_await await_facade<domain::payment>(
         ex_, [&](auto cb) { shop_.pay(order_id, std::nullopt, std::move(cb)); });
     co_return to_answer(r, 201);

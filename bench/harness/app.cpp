@@ -126,6 +126,7 @@ audit_input audit_input_of(const run_totals& run, scenario_kind s) {
 struct target_setup {
   bool actors = false;
   std::optional<http_target> http;
+  std::shared_ptr<const token_book> tokens; ///< a daemon in token mode; null: the open API
   client_factory factory;
   std::string db_path;
 #ifdef ACTORSHOP_BENCH_WITH_ACTORS
@@ -133,9 +134,18 @@ struct target_setup {
 #endif
 };
 
-target_setup open_target(const app_config& c) {
+/// The run's tokens outlive its planned end (stages plus graceful stops) by an hour, and no more:
+/// they are bearer credentials.
+std::chrono::seconds token_ttl(const profile& p) {
+  return std::chrono::ceil<std::chrono::seconds>(p.total_duration()) + std::chrono::hours(1);
+}
+
+target_setup open_target(const app_config& c, const profile& prof) {
   target_setup t;
   t.actors = c.target == "actors";
+  if (t.actors && !c.auth_secret_file.empty())
+    throw std::invalid_argument("--auth-secret-file works with an http:// target only (the "
+                                "actors have no HTTP edge to check tokens)");
   t.db_path = c.db;
 #ifdef ACTORSHOP_BENCH_WITH_ACTORS
   if (t.actors) {
@@ -152,7 +162,9 @@ target_setup open_target(const app_config& c) {
                                 "daemon owns its database: seed it instead)");
   if (!t.actors) {
     t.http = parse_http_target(c.target);
-    t.factory = make_http_factory(*t.http);
+    if (!c.auth_secret_file.empty())
+      t.tokens = std::make_shared<const token_book>(c.auth_secret_file, token_ttl(prof));
+    t.factory = make_http_factory(*t.http, t.tokens);
   }
   return t;
 }
@@ -193,7 +205,8 @@ audit_result audit_after(target_setup& t, const audit_snapshot& before, const au
   if (t.shop)
     t.shop->shutdown();
 #endif
-  return !t.db_path.empty() ? audit_db(t.db_path, before, in) : audit_http(*t.http, before, in);
+  return !t.db_path.empty() ? audit_db(t.db_path, before, in)
+                            : audit_http(*t.http, before, in, 500, t.tokens);
 }
 
 int run_checked(const app_config& c) {
@@ -201,10 +214,11 @@ int run_checked(const app_config& c) {
   const auto thresholds = build_thresholds(c, prof);
   const auto scenario = parse_scenario(prof.scenario);
   const summary_options so = build_summary_options(c, prof);
-  target_setup t = open_target(c);
+  target_setup t = open_target(c, prof);
   std::optional<audit_snapshot> before;
   if (!c.no_audit)
-    before = !t.db_path.empty() ? db_snapshot(t.db_path) : http_snapshot(*t.http, scenario);
+    before =
+        !t.db_path.empty() ? db_snapshot(t.db_path) : http_snapshot(*t.http, scenario, t.tokens);
 
   std::shared_ptr<std::atomic<std::uint64_t>> failed_writes;
   collect_options co = collect_options_of(c, t, prof, thresholds, failed_writes);

@@ -94,8 +94,8 @@ audit_result audit_db(const std::string& path, const audit_snapshot& before,
   if (in.scenario == scenario_kind::order_payment) {
     auto d = open_read_only(path);
     std::size_t not_paid = 0;
-    for (auto id : in.paid_orders)
-      not_paid += storage::order_is_paid(d, id) ? 0 : 1;
+    for (const auto& paid : in.paid_orders)
+      not_paid += storage::order_is_paid(d, paid.order_id) ? 0 : 1;
     c.check(not_paid == 0, "every 201 payment's order is PAID (" +
                                std::to_string(in.paid_orders.size() - not_paid) + "/" +
                                std::to_string(in.paid_orders.size()) + ")");
@@ -106,9 +106,10 @@ audit_result audit_db(const std::string& path, const audit_snapshot& before,
 namespace {
 
 /// Runs `body` with a fresh HTTP connection on a private io_context, bounded in time.
-template <class F> auto with_http(const http_target& target, F body) {
+template <class F>
+auto with_http(const http_target& target, std::shared_ptr<const token_book> tokens, F body) {
   asio::io_context io;
-  http_client conn(io.get_executor(), target);
+  http_client conn(io.get_executor(), target, std::move(tokens));
   auto fut = asio::co_spawn(io, body(conn), asio::use_future);
   io.run_for(std::chrono::seconds(60));
   if (fut.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
@@ -125,13 +126,14 @@ std::size_t count_of(const std::string& text, const std::string& needle) {
 
 } // namespace
 
-audit_snapshot http_snapshot(const http_target& target, scenario_kind s) {
-  return with_http(target, [s](http_client& conn) -> asio::awaitable<audit_snapshot> {
+audit_snapshot http_snapshot(const http_target& target, scenario_kind s,
+                             std::shared_ptr<const token_book> tokens) {
+  return with_http(target, tokens, [s](http_client& conn) -> asio::awaitable<audit_snapshot> {
     audit_snapshot snap;
     std::string body;
     if (s == scenario_kind::coupon_peak) {
       for (int id = 1001; id <= 3000; ++id) {
-        co_await conn.request("GET", "/coupons/customer/" + std::to_string(id), "", &body);
+        co_await conn.request("GET", "/coupons/customer/" + std::to_string(id), "", &body, id);
         const auto n = static_cast<std::int64_t>(
             count_of(body, "\"couponId\":" + std::to_string(seed_coupon_id)));
         snap.issued += n;
@@ -151,23 +153,26 @@ audit_snapshot http_snapshot(const http_target& target, scenario_kind s) {
 }
 
 audit_result audit_http(const http_target& target, const audit_snapshot& before,
-                        const audit_input& in, std::size_t max_orders) {
+                        const audit_input& in, std::size_t max_orders,
+                        std::shared_ptr<const token_book> tokens) {
   checker c;
-  const auto after = http_snapshot(target, in.scenario);
+  const auto after = http_snapshot(target, in.scenario, tokens);
   audit_common(c, before, after, in);
   if (in.scenario == scenario_kind::order_payment) {
     const std::size_t n = std::min(max_orders, in.paid_orders.size());
-    const auto not_paid = with_http(target, [&](http_client& conn) -> asio::awaitable<std::size_t> {
-      std::size_t bad = 0;
-      std::string body;
-      // An even sample over the whole run, bounded so the audit stays short.
-      for (std::size_t i = 0; i < n; ++i) {
-        const auto id = in.paid_orders[i * in.paid_orders.size() / n];
-        co_await conn.request("GET", "/orders/" + std::to_string(id), "", &body);
-        bad += body.find("\"PAID\"") == std::string::npos ? 1 : 0;
-      }
-      co_return bad;
-    });
+    const auto not_paid =
+        with_http(target, tokens, [&](http_client& conn) -> asio::awaitable<std::size_t> {
+          std::size_t bad = 0;
+          std::string body;
+          // An even sample over the whole run, bounded so the audit stays short.
+          for (std::size_t i = 0; i < n; ++i) {
+            const auto& paid = in.paid_orders[i * in.paid_orders.size() / n];
+            co_await conn.request("GET", "/orders/" + std::to_string(paid.order_id), "", &body,
+                                  paid.customer_id);
+            bad += body.find("\"PAID\"") == std::string::npos ? 1 : 0;
+          }
+          co_return bad;
+        });
     c.check(not_paid == 0, "every sampled 201 payment's order is PAID (" +
                                std::to_string(n - not_paid) + "/" + std::to_string(n) + " of " +
                                std::to_string(in.paid_orders.size()) + ")");

@@ -31,7 +31,7 @@ struct audit_input {
   std::uint64_t coupon_201 = 0;
   std::uint64_t orders_201 = 0;
   std::uint64_t units_per_order = 2;
-  std::vector<std::int64_t> paid_orders;
+  std::vector<paid_order> paid_orders;
 };
 
 struct audit_result {
@@ -43,12 +43,15 @@ struct audit_result {
 audit_snapshot db_snapshot(const std::string& path);
 /// Reads the snapshot over HTTP: the coupon wallets of customers 1001..3000 (coupon-peak) and
 /// the option stock of products 5001..5020 (order-payment).
-audit_snapshot http_snapshot(const http_target& target, scenario_kind s);
+/// `tokens`: the customer tokens of a daemon in token mode (null: the open API).
+audit_snapshot http_snapshot(const http_target& target, scenario_kind s,
+                             std::shared_ptr<const token_book> tokens = nullptr);
 
 /// Compares before/after with what the run saw; PAID is checked in the database.
 audit_result audit_db(const std::string& path, const audit_snapshot& before, const audit_input& in);
 /// Same over HTTP; PAID is checked with GET /orders/{id} for at most `max_orders` orders.
 audit_result audit_http(const http_target& target, const audit_snapshot& before,
-                        const audit_input& in, std::size_t max_orders = 500);
+                        const audit_input& in, std::size_t max_orders = 500,
+                        std::shared_ptr<const token_book> tokens = nullptr);
 
 } // namespace actorshop::bench

@@ -67,6 +67,9 @@ void add_actorshop_flags(CLI::App& app, app_config& c) {
                  "(the seed's 50,000,000 run out within order-payment at actor speed)")
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--no-audit", c.no_audit, "skip the after-run audit");
+  app.add_option("--auth-secret-file", c.auth_secret_file,
+                 "a daemon in auth.mode = \"token\": its secret; each request carries a token of "
+                 "the customer it acts for");
 }
 
 /// The -c file as one options layer over `p`: shortcuts, thresholds, summary settings, tags.

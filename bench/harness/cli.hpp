@@ -23,6 +23,7 @@ struct app_config {
   std::vector<std::string> stages, thresholds, outs, tags, env;
   std::string profile_file, config_file, executor, summary_export, summary_json, report, db;
   std::string duration, trend_stats, time_unit;
+  std::string auth_secret_file; ///< a daemon in auth.mode = "token": mint the VUs' tokens with it
   std::int64_t vus = -1, iterations = -1; ///< -1: not given
   double time_scale = 1.0;
   std::uint64_t seed = 0;

@@ -46,7 +46,9 @@ public:
                                                            std::int64_t customer_id) = 0;
   virtual boost::asio::awaitable<http_answer> create_order(std::int64_t customer_id, order_item a,
                                                            order_item b) = 0;
-  virtual boost::asio::awaitable<http_answer> pay(std::int64_t order_id) = 0;
+  /// Pays `order_id`, which `customer_id` placed (a customer token must name them).
+  virtual boost::asio::awaitable<http_answer> pay(std::int64_t order_id,
+                                                  std::int64_t customer_id) = 0;
   /// Aborts a call in flight (graceful stop expired); later calls reconnect.
   virtual void cancel() {}
 };

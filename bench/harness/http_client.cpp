@@ -86,9 +86,10 @@ std::string_view header_value(std::string_view head, std::string_view lower_name
 
 } // namespace
 
-http_client::http_client(asio::any_io_executor ex, const http_target& target)
+http_client::http_client(asio::any_io_executor ex, const http_target& target,
+                         std::shared_ptr<const token_book> tokens)
     : socket_(std::move(ex)), endpoint_(asio::ip::make_address(target.host), target.port),
-      host_header_(target.host + ":" + std::to_string(target.port)) {
+      host_header_(target.host + ":" + std::to_string(target.port)), tokens_(std::move(tokens)) {
   out_.reserve(512);
   in_.resize(2048);
 }
@@ -171,7 +172,8 @@ void append_int(std::string& out, std::int64_t v);
 // request is in the socket, waiting until the first byte of the answer, receiving until its end;
 // k6's http_req_duration is sending + waiting + receiving (the connect is not in it).
 awaitable<http_answer> http_client::request(std::string_view method, std::string_view path,
-                                            std::string_view body, std::string* body_out) {
+                                            std::string_view body, std::string* body_out,
+                                            std::int64_t customer) {
   using clock = std::chrono::steady_clock;
   http_answer r;
   body_out_scratch_ = {};
@@ -185,6 +187,8 @@ awaitable<http_answer> http_client::request(std::string_view method, std::string
   out_.clear();
   out_.append(method).append(" ").append(path).append(" HTTP/1.1\r\nHost: ");
   out_.append(host_header_).append("\r\nUser-Agent: actorshop-bench\r\n");
+  if (tokens_)
+    out_.append(tokens_->header_for(customer));
   if (!body.empty()) {
     out_.append("Content-Type: application/json\r\nContent-Length: ");
     append_int(out_, static_cast<std::int64_t>(body.size()));
@@ -244,7 +248,8 @@ awaitable<http_answer> http_client::issue_coupon(std::int64_t coupon_id, std::in
   body_.append(",\"customerId\":");
   append_int(body_, customer_id);
   body_.push_back('}');
-  return request("POST", "/coupons/issue", body_); // no coroutine frame of its own
+  return request("POST", "/coupons/issue", body_, nullptr,
+                 customer_id); // no coroutine frame of its own
 }
 
 awaitable<http_answer> http_client::create_order(std::int64_t customer_id, order_item a,
@@ -262,22 +267,23 @@ awaitable<http_answer> http_client::create_order(std::int64_t customer_id, order
     body_.push_back('}');
   }
   body_.append("]}");
-  http_answer r = co_await request("POST", "/orders", body_);
+  http_answer r = co_await request("POST", "/orders", body_, nullptr, customer_id);
   if (r.status == 201)
     r.order_id = json_int_field(body_out_scratch_, "orderId");
   co_return r;
 }
 
-awaitable<http_answer> http_client::pay(std::int64_t order_id) {
+awaitable<http_answer> http_client::pay(std::int64_t order_id, std::int64_t customer_id) {
   body_.assign("{\"orderId\":");
   append_int(body_, order_id);
   body_.push_back('}');
-  return request("POST", "/payments", body_);
+  return request("POST", "/payments", body_, nullptr, customer_id);
 }
 
-client_factory make_http_factory(const http_target& target) {
-  return [target](asio::any_io_executor ex) -> std::unique_ptr<client> {
-    return std::make_unique<http_client>(std::move(ex), target);
+client_factory make_http_factory(const http_target& target,
+                                 std::shared_ptr<const token_book> tokens) {
+  return [target, tokens](asio::any_io_executor ex) -> std::unique_ptr<client> {
+    return std::make_unique<http_client>(std::move(ex), target, tokens);
   };
 }
 

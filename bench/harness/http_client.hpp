@@ -6,10 +6,13 @@
 #include <string_view>
 #include <tuple>
 
+#include <memory>
+
 #include <boost/asio/ip/tcp.hpp>
 
 #include "bench/harness/client.hpp"
 #include "bench/harness/metrics.hpp"
+#include "bench/harness/token_book.hpp"
 
 namespace actorshop::bench {
 
@@ -27,18 +30,22 @@ std::int64_t json_int_field(std::string_view json, std::string_view key);
 
 class http_client final : public client {
 public:
-  http_client(boost::asio::any_io_executor ex, const http_target& target);
+  /// `tokens`: the customer tokens of a daemon in token mode; null: the open API.
+  http_client(boost::asio::any_io_executor ex, const http_target& target,
+              std::shared_ptr<const token_book> tokens = nullptr);
   boost::asio::awaitable<http_answer> issue_coupon(std::int64_t coupon_id,
                                                    std::int64_t customer_id) override;
   boost::asio::awaitable<http_answer> create_order(std::int64_t customer_id, order_item a,
                                                    order_item b) override;
-  boost::asio::awaitable<http_answer> pay(std::int64_t order_id) override;
+  boost::asio::awaitable<http_answer> pay(std::int64_t order_id, std::int64_t customer_id) override;
   void cancel() override;
 
   /// Sends one request and reads the reply; `body_out` (if given) receives the response body.
+  /// `customer`: whom the request acts for, whose token it carries when the client has tokens.
   boost::asio::awaitable<http_answer> request(std::string_view method, std::string_view path,
                                               std::string_view body,
-                                              std::string* body_out = nullptr);
+                                              std::string* body_out = nullptr,
+                                              std::int64_t customer = 0);
 
 private:
   boost::asio::awaitable<bool> ensure_connected();
@@ -48,6 +55,7 @@ private:
   boost::asio::ip::tcp::socket socket_;
   boost::asio::ip::tcp::endpoint endpoint_;
   std::string host_header_;
+  std::shared_ptr<const token_book> tokens_;
   std::string out_;
   std::string in_;
   std::string body_;                  ///< the request body being built, reused
@@ -55,6 +63,7 @@ private:
   std::chrono::steady_clock::time_point first_byte_; ///< of the answer being read
 };
 
-client_factory make_http_factory(const http_target& target);
+client_factory make_http_factory(const http_target& target,
+                                 std::shared_ptr<const token_book> tokens = nullptr);
 
 } // namespace actorshop::bench

@@ -172,9 +172,9 @@ void shard::add_check(std::size_t i, bool ok, sample_owner who) {
                    static_cast<std::uint16_t>(i), ok});
 }
 
-void shard::add_paid_order(std::int64_t order_id) {
+void shard::add_paid_order(paid_order paid) {
   std::lock_guard lock(mutex_);
-  data_.paid_orders.push_back(order_id);
+  data_.paid_orders.push_back(paid);
 }
 
 interval_data shard::drain(bool last) {

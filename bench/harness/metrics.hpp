@@ -69,6 +69,12 @@ struct custom_counts {
   void merge(const custom_counts& o);
 };
 
+/// A 201 payment, for the audit (over HTTP, a token of its customer reads the order back).
+struct paid_order {
+  std::int64_t order_id = 0;
+  std::int64_t customer_id = 0;
+};
+
 /// Everything recorded since the last drain.
 struct interval_data {
   histogram duration;          ///< http_req_duration, microseconds
@@ -81,7 +87,7 @@ struct interval_data {
   std::map<int, std::uint64_t> statuses;
   std::vector<stage_stats> stages;
   custom_counts custom;
-  std::vector<std::int64_t> paid_orders; ///< order ids of 201 payments (for the audit)
+  std::vector<paid_order> paid_orders; ///< the orders of 201 payments (for the audit)
   std::vector<std::shared_ptr<const sample_chunk>> samples; ///< in order per io thread
 
   void merge(interval_data& o); ///< moves o's vectors in
@@ -105,7 +111,7 @@ public:
   void add_check(std::size_t i, bool ok, sample_owner who = {});
   /// Exports the outcome sample of custom counter `i` (the counters and rates are added apart).
   void sample_outcome(std::size_t i, sample_owner who);
-  void add_paid_order(std::int64_t order_id);
+  void add_paid_order(paid_order paid);
   /// Returns what was recorded since the last drain and starts a fresh interval. `last`: the io
   /// thread has ended, so the samples it was still filling are taken too.
   interval_data drain(bool last = false);

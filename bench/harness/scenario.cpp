@@ -104,11 +104,11 @@ order_payment(vu_state& vu, const run_clock& clock, steady::time_point t0) {
   if (order.status != 201 || order.order_id == 0)
     co_return std::pair{order.sent, order.received};
   const auto c1 = steady::now();
-  const http_answer pay = co_await vu.conn->pay(order.order_id);
+  const http_answer pay = co_await vu.conn->pay(order.order_id, customer);
   record(vu, clock, endpoint::payments, pay, timing_of(pay, c1, c1));
   count_outcome(vu, pay.status);
   if (pay.status == 201)
-    vu.rec->add_paid_order(order.order_id);
+    vu.rec->add_paid_order({order.order_id, customer});
   vu.rec->add_check(1, pay.status == 201, owner_of(vu));
   co_return std::pair{order.sent + pay.sent, order.received + pay.received};
 }

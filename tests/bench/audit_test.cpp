@@ -67,7 +67,7 @@ TEST_CASE("the audit fails when stock is not conserved or a paid order is not PA
   audit_input in;
   in.scenario = scenario_kind::order_payment;
   in.orders_201 = 1;
-  in.paid_orders = {424242}; // no such order
+  in.paid_orders = {{424242, 1001}}; // no such order
   const auto r = audit_db(db.path, before, in);
   CHECK_FALSE(r.ok);
   CHECK_THAT(r.text, Catch::Contains("FAIL stock conserved"));

@@ -128,7 +128,51 @@ TEST_CASE("both seed profiles pass the audit against the real daemon over HTTP",
   CHECK((rc == 0 || rc == exit_threshold_failed));
   CHECK(exported_requests(dir.file("o.json"), "payment_201_count") > 0);
 }
+
+/// Returns the count of custom counter `name` in a summary export.
+std::int64_t exported_count(const std::string& path, const char* name) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  REQUIRE(parser.load(path).get(doc) == simdjson::SUCCESS);
+  std::int64_t n = -1;
+  REQUIRE(doc["metrics"][name]["count"].get(n) == simdjson::SUCCESS);
+  return n;
+}
+
+TEST_CASE("both seed profiles pass against a daemon in token mode, the bench minting each VU's "
+          "tokens from the secret",
+          "[bench][e2e][auth]") {
+  temp_dir dir;
+  const auto secret = dir.file("secret");
+  std::ofstream(secret) << "bench-secret-bench-secret-bench-secret\n";
+  actorshop::test::daemon_process d({"--db", dir.file("shop.db"), "--seed", "--log-level", "warn",
+                                     "--auth-mode", "token", "--auth-secret-file", secret});
+  const std::string url = "http://127.0.0.1:" + std::to_string(d.port());
+  // The audits run over HTTP here (no --db): they read wallets and orders with tokens too.
+  int rc = run_bench({"--profile", "coupon-peak", "--target", url, "--time-scale", "0.3", "--quiet",
+                      "--auth-secret-file", secret, "--summary-export", dir.file("c.json")});
+  CHECK((rc == 0 || rc == exit_threshold_failed));
+  CHECK(exported_requests(dir.file("c.json"), "coupon_201_count") > 0);
+  CHECK(exported_count(dir.file("c.json"), "coupon_other_count") == 0); // no 401 or 403
+  rc = run_bench({"--profile", "order-payment", "--target", url, "--time-scale", "0.05", "--quiet",
+                  "--auth-secret-file", secret, "--summary-export", dir.file("o.json")});
+  CHECK((rc == 0 || rc == exit_threshold_failed));
+  CHECK(exported_requests(dir.file("o.json"), "payment_201_count") > 0);
+  CHECK(exported_count(dir.file("o.json"), "payment_other_count") == 0);
+}
 #endif
+
+TEST_CASE("actorshop-bench --auth-secret-file is refused for the in-process target (104)",
+          "[bench][e2e][auth]") {
+  temp_dir dir;
+  const auto secret = dir.file("secret");
+  std::ofstream(secret) << std::string(32, 'x');
+  CHECK(run_bench({"--target", "actors", "--auth-secret-file", secret, "--quiet"}) ==
+        exit_invalid_config);
+  std::ofstream(dir.file("short")) << "too short";
+  CHECK(run_bench({"--target", "http://127.0.0.1:1", "--auth-secret-file", dir.file("short"),
+                   "--quiet"}) == exit_invalid_config);
+}
 
 TEST_CASE("an invalid threshold is k6's InvalidConfig (104) before any load", "[bench][e2e]") {
   CHECK(run_bench({"--target", "http://127.0.0.1:1", "--threshold", "http_req_duration:p95<5",

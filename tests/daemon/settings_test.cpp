@@ -31,6 +31,30 @@ TEST_CASE("the shipped config file parses and sets every section", "[daemon][set
   CHECK(s.server.body_limit == 65536);
   CHECK(s.shop.sync == storage::sync_mode::full);
   CHECK(s.shop.order_ttl == std::chrono::seconds(900));
+  CHECK(s.auth.mode == auth_mode::open); // the original open API unless asked otherwise
+  CHECK(s.auth.secret_file.empty());
+}
+
+TEST_CASE("auth.mode and auth.secret_file come from the config file", "[daemon][settings]") {
+  settings s;
+  apply_toml(s, "[auth]\nmode = \"token\"\nsecret_file = \"/etc/actorshop/secret\"\n");
+  CHECK(s.auth.mode == auth_mode::token);
+  CHECK(s.auth.secret_file == "/etc/actorshop/secret");
+  CHECK_THROWS_WITH(apply_toml(s, "[auth]\nmode = \"closed\"\n"), Catch::Contains("auth.mode"));
+}
+
+TEST_CASE("a token lifetime has a unit s, m, h or d and is at most 366 days",
+          "[daemon][settings]") {
+  using std::chrono::seconds;
+  CHECK(parse_ttl("90s") == seconds(90));
+  CHECK(parse_ttl("90") == seconds(90));
+  CHECK(parse_ttl("30m") == seconds(1800));
+  CHECK(parse_ttl("1h") == seconds(3600));
+  CHECK(parse_ttl("7d") == seconds(7 * 86'400));
+  CHECK(parse_ttl("366d") == seconds(366 * 86'400));
+  for (auto bad :
+       {"", "0", "0h", "-1h", "1.5h", "5ms", "h", "367d", "1w", " 1h", "99999999999999999999"})
+    CHECK_FALSE(parse_ttl(bad));
 }
 
 TEST_CASE("a bad value in the config file is an error naming the key", "[daemon][settings]") {

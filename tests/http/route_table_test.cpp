@@ -80,6 +80,7 @@ TEST_CASE("each error kind maps to exactly one HTTP status", "[http][route]") {
   CHECK(status_of(k::invalid_argument) == 400);
   CHECK(status_of(k::not_found) == 404);
   CHECK(status_of(k::conflict) == 409);
+  CHECK(status_of(k::forbidden) == 403);
   CHECK(status_of(k::unavailable) == 503);
   CHECK(status_of(k::timeout) == 504);
   CHECK(status_of(k::internal) == 500);

@@ -28,7 +28,8 @@ struct fixture {
     o.db_path = db_path;
     o.sync = storage::sync_mode::normal;
     shop = std::make_unique<actors::shop>(o);
-    r = std::make_unique<router>(*shop, m, router_options{max_in_flight, "admin"});
+    r = std::make_unique<router>(*shop, m,
+                                 router_options{max_in_flight, "admin", nullptr, nullptr});
   }
   ~fixture() { shop->shutdown(); }
 

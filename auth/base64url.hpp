@@ -1,0 +1,17 @@
+// base64url: RFC 4648 §5 without padding, the encoding of the customer token's two parts.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace actorshop::auth {
+
+/// Returns `bytes` in base64url, without '=' padding.
+std::string base64url_encode(std::string_view bytes);
+
+/// Returns the bytes of unpadded base64url `text`, or nothing if it holds anything else (a
+/// character outside the alphabet, padding, whitespace, an impossible length).
+std::optional<std::string> base64url_decode(std::string_view text);
+
+} // namespace actorshop::auth
