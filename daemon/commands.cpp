@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "auth/customer_token.hpp"
+#include "http/auth/customer_token.hpp"
 #include "daemon/auth_secret.hpp"
 #include "storage/audit.hpp"
 #include "storage/backup.hpp"

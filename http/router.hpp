@@ -14,7 +14,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "actors/shop.hpp"
-#include "auth/customer_token.hpp"
+#include "http/auth/customer_token.hpp"
 #include "http/customer_auth.hpp"
 #include "http/metrics.hpp"
 #include "http/response.hpp"

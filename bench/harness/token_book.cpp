@@ -1,11 +1,11 @@
-// Minting the run's tokens with the daemon's own token module (auth/customer_token).
+// Minting the run's tokens with the daemon's own token module (http/auth/customer_token).
 #include "bench/harness/token_book.hpp"
 
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
 
-#include "auth/customer_token.hpp"
+#include "http/auth/customer_token.hpp"
 
 namespace actorshop::bench {
 namespace {

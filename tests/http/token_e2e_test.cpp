@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "auth/customer_token.hpp"
+#include "http/auth/customer_token.hpp"
 #include "support/daemon_process.hpp"
 #include "support/http_client.hpp"
 #include "support/temp_dir.hpp"

@@ -1,6 +1,6 @@
 // OpenSSL's EVP_EncodeBlock / EVP_DecodeBlock speak standard base64 with padding and skip
 // whitespace; the alphabet is checked here first, so only strict base64url reaches them.
-#include "auth/base64url.hpp"
+#include "http/auth/base64url.hpp"
 
 #include <openssl/evp.h>
 

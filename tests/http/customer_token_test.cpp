@@ -4,8 +4,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "auth/base64url.hpp"
-#include "auth/customer_token.hpp"
+#include "http/auth/base64url.hpp"
+#include "http/auth/customer_token.hpp"
 
 using namespace actorshop;
 using namespace actorshop::auth;

@@ -1,5 +1,5 @@
 // Minting and verifying customer tokens (the format is in customer_token.hpp).
-#include "auth/customer_token.hpp"
+#include "http/auth/customer_token.hpp"
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -11,7 +11,7 @@
 #include <memory>
 #include <stdexcept>
 
-#include "auth/base64url.hpp"
+#include "http/auth/base64url.hpp"
 
 namespace actorshop::auth {
 namespace {
