@@ -36,9 +36,9 @@ session::session(net::ip::tcp::socket&& socket, session_context& ctx)
 
 session::~session() { ctx_.connections.fetch_sub(1, std::memory_order_relaxed); }
 
-void session::run() {
-  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
-}
+/// Starts the first read at once rather than through a post to the strand: nothing else can touch
+/// the session yet, and under load a post waits a full pass of the io thread's queue.
+void session::run() { do_read(); }
 
 void session::do_read() {
   parser_.emplace();

@@ -49,7 +49,8 @@ public:
   session(boost::asio::ip::tcp::socket&& socket, session_context& ctx);
   ~session();
 
-  /// Starts reading on the session's strand.
+  /// Starts reading; call it once, before the session is shared (its handlers then run on its
+  /// strand).
   void run();
 
 private:
