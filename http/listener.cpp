@@ -1,6 +1,7 @@
 // Accept loop.
 #include "http/listener.hpp"
 
+#include <algorithm>
 #include <fstream>
 
 #include <boost/asio/post.hpp>
@@ -90,14 +91,47 @@ void listener::accept_backlog() {
   }
 }
 
+/// The connection policy of listener.hpp.
 void listener::admit(tcp::socket socket) {
   beast::error_code ec;
-  if (ctx_.connections.load(std::memory_order_relaxed) >= ctx_.options.max_connections) {
-    socket.close(ec); // over the limit: refuse by closing
-    return;
+  const auto limit = ctx_.options.max_connections;
+  const auto silent_limit = std::max<std::int64_t>(1, limit - ctx_.options.connection_reserve);
+  const bool full = ctx_.connections.load(std::memory_order_relaxed) >= limit;
+  if (full || ctx_.silent.load(std::memory_order_relaxed) >= silent_limit) {
+    if (!evict_oldest_silent() && full) {
+      socket.close(ec); // every slot holds a client that has spoken: refuse by closing
+      return;
+    }
   }
   socket.set_option(tcp::no_delay(true), ec);
-  std::make_shared<session>(std::move(socket), ctx_)->run();
+  auto s = std::make_shared<session>(std::move(socket), ctx_);
+  arrivals_.push_back(s);
+  forget_spoken();
+  s->run();
+}
+
+bool listener::evict_oldest_silent() {
+  while (!arrivals_.empty()) {
+    auto s = arrivals_.front().lock();
+    arrivals_.pop_front();
+    if (s && s->silent()) {
+      s->evict_if_silent();
+      return true;
+    }
+  }
+  return false;
+}
+
+/// Drops closed and spoken sessions from arrivals_ now and then, so that it stays about as long
+/// as the number of silent connections.
+void listener::forget_spoken() {
+  const auto silent = static_cast<std::size_t>(ctx_.silent.load(std::memory_order_relaxed));
+  if (arrivals_.size() <= 2 * silent + 64)
+    return;
+  std::erase_if(arrivals_, [](const std::weak_ptr<session>& w) {
+    auto s = w.lock();
+    return !s || !s->silent();
+  });
 }
 
 } // namespace actorshop::http

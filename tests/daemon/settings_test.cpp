@@ -72,3 +72,12 @@ TEST_CASE("a flag beats the environment, which beats the file", "[daemon][settin
   CHECK(s->admin_token == "from-file");
   CHECK(s->server.max_connections == 10'000); // default
 }
+
+TEST_CASE("the connection policy's keys are read from the config file", "[daemon][settings]") {
+  settings s;
+  CHECK(s.server.first_request_timeout == std::chrono::milliseconds(10'000)); // default
+  CHECK(s.server.connection_reserve == 100);
+  apply_toml(s, "[server]\nfirst_request_timeout_ms = 250\nconnection_reserve = 3\n");
+  CHECK(s.server.first_request_timeout == std::chrono::milliseconds(250));
+  CHECK(s.server.connection_reserve == 3);
+}
