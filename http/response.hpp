@@ -20,6 +20,7 @@ struct response {
   std::string_view allow;           ///< the Allow header of a 405
   bool retry_after = false;         ///< adds "Retry-After: 1" (503 on overload)
   bool text = false;                ///< Content-Type text/plain (metrics)
+  std::string headers; ///< more header lines, "Name: value" joined by CRLF, none at the end
 };
 
 /// Called exactly once with the response, possibly on another thread (an actor's).

@@ -53,6 +53,7 @@ private:
   void create_coupon(const request& req, respond_fn& respond);
   response query(const request& req, const struct route_match& m);
   response popular(std::string_view query);
+  response balance_history(domain::id_t customer_id, std::string_view query);
   response health() const;
 
   /// Returns the decoded body of a command the facade may take (JSON content type, a valid

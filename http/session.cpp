@@ -212,6 +212,8 @@ void session::do_write(const response& r) {
     out_.append("\r\nAllow: ").append(r.allow);
   if (r.retry_after)
     out_ += "\r\nRetry-After: 1";
+  if (!r.headers.empty())
+    out_.append("\r\n").append(r.headers);
   if (!keep_alive_)
     out_ += "\r\nConnection: close";
   out_ += "\r\n\r\n";
