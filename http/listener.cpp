@@ -95,7 +95,9 @@ void listener::accept_backlog() {
 void listener::admit(tcp::socket socket) {
   beast::error_code ec;
   const auto limit = ctx_.options.max_connections;
-  const auto silent_limit = std::max<std::int64_t>(1, limit - ctx_.options.connection_reserve);
+  // At most a quarter of the slots is reserved, so a small limit still admits silent newcomers.
+  const auto reserve = std::min(ctx_.options.connection_reserve, limit / 4);
+  const auto silent_limit = std::max<std::int64_t>(1, limit - reserve);
   const bool full = ctx_.connections.load(std::memory_order_relaxed) >= limit;
   if (full || ctx_.silent.load(std::memory_order_relaxed) >= silent_limit) {
     if (!evict_oldest_silent() && full) {

@@ -4,7 +4,8 @@
 // - At most max_connections are open. A connection is "silent" until it has sent a whole first
 //   request; it has first_request_timeout (from accept) for that, then it is closed. Once it has
 //   spoken it may stay idle between requests for idle_timeout.
-// - Silent connections may hold at most max_connections - connection_reserve slots. When a new
+// - Silent connections may hold at most max_connections - connection_reserve slots (the reserve
+//   is capped at a quarter of max_connections). When a new
 //   connection would go beyond that, or beyond max_connections, the oldest silent connection is
 //   closed to make room. A flood of silent sockets thus only churns among itself, while a client
 //   that sends its request at once (/health probes, every well-behaved client) gets in and, once
