@@ -3,6 +3,7 @@
 
 #include "http/framing.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include <boost/asio/dispatch.hpp>
@@ -56,7 +57,10 @@ void session::evict_if_silent() {
 
 /// Starts the first read at once rather than through a post to the strand: nothing else can touch
 /// the session yet, and under load a post waits a full pass of the io thread's queue.
-void session::run() { do_read(); }
+void session::run() {
+  first_deadline_ = std::chrono::steady_clock::now() + ctx_.options.first_request_timeout;
+  do_read();
+}
 
 void session::do_read() {
   parser_.emplace();
@@ -97,10 +101,10 @@ void session::parse_buffered() {
     if (used == 0)
       break;
   }
-  // The rest of the message must arrive within the read timeout (slow clients are dropped); the
-  // first request keeps the deadline it got at accept.
-  if (spoken_)
-    stream_.expires_after(ctx_.options.read_timeout);
+  // The rest of the message must arrive within the read timeout (slow clients are dropped); a
+  // first request also within the first-request timeout from accept, whichever ends first.
+  const auto deadline = std::chrono::steady_clock::now() + ctx_.options.read_timeout;
+  stream_.expires_at(spoken_ ? deadline : std::min(deadline, first_deadline_));
   bhttp::async_read(stream_, buffer_, *parser_,
                     beast::bind_front_handler(&session::on_read, shared_from_this()));
 }

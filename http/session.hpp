@@ -100,7 +100,8 @@ private:
   /// listener can skip spoken connections when it looks for one to evict.
   std::atomic<bool> spoken_{false};
   std::chrono::steady_clock::time_point started_;
-  std::chrono::steady_clock::time_point deadline_; ///< of the pending request
+  std::chrono::steady_clock::time_point deadline_;       ///< of the pending request
+  std::chrono::steady_clock::time_point first_deadline_; ///< for the first request, from accept
 };
 
 } // namespace actorshop::http
