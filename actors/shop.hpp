@@ -17,6 +17,7 @@
 
 #include "actors/shop_options.hpp"
 #include "domain/clock.hpp"
+#include "domain/history_page.hpp"
 #include "domain/model.hpp"
 #include "domain/result.hpp"
 #include "storage/writer.hpp"
@@ -91,7 +92,10 @@ public:
 
   // --- queries: committed state, read on the caller's thread from a thread-local connection ---
   domain::result<domain::balance_view> balance(domain::id_t customer_id);
-  domain::result<std::vector<domain::balance_change>> balance_history(domain::id_t customer_id);
+  /// A page, newest first (see reader::balance_history_page); invalid_request if `before` is not
+  /// one of this customer's entries.
+  domain::result<domain::balance_history_page> balance_history_page(domain::id_t customer_id,
+                                                                    int limit, domain::id_t before);
   std::vector<domain::product_summary> products();
   domain::result<domain::product_detail> product(domain::id_t product_id);
   domain::result<std::vector<domain::popular_product>> popular(int days);

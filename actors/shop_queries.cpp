@@ -17,10 +17,15 @@ domain::result<domain::balance_view> shop::balance(id_t customer_id) {
   return *b;
 }
 
-domain::result<std::vector<domain::balance_change>> shop::balance_history(id_t customer_id) {
+domain::result<domain::balance_history_page> shop::balance_history_page(id_t customer_id, int limit,
+                                                                        id_t before) {
   if (!impl_->ctx.customer_exists(customer_id))
     return errc::customer_not_found;
-  return storage::thread_reader(impl_->ctx.options.db_path).balance_history(customer_id);
+  auto page = storage::thread_reader(impl_->ctx.options.db_path)
+                  .balance_history_page(customer_id, limit, before);
+  if (!page)
+    return errc::invalid_request;
+  return std::move(*page);
 }
 
 std::vector<domain::product_summary> shop::products() {

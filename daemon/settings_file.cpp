@@ -102,9 +102,11 @@ void apply_toml(settings& s, std::string_view text, std::string_view source) {
   read(t, "server.port", sv.port);
   read(t, "server.io_threads", sv.io_threads);
   read(t, "server.max_connections", sv.max_connections);
+  read(t, "server.connection_reserve", sv.connection_reserve);
   read(t, "server.max_in_flight", s.max_in_flight);
   read(t, "server.body_limit", sv.body_limit);
   read_ms(t, "server.read_timeout_ms", sv.read_timeout);
+  read_ms(t, "server.first_request_timeout_ms", sv.first_request_timeout);
   read_ms(t, "server.idle_timeout_ms", sv.idle_timeout);
   read_ms(t, "server.request_timeout_ms", sv.request_timeout);
   read_ms(t, "server.drain_timeout_ms", sv.drain_timeout);

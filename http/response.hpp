@@ -22,6 +22,7 @@ struct response {
   bool retry_after = false;          ///< adds "Retry-After: 1" (503 on overload)
   bool text = false;                 ///< Content-Type text/plain (metrics)
   std::string_view content_type;     ///< when set, the Content-Type (the dashboard's HTML)
+  std::string headers; ///< more header lines, "Name: value" joined by CRLF, none at the end
 };
 
 /// Called exactly once with the response, possibly on another thread (an actor's).

@@ -172,7 +172,7 @@ response router::query(const request& req, const route_match& m, caller who) {
   case route::balance:
     return from_result(200, shop_.balance(m.id));
   case route::balance_history:
-    return from_result(200, shop_.balance_history(m.id));
+    return balance_history(m.id, m.query);
   case route::products:
     return ok(200, encode(shop_.products()));
   case route::product:
@@ -224,6 +224,42 @@ void router::count_rejection(domain::errc e) noexcept {
 
 std::vector<prometheus::MetricFamily> router::collect_metrics() const {
   return metrics_.collect(shop_, in_flight());
+}
+
+/// GET /balances/{id}/balance-histories?limit=N&before=CURSOR (`cursor=` is the same): the body
+/// keeps the original's shape, a JSON array (newest first here); the next page's cursor is in
+/// X-Next-Cursor and in a Link header (RFC 8288, rel="next"), both absent on the last page.
+response router::balance_history(domain::id_t customer_id, std::string_view query) {
+  int limit = domain::history_page_default;
+  if (auto v = query_param(query, "limit")) {
+    auto n = domain::parse_id(*v);
+    if (n < 1 || n > domain::history_page_max)
+      return error_response(errc::invalid_request, "limit must be an integer from 1 to 500");
+    limit = static_cast<int>(n);
+  }
+  domain::id_t before = 0;
+  auto cursor = query_param(query, "before");
+  if (!cursor)
+    cursor = query_param(query, "cursor");
+  if (cursor) {
+    before = domain::parse_id(*cursor);
+    if (before < 1)
+      return error_response(errc::invalid_request, "before must be a cursor from X-Next-Cursor");
+  }
+  auto page = shop_.balance_history_page(customer_id, limit, before);
+  if (!page && page.error() == errc::invalid_request)
+    return error_response(errc::invalid_request,
+                          "before is not a cursor of this customer's history");
+  if (!page)
+    return error_response(page.error());
+  auto r = ok(200, encode(page->entries));
+  if (page->next_before != 0) {
+    const auto next = std::to_string(page->next_before);
+    r.headers = "X-Next-Cursor: " + next + "\r\nLink: </balances/" + std::to_string(customer_id) +
+                "/balance-histories?limit=" + std::to_string(limit) + "&before=" + next +
+                ">; rel=\"next\"";
+  }
+  return r;
 }
 
 response router::health() const {

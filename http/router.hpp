@@ -66,6 +66,7 @@ private:
   /// on (`who` set to the token's customer in token mode).
   std::optional<response> authorize(const request& req, const struct route_match& m, caller& who);
   response popular(std::string_view query);
+  response balance_history(domain::id_t customer_id, std::string_view query);
   response health() const;
   void count_rejection(domain::errc e) noexcept;
 

@@ -4,6 +4,7 @@
 #include "http/framing.hpp"
 #include "http/route_table.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include <boost/asio/dispatch.hpp>
@@ -44,12 +45,33 @@ session::session(net::ip::tcp::socket&& socket, session_context& ctx)
       strand_(*stream_.get_executor().target<strand_type>()), // the listener made it a strand
       watchdog_(strand_), ctx_(ctx), id_(ctx.next_id.fetch_add(1, std::memory_order_relaxed) + 1) {
   ctx_.connections.fetch_add(1, std::memory_order_relaxed);
+  ctx_.silent.fetch_add(1, std::memory_order_relaxed);
 }
 
-session::~session() { ctx_.connections.fetch_sub(1, std::memory_order_relaxed); }
+session::~session() {
+  ctx_.connections.fetch_sub(1, std::memory_order_relaxed);
+  if (!spoken_)
+    ctx_.silent.fetch_sub(1, std::memory_order_relaxed);
+}
 
+void session::mark_spoken() {
+  if (spoken_.exchange(true, std::memory_order_relaxed))
+    return;
+  ctx_.silent.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void session::evict_if_silent() {
+  net::post(strand_, [self = shared_from_this()] {
+    if (!self->spoken_)
+      self->do_close();
+  });
+}
+
+/// Starts the first read at once rather than through a post to the strand: nothing else can touch
+/// the session yet, and under load a post waits a full pass of the io thread's queue.
 void session::run() {
-  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+  first_deadline_ = std::chrono::steady_clock::now() + ctx_.options.first_request_timeout;
+  do_read();
 }
 
 void session::do_read() {
@@ -60,8 +82,10 @@ void session::do_read() {
     first_byte_at_ = last_read_at_;
     return parse_buffered();
   }
-  // Idle keep-alive wait: a long deadline for the first bytes of the next request.
-  stream_.expires_after(ctx_.options.idle_timeout);
+  // Idle keep-alive wait: a long deadline for the first bytes of the next request. A new
+  // connection has only the first-request timeout for its whole first request: a silent or
+  // slow one must not hold a slot as long as a proven keep-alive client.
+  stream_.expires_after(spoken_ ? ctx_.options.idle_timeout : ctx_.options.first_request_timeout);
   stream_.async_read_some(buffer_.prepare(read_chunk),
                           beast::bind_front_handler(&session::on_read_idle, shared_from_this()));
 }
@@ -93,8 +117,10 @@ void session::parse_buffered() {
     if (used == 0)
       break;
   }
-  // The rest of the message must arrive within the read timeout (slow clients are dropped).
-  stream_.expires_after(ctx_.options.read_timeout);
+  // The rest of the message must arrive within the read timeout (slow clients are dropped); a
+  // first request also within the first-request timeout from accept, whichever ends first.
+  const auto deadline = std::chrono::steady_clock::now() + ctx_.options.read_timeout;
+  stream_.expires_at(spoken_ ? deadline : std::min(deadline, first_deadline_));
   bhttp::async_read(stream_, buffer_, *parser_,
                     beast::bind_front_handler(&session::on_read, shared_from_this()));
 }
@@ -110,6 +136,7 @@ void session::on_read(beast::error_code ec, std::size_t) {
 }
 
 void session::on_parse_error(beast::error_code ec) {
+  mark_spoken();
   keep_alive_ = false;
   response r;
   if (ec == bhttp::error::body_limit)
@@ -128,6 +155,7 @@ void session::on_parse_error(beast::error_code ec) {
 }
 
 void session::handle_request() {
+  mark_spoken();
   const auto& req = parser_->get();
   if (ambiguous_framing(req))
     return refuse_framing();
@@ -211,6 +239,8 @@ void session::do_write(const response& r) {
     out_.append("\r\nWWW-Authenticate: ").append(r.www_authenticate);
   if (r.retry_after)
     out_ += "\r\nRetry-After: 1";
+  if (!r.headers.empty())
+    out_.append("\r\n").append(r.headers);
   if (!keep_alive_)
     out_ += "\r\nConnection: close";
   out_ += "\r\n\r\n";

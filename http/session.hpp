@@ -27,12 +27,15 @@ struct server_options {
   unsigned short port = 8080;
   int io_threads = 1;
   std::int64_t max_connections = 10'000;
+  /// Slots that connections which have not yet sent a request cannot take (see listener.hpp).
+  std::int64_t connection_reserve = 100;
   std::uint64_t body_limit = 64 * 1024;
   std::uint32_t header_limit = 8 * 1024;
-  std::chrono::milliseconds read_timeout{10'000};   ///< to finish a request once it started
-  std::chrono::milliseconds idle_timeout{60'000};   ///< between keep-alive requests
-  std::chrono::milliseconds request_timeout{5'000}; ///< for the actors to answer (504)
-  std::chrono::milliseconds drain_timeout{10'000};  ///< bound on the wait for in-flight requests
+  std::chrono::milliseconds read_timeout{10'000};          ///< to finish a request once it started
+  std::chrono::milliseconds first_request_timeout{10'000}; ///< from accept to a whole request
+  std::chrono::milliseconds idle_timeout{60'000};          ///< between keep-alive requests
+  std::chrono::milliseconds request_timeout{5'000};        ///< for the actors to answer (504)
+  std::chrono::milliseconds drain_timeout{10'000}; ///< bound on the wait for in-flight requests
   bool access_log = false; ///< one log line per request (method, target, status, duration)
 };
 
@@ -42,6 +45,7 @@ struct session_context {
   metrics& stats;
   server_options options;
   std::atomic<std::int64_t> connections{0};
+  std::atomic<std::int64_t> silent{0}; ///< connections that have not sent a whole request yet
   std::atomic<std::uint64_t> next_id{0};
 };
 
@@ -50,10 +54,17 @@ public:
   session(boost::asio::ip::tcp::socket&& socket, session_context& ctx);
   ~session();
 
-  /// Starts reading on the session's strand.
+  /// Starts reading; call it once, before the session is shared (its handlers then run on its
+  /// strand).
   void run();
 
+  /// Closes the connection if it still has not sent a whole request (from any thread: posted to
+  /// the session's strand, where that is decided).
+  void evict_if_silent();
+  bool silent() const { return !spoken_.load(std::memory_order_relaxed); }
+
 private:
+  void mark_spoken();
   void do_read();
   void on_read_idle(boost::beast::error_code ec, std::size_t n);
   void parse_buffered();
@@ -87,6 +98,9 @@ private:
   std::uint64_t pending_ = 0; ///< number of the request awaiting its reply, 0 if none
   bool keep_alive_ = true;
   bool watchdog_armed_ = false;
+  /// A whole request (or a refused one) has arrived. Written on the strand; atomic so that the
+  /// listener can skip spoken connections when it looks for one to evict.
+  std::atomic<bool> spoken_{false};
   std::chrono::steady_clock::time_point started_;
   /// When the io thread read the first bytes of the current request (latency's start), and when
   /// it last read anything (the start of a pipelined request found already buffered).
@@ -96,6 +110,8 @@ private:
   boost::beast::http::verb reply_method_ = boost::beast::http::verb::unknown;
   unsigned reply_status_ = 0;
   std::chrono::steady_clock::time_point deadline_; ///< of the pending request
+  std::chrono::steady_clock::time_point deadline_;       ///< of the pending request
+  std::chrono::steady_clock::time_point first_deadline_; ///< for the first request, from accept
 };
 
 } // namespace actorshop::http

@@ -38,6 +38,53 @@ std::vector<domain::balance_change> reader::balance_history(domain::id_t custome
   return out;
 }
 
+std::optional<domain::balance_history_page>
+reader::balance_history_page(domain::id_t customer_id, int limit, domain::id_t before) {
+  read_transaction txn(impl_->db);
+  domain::id_t start = 0; // the newest entry of the page
+  if (before == 0) {
+    cursor c_h = impl_->query("SELECT last_history_id FROM balance WHERE customer_id = ?");
+    statement& h = *c_h;
+    h.bind(1, customer_id);
+    if (h.step() && !h.column_is_null(0))
+      start = h.column_int64(0);
+  } else {
+    // The customer_id check keeps a cursor from walking another customer's list.
+    cursor c_b =
+        impl_->query("SELECT prev_id FROM balance_history WHERE id = ? AND customer_id = ?");
+    statement& b = *c_b;
+    b.bind(1, before).bind(2, customer_id);
+    if (!b.step())
+      return std::nullopt;
+    if (!b.column_is_null(0))
+      start = b.column_int64(0);
+  }
+  domain::balance_history_page page;
+  if (start == 0 || limit <= 0)
+    return page;
+  // Follows the list (schema migration 3) from `start`, newest to oldest, `limit` links at most.
+  cursor c_s = impl_->query(
+      "WITH RECURSIVE chain(id, n) AS ("
+      "  SELECT ?, 1"
+      "  UNION ALL"
+      "  SELECT h.prev_id, chain.n + 1 FROM balance_history h JOIN chain ON h.id = chain.id"
+      "  WHERE h.prev_id NOT NULL AND chain.n < ?) "
+      "SELECT h.id, h.prev_id, h.change_type, h.change_amount, h.total_amount, h.created_at "
+      "FROM chain JOIN balance_history h ON h.id = chain.id ORDER BY chain.n");
+  statement& s = *c_s;
+  s.bind(1, start).bind(2, limit);
+  bool older = false;
+  while (s.step()) {
+    page.entries.push_back({to_enum<domain::change_type>(s, 2, domain::parse_change_type),
+                            s.column_int64(3), s.column_int64(4), to_time(s, 5)});
+    older = !s.column_is_null(1);
+    page.next_before = s.column_int64(0);
+  }
+  if (!older)
+    page.next_before = 0;
+  return page;
+}
+
 std::vector<domain::product_summary> reader::products() {
   cursor c_s =
       impl_->query("SELECT p.id, p.name, p.base_price, COALESCE(SUM(s.quantity), 0) FROM product p "

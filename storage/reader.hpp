@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "domain/catalog.hpp"
+#include "domain/history_page.hpp"
 #include "domain/model.hpp"
 
 struct sqlite3;
@@ -35,6 +36,10 @@ public:
   // --- API queries ---
   std::optional<domain::balance_view> balance(domain::id_t customer_id);
   std::vector<domain::balance_change> balance_history(domain::id_t customer_id); ///< oldest first
+  /// Up to `limit` entries, newest first, older than the entry `before` (0: from the newest).
+  /// Nothing if `before` is not an entry of this customer.
+  std::optional<domain::balance_history_page>
+  balance_history_page(domain::id_t customer_id, int limit, domain::id_t before = 0);
   std::vector<domain::product_summary> products();
   std::optional<domain::product_detail> product(domain::id_t product_id);
   /// Top `limit` products by units paid in the last `days` UTC days, today included.

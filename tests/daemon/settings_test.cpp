@@ -113,3 +113,12 @@ TEST_CASE("metrics.enabled: on by default, off from the file, the flag wins",
   REQUIRE(loaded);
   CHECK(loaded->metrics_enabled);
 }
+
+TEST_CASE("the connection policy's keys are read from the config file", "[daemon][settings]") {
+  settings s;
+  CHECK(s.server.first_request_timeout == std::chrono::milliseconds(10'000)); // default
+  CHECK(s.server.connection_reserve == 100);
+  apply_toml(s, "[server]\nfirst_request_timeout_ms = 250\nconnection_reserve = 3\n");
+  CHECK(s.server.first_request_timeout == std::chrono::milliseconds(250));
+  CHECK(s.server.connection_reserve == 3);
+}

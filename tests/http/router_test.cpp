@@ -142,3 +142,46 @@ TEST_CASE("metrics count answered requests in Prometheus text", "[http][router]"
   CHECK(text.body.find("actorshop_http_request_duration_seconds_bucket") != std::string::npos);
   CHECK(text.body.find("actorshop_writer_batch_size_bucket") != std::string::npos);
 }
+
+TEST_CASE("balance histories are paged: limit, cursor headers, 400 for a bad limit or cursor",
+          "[http][router]") {
+  fixture f;
+  for (int i = 1; i <= 5; ++i)
+    REQUIRE(f.call(bhttp::verb::patch, "/balances/charge",
+                   R"({"customerId":1001,"amount":)" + std::to_string(i) + "}")
+                .status == 200);
+  auto first = f.call(bhttp::verb::get, "/balances/1001/balance-histories?limit=2");
+  REQUIRE(first.status == 200);
+  // The original's shape, newest first.
+  CHECK(first.body.rfind(R"([{"changeType":"CHARGE","changeAmount":5,"totalAmount":50000015,)",
+                         0) == 0);
+  CHECK(first.body.find(R"("changeAmount":4,)") != std::string::npos);
+  CHECK(first.body.find(R"("changeAmount":3,)") == std::string::npos);
+  const auto at = first.headers.find("X-Next-Cursor: ");
+  REQUIRE(at != std::string::npos);
+  const auto cursor = first.headers.substr(at + 15, first.headers.find('\r', at) - at - 15);
+  CHECK(first.headers.find("Link: </balances/1001/balance-histories?limit=2&before=" + cursor +
+                           ">; rel=\"next\"") != std::string::npos);
+  for (auto param : {"before=", "cursor="}) {
+    auto next = f.call(bhttp::verb::get,
+                       "/balances/1001/balance-histories?limit=2&" + std::string(param) + cursor);
+    CHECK(next.status == 200);
+    CHECK(next.body.rfind(R"([{"changeType":"CHARGE","changeAmount":3,)", 0) == 0);
+  }
+  auto all = f.call(bhttp::verb::get, "/balances/1001/balance-histories");
+  CHECK(all.status == 200);
+  CHECK(all.headers.empty()); // 5 entries, default limit 50: the last page has no cursor
+  CHECK(f.call(bhttp::verb::get, "/balances/1001/balance-histories?limit=500").status == 200);
+  for (auto bad : {"limit=0", "limit=501", "limit=-1", "limit=x", "limit=", "before=0",
+                   "before=abc", "cursor=-5"}) {
+    INFO(bad);
+    auto r = f.call(bhttp::verb::get, std::string("/balances/1001/balance-histories?") + bad);
+    CHECK(r.status == 400);
+    CHECK(r.body.find(R"("code":"INVALID_REQUEST")") != std::string::npos);
+    CHECK(r.body.find(R"("message":")") != std::string::npos);
+  }
+  // A cursor from another customer's history is refused, never followed.
+  CHECK(f.call(bhttp::verb::get, "/balances/1002/balance-histories?before=" + cursor).status ==
+        400);
+  CHECK(f.call(bhttp::verb::get, "/balances/999/balance-histories?limit=2").status == 404);
+}

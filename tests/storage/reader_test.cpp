@@ -166,3 +166,64 @@ TEST_CASE("a reader sees later commits, and thread_reader keeps one reader per t
   std::thread([&] { other = &thread_reader(s.path); }).join();
   CHECK(other != &mine);
 }
+
+TEST_CASE("a balance history is paged newest first, each page's cursor leading to the next",
+          "[storage]") {
+  seeded_db s;
+  // 1001 has entries 1..7 (change amount = id) and 1002 has entry 8, linked
+  // as the units write them, each customer's list from balance.last_history_id through prev_id.
+  std::string sql;
+  domain::id_t prev = 0;
+  for (domain::id_t id = 1; id <= 7; ++id) {
+    sql += "INSERT INTO balance_history (id, customer_id, change_type, change_amount, "
+           "total_amount, created_at, prev_id) VALUES (" +
+           std::to_string(id) + ", 1001, 'CHARGE', " + std::to_string(id) + ", " +
+           std::to_string(50'000'000 + id) + ", '" + iso(now + id) + "', " +
+           (prev ? std::to_string(prev) : "NULL") + ");";
+    prev = id;
+  }
+  sql += "INSERT INTO balance_history (id, customer_id, change_type, change_amount, total_amount, "
+         "created_at, prev_id) VALUES (8, 1002, 'CHARGE', 8, 50000008, '" +
+         iso(now) + "', NULL);";
+  sql += "UPDATE balance SET last_history_id = 7 WHERE customer_id = 1001;"
+         "UPDATE balance SET last_history_id = 8 WHERE customer_id = 1002;";
+  s.db.exec(sql);
+  reader r(s.path);
+  auto amounts = [](const domain::balance_history_page& p) {
+    std::vector<domain::money> v;
+    for (const auto& e : p.entries)
+      v.push_back(e.change_amount);
+    return v;
+  };
+
+  auto first = r.balance_history_page(1001, 3);
+  REQUIRE(first);
+  CHECK(amounts(*first) == std::vector<domain::money>{7, 6, 5});
+  CHECK(first->entries[0].created_at == now + 7);
+  CHECK(first->next_before == 5);
+  auto second = r.balance_history_page(1001, 3, first->next_before);
+  REQUIRE(second);
+  CHECK(amounts(*second) == std::vector<domain::money>{4, 3, 2});
+  auto last = r.balance_history_page(1001, 3, second->next_before);
+  REQUIRE(last);
+  CHECK(amounts(*last) == std::vector<domain::money>{1});
+  CHECK(last->next_before == 0); // nothing older
+
+  SECTION("a page that ends exactly at the oldest entry has no cursor") {
+    CHECK(amounts(*r.balance_history_page(1001, 7)) ==
+          std::vector<domain::money>{7, 6, 5, 4, 3, 2, 1});
+    CHECK(r.balance_history_page(1001, 7)->next_before == 0);
+    CHECK(r.balance_history_page(1001, 3, 4)->next_before == 0);
+  }
+  SECTION("another customer's entry, or no entry, is not a cursor") {
+    CHECK_FALSE(r.balance_history_page(1001, 3, 8));
+    CHECK_FALSE(r.balance_history_page(1002, 3, 7));
+    CHECK_FALSE(r.balance_history_page(1001, 3, 999));
+  }
+  SECTION("a customer without history has one empty page") {
+    auto none = r.balance_history_page(1003, 50);
+    REQUIRE(none);
+    CHECK(none->entries.empty());
+    CHECK(none->next_before == 0);
+  }
+}
