@@ -276,6 +276,13 @@ def main():
         log(f"  lost (API): {item}")
     ok = ok and not lost and code == 0 and check_code == 0
     totals = ledger.counts()
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    in_file = con.execute("SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM payment), "
+                          "(SELECT count(*) FROM balance_history WHERE change_type = 'CHARGE'), "
+                          "(SELECT count(*) FROM customer_coupon)").fetchone()
+    con.close()
+    log("in the file (recorded clients and actorshop-bench together): orders %d, payments %d, "
+        "charges %d, coupon holders %d" % in_file)
     log(f"{'PASS' if ok else 'FAIL'}: sync {args.sync}, seed {seed}, {args.cycles} kill -9 cycles, "
         f"{sum(totals.values())} acknowledged operations {totals}, lost {len(lost)} via the API; "
         f"final drain exit {code}, check exit {check_code}: {out}")

@@ -42,7 +42,7 @@ smoke() {
       echo "fuzz smoke: fuzz_$t crashed (input in $out, log $out/$t.log)" >&2
       return 1
     fi
-    echo "fuzz smoke: fuzz_$t $(grep -E '^#[0-9]+ +DONE' "$out/$t.log" | tail -n 1)"
+    echo "fuzz smoke: fuzz_$t $(grep -E '^#[0-9]+[[:space:]]+DONE' "$out/$t.log" | tail -n 1)"
   done
 }
 
