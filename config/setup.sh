@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The two set-up commands of README.md, and their parts:
 #   config/setup.sh run    install what is missing, build, seed the default database, start the daemon
-#   config/setup.sh test   install what is missing, build, check formatting, run all of ctest
-#   config/setup.sh deps | build | format
+#   config/setup.sh test   install what is missing, build, check formatting, run all of ctest, then
+#                          the fuzz smoke run
+#   config/setup.sh deps | build | format | fuzz_smoke
 # Idempotent: installs only missing Debian packages; re-running rebuilds incrementally.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,6 +19,9 @@ packages=(g++ cmake make pkg-config
   nlohmann-json3-dev libboost-url1.81-dev libsystemd-dev
   wrk nginx-light curl procps prometheus influxdb chromium python3 libjs-dygraphs
   dpkg-dev file lintian systemd strace clang-format)
+
+# The libFuzzer targets (tests/fuzz): clang 14 and its runtimes (libFuzzer, ASan, UBSan).
+packages+=(clang-14 libclang-rt-14-dev)
 
 # actorshop-bench: OpenSSL's libcrypto for k6's md5 check ids; node and npm for the test that
 # renders the summary JSON with npm's k6-html-reporter.
@@ -66,12 +70,19 @@ test_all() {
   ctest --test-dir "$build" --output-on-failure -j"${ACTORSHOP_TEST_JOBS:-2}" --timeout 600
 }
 
+# The libFuzzer targets, built with clang 14 in their own build dir, 20,000 fixed-seed runs each
+# on the committed corpora (tests/fuzz/run.sh; the long run is `tests/fuzz/run.sh long`).
+fuzz_smoke() {
+  "$root/tests/fuzz/run.sh" smoke "${ACTORSHOP_FUZZ_BUILD_DIR:-$build-fuzz}"
+}
+
 cmd="${1:-}"; shift || true
 case "$cmd" in
   deps) deps ;;
   build) deps; build ;;
   run) deps; build; run "$@" ;;
-  test) deps; build; format_check; test_all ;;
+  test) deps; build; format_check; test_all; fuzz_smoke ;;
   format) format_check ;;
-  *) echo "usage: config/setup.sh run|test|deps|build|format" >&2; exit 2 ;;
+  fuzz_smoke) deps; fuzz_smoke ;;
+  *) echo "usage: config/setup.sh run|test|deps|build|format|fuzz_smoke" >&2; exit 2 ;;
 esac

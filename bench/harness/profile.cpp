@@ -39,6 +39,13 @@ std::int64_t profile::max_target() const {
   return m;
 }
 
+seconds_d checked_duration(double seconds, const std::string& what) {
+  // Written so that NaN fails too.
+  if (!(seconds >= 0 && seconds <= max_duration_s))
+    throw std::invalid_argument("duration " + what + " must be between 0 and 365 days");
+  return seconds_d{seconds};
+}
+
 seconds_d parse_duration(const std::string& text) {
   if (text.empty())
     throw std::invalid_argument("empty duration");
@@ -68,10 +75,10 @@ seconds_d parse_duration(const std::string& text) {
       total += v * 3600;
     else
       throw std::invalid_argument("invalid duration unit in '" + text + "'");
-    if (v < 0)
+    if (!(v >= 0)) // NaN too
       throw std::invalid_argument("negative duration '" + text + "'");
   }
-  return seconds_d{total};
+  return checked_duration(total, "'" + text + "'");
 }
 
 stage parse_stage(const std::string& text) {
@@ -86,7 +93,7 @@ stage parse_stage(const std::string& text) {
   } catch (const std::exception&) {
     throw std::invalid_argument("stage '" + text + "' has no integer target");
   }
-  if (used != text.size() - colon - 1 || s.target < 0)
+  if (used != text.size() - colon - 1 || s.target < 0 || s.target > max_vus_or_rate)
     throw std::invalid_argument("stage '" + text + "' has an invalid target");
   return s;
 }
@@ -95,12 +102,13 @@ std::string format_duration(seconds_d d) {
   double s = d.count();
   char buf[64];
   if (s >= 60) {
-    const int m = static_cast<int>(s / 60);
-    const double rest = s - m * 60;
+    // A sum of stages may exceed one duration's bound (and an int's minutes): long long.
+    const auto m = static_cast<long long>(s / 60);
+    const double rest = s - static_cast<double>(m) * 60;
     if (rest < 0.0005)
-      std::snprintf(buf, sizeof buf, "%dm", m);
+      std::snprintf(buf, sizeof buf, "%lldm", m);
     else
-      std::snprintf(buf, sizeof buf, "%dm%gs", m, std::round(rest * 1000) / 1000);
+      std::snprintf(buf, sizeof buf, "%lldm%gs", m, std::round(rest * 1000) / 1000);
   } else {
     std::snprintf(buf, sizeof buf, "%gs", std::round(s * 1000) / 1000);
   }

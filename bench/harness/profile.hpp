@@ -79,8 +79,20 @@ shortcuts merge(const shortcuts& lower, const shortcuts& upper);
 /// (stages with duration or iterations, fewer iterations than VUs, no positive duration).
 void derive_execution(profile& p);
 
-/// Parses a k6 duration: "30s", "1m", "1m30s", "500ms", "2h", "1.5s"; throws on junk.
+/// The longest duration a profile may give (a stage, a shortcut, a graceful period): a year.
+/// Above it the runner's clock arithmetic would overflow long before such a run could end.
+inline constexpr double max_duration_s = 365.0 * 24 * 3600;
+/// The most VUs, or iterations per second, a profile may ask for (a stage target, startVUs,
+/// startRate, preAllocatedVUs, maxVUs, vus): far above what one load generator runs, and low
+/// enough that the schedule's arithmetic cannot overflow.
+inline constexpr std::int64_t max_vus_or_rate = 10'000'000;
+
+/// Parses a k6 duration: "30s", "1m", "1m30s", "500ms", "2h", "1.5s"; throws on junk, on a
+/// negative, NaN or infinite amount, and above max_duration_s.
 seconds_d parse_duration(const std::string& text);
+/// Returns `seconds` as a duration if it is finite and in [0, max_duration_s]; throws
+/// std::invalid_argument naming `what` otherwise.
+seconds_d checked_duration(double seconds, const std::string& what);
 /// Parses a CLI stage "30s:100" (duration:target); throws std::invalid_argument on junk.
 stage parse_stage(const std::string& text);
 /// Parses k6's -s list "10s:100,20s:0" (one or more DURATION:TARGET, comma-separated).

@@ -30,13 +30,21 @@ seconds_d json_duration(dom::element e) {
   double v = 0;
   if (e.get(v))
     bad("duration must be a string like \"30s\" or a number of seconds");
-  return seconds_d{v};
+  return checked_duration(v, std::to_string(v));
 }
 
 std::int64_t get_int(dom::element e, const char* what) {
   std::int64_t v = 0;
   if (e.get(v))
     bad(std::string(what) + " must be an integer");
+  return v;
+}
+
+/// A number of VUs or a rate: an integer in [0, max_vus_or_rate].
+std::int64_t get_count(dom::element e, const char* what) {
+  const auto v = get_int(e, what);
+  if (v < 0 || v > max_vus_or_rate)
+    bad(std::string(what) + " must be between 0 and " + std::to_string(max_vus_or_rate));
   return v;
 }
 
@@ -67,7 +75,7 @@ void read_stages(dom::array arr, profile& p) {
     dom::element d, t;
     if (st.at_key("duration").get(d) || st.at_key("target").get(t))
       bad("every stage needs a duration and a target");
-    p.stages.push_back({json_duration(d), get_int(t, "target")});
+    p.stages.push_back({json_duration(d), get_count(t, "target")});
   }
 }
 
@@ -98,7 +106,7 @@ void read_options(dom::object obj, profile& p) {
                                                         {"maxVUs", &p.max_vus}};
   for (auto [key, out] : ints)
     if (!obj.at_key(key).get(e))
-      *out = get_int(e, key);
+      *out = get_count(e, key);
   if (!obj.at_key("gracefulRampDown").get(e))
     p.graceful_ramp_down = json_duration(e);
   if (!obj.at_key("gracefulStop").get(e))
@@ -119,7 +127,7 @@ std::vector<std::string> get_strings(dom::element e, const char* what) {
 void read_k6_options(dom::object obj, profile& p) {
   dom::element e;
   if (!obj.at_key("vus").get(e))
-    p.k6.vus = get_int(e, "vus");
+    p.k6.vus = get_count(e, "vus");
   if (!obj.at_key("duration").get(e))
     p.k6.duration = json_duration(e);
   if (!obj.at_key("iterations").get(e))

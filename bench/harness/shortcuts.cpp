@@ -37,6 +37,8 @@ void derive_execution(profile& p) {
   const std::int64_t vus = k.vus.value_or(1);
   if (k.vus && *k.vus < 1)
     conflict("vus must be at least 1");
+  if (k.vus && *k.vus > max_vus_or_rate)
+    conflict("vus must be at most " + std::to_string(max_vus_or_rate));
   if (k.stages && (k.duration || k.iterations))
     conflict("stages cannot be combined with duration or iterations (k6 allows one shortcut)");
   if (k.iterations) {

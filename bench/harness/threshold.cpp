@@ -64,7 +64,8 @@ void parse_aggregate(const std::string& expr, const std::string& agg, threshold&
     } catch (const std::exception&) {
       used = 0;
     }
-    if (used != num.size() || num.empty() || v < 0 || v > 100)
+    // Written so that NaN fails too: p(nan) would index the samples with a NaN rank.
+    if (used != num.size() || num.empty() || !(v >= 0 && v <= 100))
       fail(expr, "percentile '" + agg + "' must be p(N) with 0 <= N <= 100");
     t.aggregate = "p(" + num + ")";
     t.percentile = v / 100.0;

@@ -101,3 +101,39 @@ TEST_CASE("order-payment picks customers and options as the seed script does", "
   CHECK(option_s_of(5020).option_id == 6058);
   CHECK(option_m_of(5020).option_id == 6059);
 }
+
+// Found by fuzzing (tests/fuzz/corpus/profile/regress_*.json): durations and VU counts that the
+// schedule and the summary cannot handle must be refused when the profile is read.
+TEST_CASE("profile durations must be finite, non-negative and at most a year", "[bench]") {
+  CHECK_THROWS_AS(parse_duration("nan"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_duration("inf"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_duration("1e308h"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_duration("1m309223372036854775807s"), std::invalid_argument);
+  CHECK(parse_duration("8760h").count() == Approx(max_duration_s));
+  CHECK_THROWS_AS(parse_profile_json(R"({"stages":[{"duration":-5,"target":1}]})", "x"),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(parse_profile_json(R"({"stages":[{"duration":"nan","target":1}]})", "x"),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(parse_profile_json(R"({"duration":1e300})", "x"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_profile_json(R"({"gracefulStop":-1})", "x"), std::invalid_argument);
+}
+
+TEST_CASE("profile VU counts and rates must be between 0 and max_vus_or_rate", "[bench]") {
+  CHECK_THROWS_AS(parse_profile_json(R"({"stages":[{"duration":"1s","target":-5}]})", "x"),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(
+      parse_profile_json(R"({"startVUs":-9223372036854775807,)"
+                         R"("stages":[{"duration":"1s","target":9223372036854775807}]})",
+                         "x"),
+      std::invalid_argument);
+  CHECK_THROWS_AS(parse_profile_json(R"({"maxVUs":-1})", "x"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_stage("1s:10000001"), std::invalid_argument);
+  auto p = parse_profile_json(R"({"stages":[{"duration":"1s","target":10000000}]})", "x");
+  CHECK(vus_at(p, 0.5) == 5'000'000);
+  p.k6.vus = max_vus_or_rate + 1;
+  CHECK_THROWS_AS(derive_execution(p), std::invalid_argument);
+}
+
+TEST_CASE("a total above an int's minutes still formats", "[bench]") {
+  CHECK(format_duration(seconds_d{60.0 * 3'000'000'000.0}) == "3000000000m");
+}

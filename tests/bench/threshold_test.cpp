@@ -50,3 +50,13 @@ TEST_CASE("thresholds evaluate as k6 compares", "[bench]") {
   CHECK(passes(parse_threshold("x", "count==3"), 3));
   CHECK(passes(parse_threshold("x", "count!=3"), 4));
 }
+
+// Found by fuzzing (tests/fuzz/corpus/threshold/regress_nan_percentile.txt): std::stod reads "nan",
+// which passed the 0..100 range check and became a NaN rank into the sorted samples.
+TEST_CASE("a percentile of nan or inf is rejected", "[bench]") {
+  CHECK_THROWS_AS(parse_threshold("x", "p(nan)<1"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_threshold("x", "p(NaN)<1"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_threshold("x", "p(inf)<1"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_threshold_flag("x:p(-nan)<1"), std::invalid_argument);
+  CHECK(parse_threshold("x", "p(100)<1").percentile == Approx(1.0));
+}
