@@ -2,7 +2,7 @@
 # The two set-up commands of README.md, and their parts:
 #   config/setup.sh run    install what is missing, build, seed the default database, start the daemon
 #   config/setup.sh test   install what is missing, build, check formatting, run all of ctest, then
-#                          the sanitizer runs (ACTORSHOP_SANITIZERS=0 leaves them out)
+#                          the ASan+UBSan run (ACTORSHOP_SANITIZERS=0 leaves it out)
 #   config/setup.sh deps | build | format | asan | tsan
 # Idempotent: installs only missing Debian packages; re-running rebuilds incrementally.
 set -euo pipefail
@@ -119,10 +119,12 @@ test_tsan() {
     sanitized_ctest "$dir"
 }
 
+# TSan is not in `test` yet: CAF's mailbox hand-off happens in Debian's uninstrumented
+# libcaf_core, so TSan reports every message as a race (see config/sanitizers/tsan.supp); run it
+# with `config/setup.sh tsan`.
 test_sanitized() {
   [ "${ACTORSHOP_SANITIZERS:-1}" = 0 ] && return 0
   test_asan
-  test_tsan
 }
 
 cmd="${1:-}"; shift || true
