@@ -2,8 +2,8 @@
 # The two set-up commands of README.md, and their parts:
 #   config/setup.sh run    install what is missing, build, seed the default database, start the daemon
 #   config/setup.sh test   install what is missing, build, check formatting, run all of ctest, then
-#                          the fuzz smoke run
-#   config/setup.sh deps | build | format | fuzz_smoke
+#                          the fuzz smoke run and the ASan+UBSan run (ACTORSHOP_SANITIZERS=0 leaves it out)
+#   config/setup.sh deps | build | format | fuzz_smoke | asan | tsan
 # Idempotent: installs only missing Debian packages; re-running rebuilds incrementally.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -76,13 +76,76 @@ fuzz_smoke() {
   "$root/tests/fuzz/run.sh" smoke "${ACTORSHOP_FUZZ_BUILD_DIR:-$build-fuzz}"
 }
 
+# Sanitizer runs: each builds its own tree with only the targets its tests need, at -O1 -g1 (fast
+# to build and run, still line numbers in reports), and fails on any report: -fno-sanitize-recover
+# (CMakeLists.txt) and halt_on_error stop the process at the first one, and every report, also one
+# from a daemon a test started and killed, is written under <tree>/sanitizer-reports and fails the
+# run. Suppressions (config/sanitizers/*.supp) cover only uninstrumented third-party code.
+sanitizers="$root/config/sanitizers"
+
+sanitized_build() {
+  local dir="$1" sanitize="$2"; shift 2
+  cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" \
+    -DACTORSHOP_SANITIZE="$sanitize" ${ACTORSHOP_CMAKE_ARGS:-}
+  cmake --build "$dir" -j"${ACTORSHOP_JOBS:-2}" --target "$@"
+}
+
+# Runs the unit and e2e tests built in $1 (never load or tool ones: too slow under a sanitizer, and
+# the outside tools are not instrumented), then fails if any process left a report.
+sanitized_ctest() {
+  local dir="$1" reports="$1/sanitizer-reports" status=0
+  rm -rf "$reports"; mkdir -p "$reports"
+  ctest --test-dir "$dir" --output-on-failure -j"${ACTORSHOP_TEST_JOBS:-2}" --timeout 600 \
+    -L 'unit|e2e' -LE 'load|tool' || status=$?
+  if compgen -G "$reports/*" >/dev/null; then
+    echo "setup: sanitizer reports in $reports:" >&2
+    cat "$reports"/* >&2
+    status=1
+  fi
+  return $status
+}
+
+# ASan+UBSan: the service's unit and e2e suites, with the daemon they start. Leaks are checked at
+# each process's normal exit (a daemon a test SIGKILLs is not checked). bench_tests is left out to
+# keep CI under 30 min: the harness is half of this build, is not the service, and its profile and
+# threshold parsers are meant to get their memory checks from the fuzz targets (issue 12, item 4).
+test_asan() {
+  local dir="${ACTORSHOP_ASAN_BUILD_DIR:-$root/build-asan}"
+  sanitized_build "$dir" address,undefined actorshop domain_tests storage_tests actors_tests \
+    http_tests daemon_tests
+  ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:log_path=$dir/sanitizer-reports/asan" \
+  LSAN_OPTIONS="suppressions=$sanitizers/lsan.supp" \
+  UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$dir/sanitizer-reports/ubsan:suppressions=$sanitizers/ubsan.supp" \
+    sanitized_ctest "$dir"
+}
+
+# TSan: the actor and HTTP tests (in-process actors, and the daemon the HTTP e2e tests start).
+# Only their executables are built, so the other suites' tests show up as *_NOT_BUILT without a
+# label and the label filter leaves them out.
+test_tsan() {
+  local dir="${ACTORSHOP_TSAN_BUILD_DIR:-$root/build-tsan}"
+  sanitized_build "$dir" thread actorshop actors_tests http_tests
+  TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:log_path=$dir/sanitizer-reports/tsan:suppressions=$sanitizers/tsan.supp" \
+    sanitized_ctest "$dir"
+}
+
+# TSan is not in `test` yet: CAF's mailbox hand-off happens in Debian's uninstrumented
+# libcaf_core, so TSan reports every message as a race (see config/sanitizers/tsan.supp); run it
+# with `config/setup.sh tsan`.
+test_sanitized() {
+  [ "${ACTORSHOP_SANITIZERS:-1}" = 0 ] && return 0
+  test_asan
+}
+
 cmd="${1:-}"; shift || true
 case "$cmd" in
   deps) deps ;;
   build) deps; build ;;
   run) deps; build; run "$@" ;;
-  test) deps; build; format_check; test_all; fuzz_smoke ;;
+  test) deps; build; format_check; test_all; fuzz_smoke; test_sanitized ;;
   format) format_check ;;
   fuzz_smoke) deps; fuzz_smoke ;;
-  *) echo "usage: config/setup.sh run|test|deps|build|format|fuzz_smoke" >&2; exit 2 ;;
+  asan) deps; test_asan ;;
+  tsan) deps; test_tsan ;;
+  *) echo "usage: config/setup.sh run|test|deps|build|format|fuzz_smoke|asan|tsan" >&2; exit 2 ;;
 esac
