@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "auth/customer_token.hpp"
+#include "http/auth/customer_token.hpp"
 #include "daemon/settings.hpp"
 
 namespace actorshop::daemon {

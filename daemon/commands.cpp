@@ -10,8 +10,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "http/auth/customer_token.hpp"
 #include "daemon/auth_secret.hpp"
+#include "http/auth/customer_token.hpp"
 #include "storage/audit.hpp"
 #include "storage/backup.hpp"
 #include "storage/schema.hpp"

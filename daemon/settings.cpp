@@ -26,8 +26,7 @@ std::string read_file(const std::string& path) {
 /// The flags' values. A flag (or its ACTORSHOP_* variable) overrides the file only if it was
 /// given, so each is applied only when the app counts it.
 struct flag_values {
-  std::string config, db, listen, sync, token, sink, level, log_format, auth_mode,
-      auth_secret_file;
+  std::string config, db, listen, sync, token, sink, level, log_format, auth_mode, auth_secret_file;
   int port = -1, io_threads = 0, actor_threads = 0;
   std::int64_t max_in_flight = 0, body_limit = 0, ttl_s = -1, max_charge = 0, max_conns = 0;
   bool seed = false, adopt = false, access_log = false, metrics = true;

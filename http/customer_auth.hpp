@@ -11,7 +11,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
-#include "auth/customer_token.hpp"
+#include "http/auth/customer_token.hpp"
 #include "domain/clock.hpp"
 #include "http/response.hpp"
 

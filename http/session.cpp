@@ -245,8 +245,9 @@ void session::do_write(const response& r) {
     out_ += "\r\nConnection: close";
   out_ += "\r\n\r\n";
   out_ += r.body;
-  if (r.status >= 500 || ctx_.options.access_log)
-    log_request(r, micros);
+  if (r.status >= 500 || ctx_.options.access_log) // from the first byte read to the answer ready
+    log_request(r, std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::steady_clock::now() - first_byte_at_));
   stream_.expires_after(ctx_.options.read_timeout);
   net::async_write(stream_, net::buffer(out_),
                    beast::bind_front_handler(&session::on_write, shared_from_this()));

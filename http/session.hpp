@@ -109,7 +109,6 @@ private:
   route reply_route_ = route::unmatched; ///< of the response being written, for metrics
   boost::beast::http::verb reply_method_ = boost::beast::http::verb::unknown;
   unsigned reply_status_ = 0;
-  std::chrono::steady_clock::time_point deadline_; ///< of the pending request
   std::chrono::steady_clock::time_point deadline_;       ///< of the pending request
   std::chrono::steady_clock::time_point first_deadline_; ///< for the first request, from accept
 };
