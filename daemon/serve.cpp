@@ -103,10 +103,10 @@ int serve(const settings& s, const std::vector<std::string>& args) {
       storage::parse_log_format(s.log_format).value_or(storage::log_format::text), s.log_level);
   ::signal(SIGPIPE, SIG_IGN); // a closed stdout or peer must not kill the daemon
   ::signal(SIGHUP, SIG_IGN);  // nor a SIGHUP before the signal watch (recovery) or after it
-  log_configuration(s);
   // Token mode without a usable secret stops here (exit 1, one line): serving the open API
   // instead would be the one outcome its operator asked not to have.
   const auto customer_tokens = customer_token_signer(s);
+  log_configuration(s);
   auto files = raise_open_file_limit();
   refuse_foreign_database(s);
   if (s.seed)

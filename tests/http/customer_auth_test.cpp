@@ -197,6 +197,8 @@ TEST_CASE("every route declares whom it acts for in the route table", "[http][au
       {verb::post, "/coupons", acting_for::admin},
       {verb::get, "/health", acting_for::nobody},
       {verb::get, "/metrics", acting_for::nobody},
+      {verb::get, "/dashboard", acting_for::nobody},
+      {verb::get, "/dashboard/data", acting_for::nobody},
   };
   for (const auto& r : rows) {
     INFO(r.target);

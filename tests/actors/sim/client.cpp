@@ -91,7 +91,9 @@ void world::pay() {
     });
     const bool sent = ctx_->sagas.send_locked(
         order, [] { return std::optional<caf::actor>(); },
-        [&](const caf::actor& a) { caf::anon_send(a, actors::pay_atom::value, coupon, r); });
+        [&](const caf::actor& a) {
+          caf::anon_send(a, actors::pay_atom::value, coupon, domain::id_t{0}, r);
+        });
     if (!sent) {
       const bool exists = storage::thread_reader(db_path_).order(order).has_value();
       r(exists ? errc::order_not_payable : errc::order_not_found);
