@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "http/auth/customer_token.hpp"
 #include "daemon/settings.hpp"
+#include "http/auth/customer_token.hpp"
 
 namespace actorshop::daemon {
 

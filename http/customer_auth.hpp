@@ -11,8 +11,8 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
-#include "http/auth/customer_token.hpp"
 #include "domain/clock.hpp"
+#include "http/auth/customer_token.hpp"
 #include "http/response.hpp"
 
 namespace actorshop::http {
