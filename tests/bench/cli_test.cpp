@@ -10,6 +10,7 @@
 #include <simdjson.h>
 
 #include "bench/harness/cli.hpp"
+#include "support/wait.hpp"
 #include "tests/bench/tool_fixture.hpp"
 
 using namespace actorshop::bench;
@@ -169,9 +170,8 @@ TEST_CASE("SIGTERM stops a run with k6's ExternalAbort and still writes the summ
                     "csv=" + dir.file("o.csv"), "--summary-export", dir.file("s.json")});
   });
   // The first second of samples in the CSV says the run (and its signal handler) is up.
-  for (int i = 0; i < 600 && lines_of(dir.file("o.csv")) < 2; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  REQUIRE(lines_of(dir.file("o.csv")) >= 2);
+  REQUIRE(actorshop::test::wait_for_state([&] { return lines_of(dir.file("o.csv")) >= 2; },
+                                          std::chrono::seconds(30)));
   kill(getpid(), SIGTERM);
   bench.join();
   CHECK(rc == exit_external_abort);
