@@ -3,9 +3,8 @@
 
 #include <limits>
 
-#include <prometheus/text_serializer.h>
-
 #include "actors/actor_telemetry.hpp"
+#include "http/text_exposition.hpp"
 
 namespace actorshop::http {
 namespace {
@@ -298,7 +297,7 @@ std::vector<MetricFamily> metrics::collect(const actors::shop& shop, std::int64_
 }
 
 std::string metrics::render(const actors::shop& shop, std::int64_t in_flight) const {
-  return prometheus::TextSerializer().Serialize(collect(shop, in_flight));
+  return prometheus_text(collect(shop, in_flight));
 }
 
 } // namespace actorshop::http

@@ -1,8 +1,8 @@
 // metrics: everything GET /metrics exposes. The hot paths only bump lock-free cells (relaxed
 // atomics; the HTTP latency histograms have one shard, as one io thread serves by default); the
 // Prometheus families (prometheus-cpp's MetricFamily) are built from them when collect() is
-// called, so /metrics (TextSerializer) and any other view of the same families agree. Names and
-// labels: /work/notes/metrics-contract.md, summarised in README's "Metrics" section.
+// called, so /metrics (text_exposition.hpp) and any other view of the same families agree. Names
+// and labels: /work/notes/metrics-contract.md, summarised in README's "Metrics" section.
 #pragma once
 
 #include <array>
