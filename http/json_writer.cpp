@@ -74,6 +74,10 @@ json_writer& json_writer::value(std::int64_t v) {
 json_writer& json_writer::number(double v) {
   if (!std::isfinite(v))
     return null();
+  // Whole numbers (the dashboard's counts, most of its values) as integers: to_chars of an
+  // int64 costs a fraction of the shortest-double search (/dashboard/data: callgrind).
+  if (constexpr double exact = 9007199254740992.0; std::fabs(v) < exact && v == std::trunc(v))
+    return value(static_cast<std::int64_t>(v));
   sep();
   char buf[32];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);

@@ -41,7 +41,8 @@ public:
   json_writer& value(std::string_view s);
   json_writer& value(const char* s) { return value(std::string_view(s)); }
   json_writer& value(std::int64_t v);
-  /// Writes the shortest text that reads back as `v`; NaN and infinities (not JSON) as null.
+  /// Writes a text that reads back as `v`: a whole number below 2^53 in integer digits (100000,
+  /// not 1e+05), anything else the shortest; NaN and infinities (not JSON) as null.
   json_writer& number(double v);
   json_writer& value(bool v) {
     sep();

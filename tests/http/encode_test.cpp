@@ -3,6 +3,8 @@
 
 #include <simdjson.h>
 
+#include <limits>
+
 #include "http/encode.hpp"
 #include "http/json_writer.hpp"
 
@@ -13,6 +15,16 @@ TEST_CASE("the JSON writer escapes quotes, backslashes and control characters", 
   std::string out;
   append_json_string(out, std::string("a\"b\\c\n\t\x01\x1f", 9));
   CHECK(out == R"("a\"b\\c\n\t\u0001\u001f")");
+}
+
+TEST_CASE("the JSON writer writes whole numbers as integers and others in their shortest form",
+          "[http][encode]") {
+  std::string out;
+  json_writer w(out);
+  w.begin_array().number(100000.0).number(-3.0).number(0.25).number(1e300).number(
+      9007199254740992.0);
+  w.number(0.1).number(std::numeric_limits<double>::quiet_NaN()).end_array();
+  CHECK(out == "[100000,-3,0.25,1e+300,9007199254740992,0.1,null]");
 }
 
 TEST_CASE("UTF-8 product names round-trip exactly through the writer and simdjson",
