@@ -36,6 +36,10 @@ template <class Int> void append_int(std::string& out, Int v) {
 
 /// A label value: backslash, double quote and newline escaped.
 void append_label_value(std::string& out, std::string_view v) {
+  if (v.find_first_of("\\\"\n") == std::string_view::npos) { // the usual case: nothing to escape
+    out += v;
+    return;
+  }
   for (char c : v) {
     if (c == '\\' || c == '"')
       out.push_back('\\');
@@ -64,25 +68,31 @@ struct extra_label {
   double value = 0;
 };
 
+/// A metric's labels as they appear between the braces, `a="x",b="y"`: written once per metric,
+/// copied into each of its lines (a histogram has ~20).
+std::string labels_text(const ClientMetric& m) {
+  std::string out;
+  for (const auto& l : m.label) {
+    if (!out.empty())
+      out.push_back(',');
+    out += l.name;
+    out += "=\"";
+    append_label_value(out, l.value);
+    out.push_back('"');
+  }
+  return out;
+}
+
 /// `name_suffix{labels[,extra]} ` — the start of a sample line.
-void append_head(std::string& out, const MetricFamily& f, const ClientMetric& m,
+void append_head(std::string& out, const MetricFamily& f, std::string_view labels,
                  std::string_view suffix, const extra_label* extra = nullptr) {
   out += f.name;
   out += suffix;
-  if (!m.label.empty() || extra) {
+  if (!labels.empty() || extra) {
     out.push_back('{');
-    bool first = true;
-    for (const auto& l : m.label) {
-      if (!first)
-        out.push_back(',');
-      first = false;
-      out += l.name;
-      out += "=\"";
-      append_label_value(out, l.value);
-      out.push_back('"');
-    }
+    out += labels;
     if (extra) {
-      if (!first)
+      if (!labels.empty())
         out.push_back(',');
       out += extra->name;
       out += "=\"";
@@ -104,23 +114,24 @@ void append_tail(std::string& out, const ClientMetric& m) {
 
 void append_histogram(std::string& out, const MetricFamily& f, const ClientMetric& m) {
   const auto& h = m.histogram;
-  append_head(out, f, m, "_count");
+  const auto labels = labels_text(m);
+  append_head(out, f, labels, "_count");
   append_int(out, h.sample_count);
   append_tail(out, m);
-  append_head(out, f, m, "_sum");
+  append_head(out, f, labels, "_sum");
   append_double(out, h.sample_sum);
   append_tail(out, m);
   double last = -std::numeric_limits<double>::infinity();
   for (const auto& b : h.bucket) {
     const extra_label le{"le", b.upper_bound};
-    append_head(out, f, m, "_bucket", &le);
+    append_head(out, f, labels, "_bucket", &le);
     append_int(out, b.cumulative_count);
     append_tail(out, m);
     last = b.upper_bound;
   }
   if (last != std::numeric_limits<double>::infinity()) { // the +Inf bucket is implicit
     const extra_label le{"le", std::numeric_limits<double>::infinity()};
-    append_head(out, f, m, "_bucket", &le);
+    append_head(out, f, labels, "_bucket", &le);
     append_int(out, h.sample_count);
     append_tail(out, m);
   }
@@ -128,22 +139,23 @@ void append_histogram(std::string& out, const MetricFamily& f, const ClientMetri
 
 void append_summary(std::string& out, const MetricFamily& f, const ClientMetric& m) {
   const auto& s = m.summary;
-  append_head(out, f, m, "_count");
+  const auto labels = labels_text(m);
+  append_head(out, f, labels, "_count");
   append_int(out, s.sample_count);
   append_tail(out, m);
-  append_head(out, f, m, "_sum");
+  append_head(out, f, labels, "_sum");
   append_double(out, s.sample_sum);
   append_tail(out, m);
   for (const auto& q : s.quantile) {
     const extra_label quantile{"quantile", q.quantile};
-    append_head(out, f, m, "", &quantile);
+    append_head(out, f, labels, "", &quantile);
     append_double(out, q.value);
     append_tail(out, m);
   }
 }
 
 void append_value(std::string& out, const MetricFamily& f, const ClientMetric& m, double v) {
-  append_head(out, f, m, "");
+  append_head(out, f, labels_text(m), "");
   append_double(out, v);
   append_tail(out, m);
 }
