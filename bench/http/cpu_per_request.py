@@ -14,7 +14,8 @@ second, to show it is negligible next to the requests. With metrics on, the /met
 instructions per scrape and per poll, which cost once a second whatever the request rate.
 
   cpu_per_request.py BUILD_DIR [--runs 3] [--requests 300] [--scrapes 20] [--arms off,on,token]
-                     [--peak-rate 20000] [--settle 1] [--daemon BINARY] [--out DIR]
+                     [--peak-rate 20000] [--settle 1] [--pause 0.01] [--daemon BINARY]
+                     [--out DIR]
 """
 import argparse
 import base64
@@ -141,7 +142,7 @@ def warm_up(c):
         c.call("GET", "/dashboard/data", want=200)
 
 
-def measure_arm(binary, work, name, flags, tokens, n, scrapes, idle_s, settle_s):
+def measure_arm(binary, work, name, flags, tokens, n, scrapes, idle_s, settle_s, pause_s):
     """Returns {phase: instructions per request (or per second for idle)}."""
     d = daemon(binary, work, name, flags)
     try:
@@ -153,6 +154,7 @@ def measure_arm(binary, work, name, flags, tokens, n, scrapes, idle_s, settle_s)
         def phase(label, count, fn):
             d.zero()
             for i in range(count):
+                time.sleep(pause_s)
                 fn(i)
             result[label] = d.dump(settle_s) / count
 
@@ -195,6 +197,9 @@ def main():
                     help="coupon-peak req/s at which to state the per-second scrape cost")
     ap.add_argument("--settle", type=float, default=1.0,
                     help="seconds to wait after a phase's last answer before its dump")
+    ap.add_argument("--pause", type=float, default=0.01,
+                    help="seconds between an answer and the next request: the daemon is back in "
+                         "its read before the request comes, so every request takes the same path")
     ap.add_argument("--daemon", help="the actorshop binary (default BUILD/daemon/actorshop)")
     ap.add_argument("--out")
     a = ap.parse_args()
@@ -221,7 +226,7 @@ def main():
             flags, toks, scrape = arms[arm]
             r = measure_arm(a.daemon or os.path.join(a.build, "daemon/actorshop"), work,
                             f"{arm}-{run}", flags, toks, a.requests, a.scrapes if scrape else 0,
-                            a.idle, a.settle)
+                            a.idle, a.settle, a.pause)
             results[arm].append(r)
             print(f"run {run} {arm}: " + ", ".join(f"{k} {v:,.0f}" for k, v in r.items()),
                   flush=True)
