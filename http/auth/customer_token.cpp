@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
+#include <array>
 #include <atomic>
 #include <charconv>
 #include <memory>
@@ -133,21 +134,25 @@ token_check token_signer::verify(std::string_view token, std::int64_t now) const
     return out;
   }
   const auto dot = token.find('.');
-  const auto signature = token.size() <= max_token_chars && dot != std::string_view::npos
-                             ? base64url_decode(token.substr(dot + 1))
-                             : std::nullopt;
-  if (!signature || signature->size() != mac_bytes{}.size()) {
+  std::array<unsigned char, mac_bytes{}.size() + 1> signature{}; // one more: a longer one fails
+  const auto signature_size = token.size() <= max_token_chars && dot != std::string_view::npos
+                                  ? base64url_decode_into(token.substr(dot + 1), signature)
+                                  : std::nullopt;
+  if (signature_size != mac_bytes{}.size()) {
     out.error = token_error::malformed;
     return out;
   }
   const auto signed_part = token.substr(0, dot);
   const auto mac = mac_of(signed_part);
-  if (CRYPTO_memcmp(mac.data(), signature->data(), mac.size()) != 0) {
+  if (CRYPTO_memcmp(mac.data(), signature.data(), mac.size()) != 0) {
     out.error = token_error::bad_signature;
     return out;
   }
-  const auto payload = base64url_decode(signed_part);
-  if (!payload || !parse_payload(*payload, out)) { // signed by us, so only a minting bug gets here
+  std::array<unsigned char, max_token_chars> payload{};
+  const auto payload_size = base64url_decode_into(signed_part, payload);
+  if (!payload_size ||
+      !parse_payload({reinterpret_cast<const char*>(payload.data()), *payload_size},
+                     out)) { // signed by us, so only a minting bug gets here
     out = {token_error::malformed, 0, 0};
     return out;
   }
