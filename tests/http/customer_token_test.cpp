@@ -1,6 +1,7 @@
 // The customer token: what it accepts and everything it refuses. Time is a manual clock.
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <stdexcept>
 #include <string>
 
@@ -129,4 +130,16 @@ TEST_CASE("base64url round-trips every length and refuses what is not base64url"
   CHECK(base64url_encode("\xfb\xff") == "-_8");
   for (auto bad : {"A", "AB=", "A+B", "A/B", "AB C", "AB\n", "A.BC"})
     CHECK_FALSE(base64url_decode(bad));
+}
+
+TEST_CASE("base64url_decode_into writes into the caller's buffer and refuses what does not fit",
+          "[auth][base64url]") {
+  std::array<unsigned char, 4> out{};
+  CHECK(base64url_decode_into("-_8", out) == 2u);
+  CHECK(out[0] == 0xfb);
+  CHECK(out[1] == 0xff);
+  CHECK(base64url_decode_into("AAAAAA", out) == 4u);
+  CHECK_FALSE(base64url_decode_into("AAAAAAA", out)); // 5 bytes
+  CHECK_FALSE(base64url_decode_into("AA=A", out));
+  CHECK(base64url_decode_into("", out) == 0u);
 }
