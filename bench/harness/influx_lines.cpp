@@ -61,10 +61,12 @@ influx_lines::influx_lines(std::string base_url, std::string scenario, scenario_
   // --tag tags ride with the scenario tag on every point (out of key order: InfluxDB sorts them).
   for (const auto& [k, v] : extra_tags)
     scenario_tag_ += "," + influx_tag_escape(k) + "=" + influx_tag_escape(v);
-  for (const auto& c : names_.checks)
-    check_tags_.push_back(
-        (enabled_.has(system_tag::check) ? ",check=" + influx_tag_escape(c) : std::string()) +
-        scenario_tag_);
+  for (const auto& c : names_.checks) {
+    std::string t;
+    if (enabled_.has(system_tag::check))
+      t.append(",check=").append(influx_tag_escape(c));
+    check_tags_.push_back(t.append(scenario_tag_));
+  }
 }
 
 // Tags in key order (InfluxDB sorts them otherwise): error_code, expected_response, ip, method,
