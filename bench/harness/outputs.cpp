@@ -113,7 +113,7 @@ public:
                  cells.c_str());
     std::string meta;
     for (const auto& [k, v] : metadata_of(x, ctx_))
-      meta += (meta.empty() ? "" : "&") + std::string(k) + "=" + v;
+      meta.append(meta.empty() ? "" : "&").append(k).append("=").append(v);
     std::fprintf(f, "%s\n", meta.c_str());
   }
 
@@ -124,9 +124,9 @@ private:
       const auto tags = system_tags_of(x, ctx_);
       for (const auto& c : columns_) {
         const auto t = tags.find(c);
-        it->second += "," + csv_cell(t == tags.end() ? "" : t->second);
+        it->second.append(",").append(csv_cell(t == tags.end() ? "" : t->second));
       }
-      it->second += "," + csv_cell(extra_tags(ctx_, x.extra)) + ",";
+      it->second.append(",").append(csv_cell(extra_tags(ctx_, x.extra))).append(",");
     }
     return it->second;
   }
