@@ -172,6 +172,7 @@ target_setup open_target(const app_config& c, const profile& prof) {
 /// The outputs, the progress line and the server's RSS/CPU probe of a run.
 collect_options collect_options_of(const app_config& c, const target_setup& t, const profile& prof,
                                    const std::vector<threshold>& thresholds,
+                                   const system_tag_set& system_tags,
                                    std::shared_ptr<std::atomic<std::uint64_t>>& failed_writes) {
   collect_options co;
   co.progress = !c.quiet && isatty(STDERR_FILENO);
@@ -179,6 +180,7 @@ collect_options collect_options_of(const app_config& c, const target_setup& t, c
   oc.base_url = t.actors ? "actors://shop" : t.http->url();
   oc.every_sample = !c.out_aggregate;
   oc.tags = prof.tags;
+  oc.system_tags = system_tags;
   oc.names = metrics_of(parse_scenario(prof.scenario));
   for (const auto& th : thresholds)
     oc.thresholds[th.metric].push_back(th.expression);
@@ -221,7 +223,8 @@ int run_checked(const app_config& c) {
         !t.db_path.empty() ? db_snapshot(t.db_path) : http_snapshot(*t.http, scenario, t.tokens);
 
   std::shared_ptr<std::atomic<std::uint64_t>> failed_writes;
-  collect_options co = collect_options_of(c, t, prof, thresholds, failed_writes);
+  const system_tag_set system_tags = build_system_tags(c, prof);
+  collect_options co = collect_options_of(c, t, prof, thresholds, system_tags, failed_writes);
   // Raw samples are kept only for an output that writes each of them.
   run_options ro{prof,   c.io_threads,     !c.outs.empty() && !c.out_aggregate,
                  c.seed, &abort_requested, seconds_d{c.time_scale}};
@@ -229,7 +232,7 @@ int run_checked(const app_config& c) {
   const run_totals run = collect(r, co);
   co.sinks.clear(); // flushes the outputs: the InfluxDB writer drains its queue before we go on
 
-  const auto metrics = collect_metrics(run);
+  const auto metrics = collect_metrics(run, system_tags.has(system_tag::expected_response));
   const auto verdicts = evaluate(metrics, thresholds);
   const std::string summary = text_summary(run, prof, metrics, verdicts, so);
   std::cout << summary;

@@ -1,6 +1,7 @@
 // The command line of actorshop-bench (see cli.hpp).
 #include "bench/harness/cli.hpp"
 
+#include <cstdio>
 #include <stdexcept>
 
 #include <CLI/CLI.hpp>
@@ -23,6 +24,10 @@ void add_k6_flags(CLI::App& app, app_config& c) {
   app.add_option("-e,--env", c.env,
                  "k6: VAR=VALUE, repeatable; the built-in scenarios read none, the summary "
                  "JSON echoes them");
+  app.add_option("--system-tags", c.system_tags,
+                 "k6: the system tags samples carry, comma-separated (default: proto, subproto, "
+                 "status, method, url, name, group, check, error, error_code, tls_version, "
+                 "scenario, service, expected_response; also vu, iter, ip, ocsp_status)");
   app.add_flag("--no-thresholds", c.no_thresholds, "k6: do not evaluate thresholds");
   app.add_flag("--no-color", c.no_color, "k6: no colors (the summary has none anyway)");
   app.add_option("--threshold", c.thresholds,
@@ -87,6 +92,8 @@ shortcuts apply_config_file(const std::string& path, profile& p) {
   p.no_color = p.no_color || cfg.no_color;
   for (const auto& [k, v] : cfg.tags)
     p.tags[k] = v;
+  if (cfg.system_tags)
+    p.system_tags = cfg.system_tags;
   return merge(p.k6, layer);
 }
 
@@ -155,6 +162,18 @@ summary_options build_summary_options(const app_config& c, const profile& p) {
   for (const auto& [k, v] : p.tags)
     so.tags[k] = v;
   return so;
+}
+
+system_tag_set build_system_tags(const app_config& c, const profile& p) {
+  if (!c.system_tags && !p.system_tags)
+    return {};
+  std::vector<std::string> unknown;
+  const auto set = c.system_tags ? parse_system_tags(*c.system_tags, &unknown)
+                                 : system_tags_from(*p.system_tags, &unknown);
+  // k6 ignores a name it does not know; say so, as a typo would silently drop a tag.
+  for (const auto& u : unknown)
+    std::fprintf(stderr, "actorshop-bench: ignoring unknown system tag '%s'\n", u.c_str());
+  return set;
 }
 
 std::map<std::string, std::string> parse_pairs(const std::vector<std::string>& pairs,

@@ -5,11 +5,13 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "bench/harness/profile.hpp"
 #include "bench/harness/summary.hpp"
+#include "bench/harness/system_tags.hpp"
 
 namespace CLI {
 class App;
@@ -23,6 +25,7 @@ struct app_config {
   std::vector<std::string> stages, thresholds, outs, tags, env;
   std::string profile_file, config_file, executor, summary_export, summary_json, report, db;
   std::string duration, trend_stats, time_unit;
+  std::optional<std::string> system_tags; ///< --system-tags as given (none: not given)
   std::string auth_secret_file; ///< a daemon in auth.mode = "token": mint the VUs' tokens with it
   std::int64_t vus = -1, iterations = -1; ///< -1: not given
   double time_scale = 1.0;
@@ -42,6 +45,9 @@ void add_flags(CLI::App& app, app_config& c);
 profile build_profile(const app_config& c);
 /// Returns the summary options: flags over the -c file over the profile.
 summary_options build_summary_options(const app_config& c, const profile& p);
+/// Returns the system tags: --system-tags over the -c file's systemTags over k6's default;
+/// unknown names are ignored (as k6 does) with a warning on stderr.
+system_tag_set build_system_tags(const app_config& c, const profile& p);
 /// Parses "K=V" flags (--tag, -e) into a map; throws std::invalid_argument without '='.
 std::map<std::string, std::string> parse_pairs(const std::vector<std::string>& pairs,
                                                const char* flag);

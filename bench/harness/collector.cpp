@@ -102,6 +102,7 @@ run_totals collect(runner& r, const collect_options& options) {
     auto d = drain_all(r, finished);
     const double t = std::chrono::duration<double>(steady::now() - start).count();
     auto p = make_point(r, d, t);
+    p.dropped_new = p.dropped - (run.series.empty() ? 0 : run.series.back().dropped);
     add_second(run, p, d, options);
     if (options.progress)
       print_progress(run, p, total);

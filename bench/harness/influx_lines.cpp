@@ -52,41 +52,65 @@ std::string influx_tag_escape(const std::string& v) {
 }
 
 influx_lines::influx_lines(std::string base_url, std::string scenario, scenario_metrics names,
-                           const std::map<std::string, std::string>& extra_tags)
-    : base_url_(std::move(base_url)), scenario_tag_(",scenario=" + influx_tag_escape(scenario)),
+                           const std::map<std::string, std::string>& extra_tags,
+                           system_tag_set system_tags)
+    : base_url_(std::move(base_url)), enabled_(system_tags), ip_(ip_tag_of(base_url_)),
       names_(std::move(names)) {
+  if (enabled_.has(system_tag::scenario))
+    scenario_tag_ = ",scenario=" + influx_tag_escape(scenario);
   // --tag tags ride with the scenario tag on every point (out of key order: InfluxDB sorts them).
   for (const auto& [k, v] : extra_tags)
     scenario_tag_ += "," + influx_tag_escape(k) + "=" + influx_tag_escape(v);
-  for (const auto& c : names_.checks)
-    check_tags_.push_back(",check=" + influx_tag_escape(c) + scenario_tag_);
+  for (const auto& c : names_.checks) {
+    std::string t;
+    if (enabled_.has(system_tag::check))
+      t.append(",check=").append(influx_tag_escape(c));
+    check_tags_.push_back(t.append(scenario_tag_));
+  }
 }
 
-// Tags in key order (InfluxDB sorts them otherwise): error_code, expected_response, method,
-// name, proto, scenario, status. `url` is a field (k6's tagsAsFields), `name` the URL.
+// Tags in key order (InfluxDB sorts them otherwise): error_code, expected_response, ip, method,
+// name, proto, scenario, status; each only if --system-tags has it. `name` is the URL.
 const std::string& influx_lines::request_tags(endpoint ep, int status) {
   auto [it, fresh] = request_tags_.try_emplace(static_cast<int>(ep) * 1000 + status);
   if (fresh) {
     std::string& t = it->second;
-    if (const int code = error_code_of(status))
+    const auto on = [&](system_tag tag) { return enabled_.has(tag); };
+    if (const int code = error_code_of(status); code && on(system_tag::error_code))
       t += ",error_code=" + std::to_string(code);
-    t += std::string(",expected_response=") + (status >= 200 && status < 400 ? "true" : "false");
-    t += ",method=POST,name=" + influx_tag_escape(base_url_ + endpoint_paths[static_cast<int>(ep)]);
-    t += ",proto=HTTP/1.1" + scenario_tag_ + ",status=" + std::to_string(status);
+    if (on(system_tag::expected_response))
+      t += std::string(",expected_response=") + (status >= 200 && status < 400 ? "true" : "false");
+    if (on(system_tag::ip) && !ip_.empty())
+      t += ",ip=" + ip_;
+    if (on(system_tag::method))
+      t += ",method=POST";
+    if (on(system_tag::name))
+      t += ",name=" + influx_tag_escape(base_url_ + endpoint_paths[static_cast<int>(ep)]);
+    if (on(system_tag::proto))
+      t += ",proto=HTTP/1.1";
+    t += scenario_tag_;
+    if (on(system_tag::status))
+      t += ",status=" + std::to_string(status);
   }
   return it->second;
 }
 
 std::size_t influx_lines::append(const raw_sample& s, std::string& out) {
-  // k6 writes vu and iter (as integer fields) only when --system-tags enables them; by default
-  // its samples carry neither. Left out as k6 does: they cost InfluxDB a third more CPU per
-  // point here (~165 against ~105 us of influxd CPU per coupon-peak request).
+  // The fields after `value`: url (a request's, as k6's tagsAsFields moves it), then vu and iter
+  // as integers when --system-tags enables them. Off by default, as in k6: they cost InfluxDB a
+  // third more CPU per point here (~165 against ~105 us of influxd CPU per coupon-peak request).
   suffix_.clear();
-  if (s.kind == sample_kind::request)
+  if (s.kind == sample_kind::request && enabled_.has(system_tag::url))
     suffix_.append(",url=\"")
         .append(base_url_)
         .append(endpoint_paths[static_cast<int>(s.ep)])
         .append("\"");
+  if (s.kind != sample_kind::dropped) { // a dropped iteration belongs to no VU
+    if (enabled_.has(system_tag::vu))
+      suffix_.append(",vu="), append_int(suffix_, s.vu), suffix_.push_back('i');
+    if (enabled_.has(system_tag::iter))
+      suffix_.append(",iter="), append_int(suffix_, s.iter), suffix_.push_back('i');
+  }
   suffix_.push_back(' ');
   append_int(suffix_, s.unix_ns);
   suffix_.push_back('\n');
@@ -126,6 +150,9 @@ std::size_t influx_lines::append_other(const raw_sample& s, std::string& out) {
       line(out, names_.rates[i], scenario_tag_, i == s.status ? 1 : 0, suffix_);
     return n;
   }
+  case sample_kind::dropped: // k6: a 1 per dropped iteration, with the scenario tag
+    line(out, "dropped_iterations", scenario_tag_, 1, suffix_);
+    return 1;
   case sample_kind::request:
     break;
   }

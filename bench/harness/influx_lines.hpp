@@ -1,6 +1,8 @@
 // k6's InfluxDB v1 line protocol for raw samples: one point per metric sample, the measurement
-// named after the metric, k6's default tags, and `url` as a field (k6's tagsAsFields default
-// "vu:int,iter:int,url": vu and iter are not among k6's default system tags, so only url is).
+// named after the metric, the system tags of --system-tags (k6's default set unless given), and
+// k6's tagsAsFields default "vu:int,iter:int,url": `url` is a string field and, when
+// --system-tags enables them, vu and iter are integer fields (never tags: one series per VU
+// would swamp InfluxDB's index).
 #pragma once
 
 #include <cstdint>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "bench/harness/metrics.hpp"
+#include "bench/harness/system_tags.hpp"
 
 namespace actorshop::bench {
 
@@ -18,7 +21,8 @@ class influx_lines {
 public:
   /// `extra_tags` are --tag's, added to every point but the vus gauges.
   influx_lines(std::string base_url, std::string scenario, scenario_metrics names,
-               const std::map<std::string, std::string>& extra_tags = {});
+               const std::map<std::string, std::string>& extra_tags = {},
+               system_tag_set system_tags = {});
   /// Appends the points of `s` to `out`; returns how many.
   std::size_t append(const raw_sample& s, std::string& out);
   /// Appends one point without tags (the vus and vus_max gauges, as k6 writes them).
@@ -30,7 +34,9 @@ private:
   std::size_t append_other(const raw_sample& s, std::string& out);
 
   std::string base_url_;
-  std::string scenario_tag_; ///< ",scenario=default"
+  system_tag_set enabled_;
+  std::string ip_;           ///< the target's address, for the `ip` tag ("" for none)
+  std::string scenario_tag_; ///< ",scenario=default" (when enabled) and the --tag's
   scenario_metrics names_;
   std::vector<std::string> check_tags_;     ///< ",check=NAME,scenario=default" by check
   std::map<int, std::string> request_tags_; ///< by endpoint and status

@@ -216,7 +216,8 @@ void append_aggregates(const second_point& p, const interval_data& d, const outp
     if (std::string_view(x.metric) == "vus" || std::string_view(x.metric) == "vus_max")
       return; // written as gauges by the caller
     job.lines += x.metric;
-    job.lines += ",scenario=" + influx_tag_escape(ctx.scenario);
+    if (ctx.system_tags.has(system_tag::scenario))
+      job.lines += ",scenario=" + influx_tag_escape(ctx.scenario);
     if (!x.extra.empty())
       job.lines += "," + x.extra;
     job.lines += " value=" + dump(k6_number(x.value)) + " " +
@@ -233,12 +234,12 @@ second_sink influx_sink(const std::string& url, const output_context& ctx) {
   create_database(target, db);
   auto writer = std::make_shared<influx_writer>(
       target, "/write?db=" + url_encode(db) + "&precision=ns",
-      influx_lines(ctx.base_url, ctx.scenario, ctx.names, ctx.tags), ctx.failed_writes);
-  auto dropped_before = std::make_shared<std::uint64_t>(0);
-  return [writer, ctx, dropped_before](const second_point& p, const interval_data& d) {
+      influx_lines(ctx.base_url, ctx.scenario, ctx.names, ctx.tags, ctx.system_tags),
+      ctx.failed_writes);
+  return [writer, ctx](const second_point& p, const interval_data& d) {
     influx_job job;
     if (ctx.every_sample)
-      job.chunks = d.samples;
+      job.chunks = d.samples; // dropped_iterations among them: a 1 per dropped iteration
     else
       append_aggregates(p, d, ctx, job);
     // k6's engine samples the vus gauges once a second, without tags.
@@ -246,15 +247,6 @@ second_sink influx_sink(const std::string& url, const output_context& ctx) {
     influx_lines::append_gauge("vus", static_cast<double>(p.vus), ns, job.lines);
     influx_lines::append_gauge("vus_max", static_cast<double>(p.vus_max), ns, job.lines);
     job.line_count += 2;
-    // k6 writes a 1 per dropped iteration; the executor counts them, so the second's count
-    // goes as one point (sum() over any window is the same).
-    if (p.dropped > *dropped_before) {
-      job.lines += "dropped_iterations,scenario=" + influx_tag_escape(ctx.scenario) +
-                   " value=" + std::to_string(p.dropped - *dropped_before) + " " +
-                   std::to_string(ns) + "\n";
-      ++job.line_count;
-      *dropped_before = p.dropped;
-    }
     writer->push(std::move(job));
   };
 }

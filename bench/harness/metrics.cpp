@@ -151,6 +151,11 @@ void shard::sample_outcome(std::size_t i, sample_owner who) {
                    static_cast<std::uint16_t>(i)});
 }
 
+void shard::sample_dropped() {
+  if (samples_)
+    samples_->add({0, 0, 0, sample_kind::dropped});
+}
+
 void shard::add_counter(std::size_t i, std::uint64_t n) {
   std::lock_guard lock(mutex_);
   data_.custom.counters[i] += n;

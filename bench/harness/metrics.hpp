@@ -21,9 +21,10 @@ inline constexpr std::array<const char*, 3> endpoint_paths{"/coupons/issue", "/o
                                                            "/payments"};
 
 /// What a raw sample is: a request (k6's http_* metrics), an iteration (iterations,
-/// iteration_duration, data_sent, data_received), a check, or a scenario outcome (the custom
-/// counter of the status and the three rates).
-enum class sample_kind : std::uint8_t { request, iteration, check, outcome };
+/// iteration_duration, data_sent, data_received), a check, a scenario outcome (the custom
+/// counter of the status and the three rates), or an iteration the executor dropped (k6's
+/// dropped_iterations: a 1 per dropped iteration, tagged with the scenario only).
+enum class sample_kind : std::uint8_t { request, iteration, check, outcome, dropped };
 
 /// One raw sample, kept only when every sample is exported (--out without --out-aggregate).
 /// Kept small (56 bytes): a coupon-peak run appends four per iteration.
@@ -112,6 +113,8 @@ public:
   /// Exports the outcome sample of custom counter `i` (the counters and rates are added apart).
   void sample_outcome(std::size_t i, sample_owner who);
   void add_paid_order(paid_order paid);
+  /// Exports one dropped_iterations sample (the executor counts them; io thread of this shard).
+  void sample_dropped();
   /// Returns what was recorded since the last drain and starts a fresh interval. `last`: the io
   /// thread has ended, so the samples it was still filling are taken too.
   interval_data drain(bool last = false);
@@ -139,7 +142,9 @@ struct second_point {
   double t = 0;         ///< seconds since the start, end of the interval
   double unix_time = 0; ///< wall clock at the end of the interval
   std::int64_t vus = 0, vus_max = 0;
-  std::uint64_t requests = 0, failed = 0, iterations = 0, dropped = 0;
+  std::uint64_t requests = 0, failed = 0, iterations = 0;
+  std::uint64_t dropped = 0;     ///< dropped iterations since the start
+  std::uint64_t dropped_new = 0; ///< of them, in this second
   double p50_ms = 0, p95_ms = 0, p99_ms = 0, avg_ms = 0;
   std::map<int, std::uint64_t> statuses;
   double server_rss_mb = -1, server_cpu_pct = -1;

@@ -55,10 +55,11 @@ struct profile {
   std::int64_t iterations_per_vu = 0; ///< per-vu-iterations: each VU's budget (0: none)
   shortcuts k6;                       ///< what the layers set, before derive_execution
   // k6 options that shape the summary and the samples (-c files may set them).
-  std::vector<std::string> summary_trend_stats; ///< summaryTrendStats (empty: k6's default)
-  std::string summary_time_unit;                ///< summaryTimeUnit
-  bool no_color = false;                        ///< noColor
-  std::map<std::string, std::string> tags;      ///< tags: added to every sample
+  std::vector<std::string> summary_trend_stats;        ///< summaryTrendStats (empty: k6's default)
+  std::string summary_time_unit;                       ///< summaryTimeUnit
+  bool no_color = false;                               ///< noColor
+  std::map<std::string, std::string> tags;             ///< tags: added to every sample
+  std::optional<std::vector<std::string>> system_tags; ///< systemTags (none: k6's default)
 
   seconds_d total_duration() const;
   /// Returns the stage index that holds elapsed time `t` (the last stage after the end).

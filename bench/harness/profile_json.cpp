@@ -136,6 +136,8 @@ void read_k6_options(dom::object obj, profile& p) {
     p.summary_trend_stats = get_strings(e, "summaryTrendStats");
   if (!obj.at_key("summaryTimeUnit").get(e))
     p.summary_time_unit = get_string(e, "summaryTimeUnit");
+  if (!obj.at_key("systemTags").get(e))
+    p.system_tags = get_strings(e, "systemTags");
   if (!obj.at_key("noColor").get(e) && e.get(p.no_color))
     bad("noColor must be true or false");
   dom::object tags;

@@ -230,6 +230,8 @@ awaitable<void> runner::arrival_rate() {
     if (!vu) {
       // As k6: the iteration is dropped and, below maxVUs, one more VU joins the pool.
       dropped_.fetch_add(1);
+      // The controller runs on contexts_[0], the io thread that owns shard 0's samples.
+      shards_[0]->sample_dropped();
       if (static_cast<std::int64_t>(vus_.size()) < p.max_vus) {
         vu_state& fresh = add_vu();
         std::lock_guard lock(idle_mutex_);

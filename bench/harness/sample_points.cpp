@@ -18,8 +18,13 @@ void expand_request(const raw_sample& s, const point_fn& emit) {
   emit({"http_req_failed", expected ? 0.0 : 1.0, t, &s, ""});
 }
 
-void expand_sample(const raw_sample& s, const scenario_metrics& names, const point_fn& emit) {
+void expand_sample(const raw_sample& s, const scenario_metrics& names, const point_fn& emit_raw) {
   const double t = s.unix_time();
+  const point_fn emit = [&](const point& x) {
+    point with_src = x;
+    with_src.src = &s;
+    emit_raw(with_src);
+  };
   switch (s.kind) {
   case sample_kind::request:
     expand_request(s, emit);
@@ -41,6 +46,9 @@ void expand_sample(const raw_sample& s, const scenario_metrics& names, const poi
     for (std::size_t i = 0; i < names.rates.size(); ++i)
       emit({names.rates[i].c_str(), i == s.status ? 1.0 : 0.0, t, nullptr, ""});
     break;
+  case sample_kind::dropped: // k6 writes a 1 per dropped iteration, outside any VU
+    emit_raw({"dropped_iterations", 1, t, nullptr, ""});
+    break;
   }
 }
 
@@ -60,6 +68,8 @@ void expand(const second_point& p, const interval_data& d, bool every,
     emit({"http_req_failed", p.requests ? double(p.failed) / double(p.requests) : 0.0, p.unix_time,
           nullptr, ""});
     emit({"iterations", static_cast<double>(p.iterations), p.unix_time, nullptr, ""});
+    if (p.dropped_new > 0)
+      emit({"dropped_iterations", static_cast<double>(p.dropped_new), p.unix_time, nullptr, ""});
   }
   emit({"vus", static_cast<double>(p.vus), p.unix_time, nullptr, ""});
   emit({"vus_max", static_cast<double>(p.vus_max), p.unix_time, nullptr, ""});

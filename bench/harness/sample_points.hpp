@@ -18,6 +18,7 @@ struct point {
   const raw_sample* req = nullptr;    ///< request tags come from here
   std::string extra;                  ///< aggregate marker, e.g. "stat=p95"
   const std::string* check = nullptr; ///< the check's name, for `checks`
+  const raw_sample* src = nullptr;    ///< the sample (vu, iter); null for gauges and aggregates
 };
 
 using point_fn = std::function<void(const point&)>;

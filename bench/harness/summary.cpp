@@ -54,7 +54,7 @@ double rate_value(const metric_view& m) {
 
 } // namespace
 
-std::vector<metric_view> collect_metrics(const run_totals& run) {
+std::vector<metric_view> collect_metrics(const run_totals& run, bool expected_response) {
   const auto& a = run.all;
   const double el = run.elapsed_s;
   std::vector<metric_view> out;
@@ -69,7 +69,8 @@ std::vector<metric_view> collect_metrics(const run_totals& run) {
   out.push_back(trend("http_req_blocked", a.blocked));
   out.push_back(trend("http_req_connecting", a.connecting));
   out.push_back(trend("http_req_duration", a.duration));
-  out.push_back(trend("http_req_duration{expected_response:true}", a.duration_expected));
+  if (expected_response)
+    out.push_back(trend("http_req_duration{expected_response:true}", a.duration_expected));
   out.push_back(rate("http_req_failed", a.failed, a.requests));
   out.push_back(trend("http_req_receiving", a.receiving));
   out.push_back(trend("http_req_sending", a.sending));

@@ -50,8 +50,10 @@ struct threshold_result {
   bool ok = false;
 };
 
-/// Returns every metric of the run, sorted by name as k6 prints them.
-std::vector<metric_view> collect_metrics(const run_totals& run);
+/// Returns every metric of the run, sorted by name as k6 prints them. k6 adds the
+/// http_req_duration{expected_response:true} submetric only while the expected_response system
+/// tag is on (without the tag no sample could match it): `expected_response` says whether it is.
+std::vector<metric_view> collect_metrics(const run_totals& run, bool expected_response = true);
 /// Returns the threshold's aggregate of `m` (milliseconds for time trends), if it has one.
 std::optional<double> aggregate_of(const metric_view& m, const threshold& t);
 /// Evaluates each threshold; a threshold on a metric the run does not have fails.
