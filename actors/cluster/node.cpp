@@ -1,0 +1,269 @@
+// cluster::node: the links to the peers and the routing of calls to the owning node.
+#include "actors/cluster/node.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <shared_mutex>
+#include <stdexcept>
+#include <thread>
+#include <unordered_set>
+
+#include <caf/all.hpp>
+#include <caf/io/middleman.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include "actors/cluster/gateway.hpp"
+#include "actors/cluster/wire.hpp"
+
+namespace actorshop::actors::cluster {
+
+using domain::errc;
+using domain::id_t;
+
+namespace {
+
+/// The link to one peer: its gateway's proxy while connected, and the thread that reconnects.
+struct peer {
+  domain::node_info info;
+  mutable std::mutex m;
+  std::condition_variable changed;
+  caf::actor gateway; ///< null while the link is down
+  caf::actor watcher; ///< monitors `gateway`; marks the link down when the proxy dies
+  std::thread keeper;
+
+  caf::actor current() const {
+    std::lock_guard lock(m);
+    return gateway;
+  }
+};
+
+} // namespace
+
+struct node::impl {
+  shop& local;
+  node_options opt;
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> system;
+  caf::actor gateway;
+  std::vector<std::unique_ptr<peer>> peers; ///< by node index; the slot of `self` is unused
+  std::atomic<bool> stopping{false};
+  mutable std::shared_mutex sold_out_mutex;
+  std::unordered_set<id_t> sold_out; ///< coupons whose owner answered COUPON_INSUFFICIENT
+  std::atomic<std::uint64_t> local_calls{0}, remote_calls{0}, unavailable{0}, sold_out_hits{0};
+
+  impl(shop& s, node_options o) : local(s), opt(std::move(o)) {}
+
+  const domain::node_info& self_info() const { return opt.map->nodes()[opt.self]; }
+
+  void start() {
+    cfg.load<caf::io::middleman>();
+    register_wire_types(cfg);
+    // BASP sends no heartbeats and never times a peer out unless told to: without these a peer
+    // that goes silent (a partition, a frozen process) would look connected forever.
+    cfg.set("middleman.heartbeat-interval", caf::timespan{opt.heartbeat_interval});
+    cfg.set("middleman.connection-timeout", caf::timespan{opt.connection_timeout});
+    cfg.set("scheduler.max-threads", std::size_t{2});
+    cfg.set("scheduler.policy", caf::atom("sharing"));
+    cfg.set("logger.verbosity", caf::atom("quiet"));
+    system = std::make_unique<caf::actor_system>(cfg);
+    gateway = spawn_gateway(*system, local);
+    const auto& me = self_info();
+    auto port = system->middleman().publish(gateway, me.actor_port, me.host.c_str(), true);
+    if (!port)
+      throw std::runtime_error("cluster: cannot publish the gateway on " + me.host + ":" +
+                               std::to_string(me.actor_port) + ": " + system->render(port.error()));
+    const auto& nodes = opt.map->nodes();
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      peers.push_back(std::make_unique<peer>());
+      peers.back()->info = nodes[i];
+    }
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+      if (i != opt.self)
+        peers[i]->keeper = std::thread([this, p = peers[i].get()] { keep_linked(*p); });
+  }
+
+  /// The keeper thread of one peer: connects while the link is down, then waits until it drops.
+  void keep_linked(peer& p) {
+    bool logged_down = false;
+    while (!stopping) {
+      if (!p.current()) {
+        auto gw = system->middleman().remote_actor(p.info.host, p.info.actor_port);
+        if (gw && !stopping) {
+          link_up(p, *gw);
+          logged_down = false;
+        } else if (!logged_down) {
+          spdlog::warn("cluster: node '{}' at {}:{} is unreachable; its shards answer "
+                       "SHARD_UNAVAILABLE until it is back",
+                       p.info.name, p.info.host, p.info.actor_port);
+          logged_down = true;
+        }
+      }
+      std::unique_lock lock(p.m);
+      if (p.gateway)
+        p.changed.wait(lock, [&] { return stopping || !p.gateway; });
+      else
+        p.changed.wait_for(lock, opt.reconnect_interval, [&] { return stopping.load(); });
+    }
+  }
+
+  void link_up(peer& p, caf::actor gw) {
+    auto watcher = system->spawn([this, &p, gw](caf::event_based_actor* self) -> caf::behavior {
+      self->monitor(gw);
+      self->set_down_handler([this, &p, self](caf::down_msg&) {
+        link_down(p);
+        self->quit();
+      });
+      return {[](caf::ok_atom) {}};
+    });
+    std::lock_guard lock(p.m);
+    p.gateway = std::move(gw);
+    p.watcher = std::move(watcher);
+    spdlog::info("cluster: linked to node '{}' at {}:{}", p.info.name, p.info.host,
+                 p.info.actor_port);
+  }
+
+  void link_down(peer& p) {
+    {
+      std::lock_guard lock(p.m);
+      p.gateway = nullptr;
+      p.watcher = nullptr;
+    }
+    p.changed.notify_all();
+    if (!stopping)
+      spdlog::warn("cluster: lost node '{}'; reconnecting", p.info.name);
+  }
+
+  /// Sends `req` to node `owner`'s gateway and answers `cb` with the reply, SHARD_UNAVAILABLE if
+  /// the link is down or drops before the answer, REQUEST_TIMEOUT if the owner is too slow.
+  template <class Reply, class Request, class T>
+  void remote(std::size_t owner, Request req, callback<T> cb) {
+    auto gw = peers[owner]->current();
+    if (!gw || stopping) {
+      ++unavailable;
+      return cb(errc::shard_unavailable);
+    }
+    ++remote_calls;
+    const auto timeout = opt.request_timeout;
+    system->spawn([this, gw, req, timeout, cb = std::move(cb)](caf::event_based_actor* self) {
+      self->request(gw, timeout, req)
+          .then([cb](const Reply& rep) { cb(from_wire(rep)); },
+                [this, cb](const caf::error& e) {
+                  if (e == caf::sec::request_timeout)
+                    return cb(errc::timeout);
+                  ++unavailable;
+                  cb(errc::shard_unavailable);
+                });
+    });
+  }
+
+  bool known_sold_out(id_t coupon_id) const {
+    std::shared_lock lock(sold_out_mutex);
+    return sold_out.count(coupon_id) != 0;
+  }
+
+  void remember_sold_out(id_t coupon_id) {
+    std::unique_lock lock(sold_out_mutex);
+    sold_out.insert(coupon_id);
+  }
+
+  void stop() {
+    if (stopping.exchange(true))
+      return;
+    for (auto& p : peers)
+      p->changed.notify_all();
+    for (auto& p : peers)
+      if (p->keeper.joinable())
+        p->keeper.join();
+    for (auto& p : peers) {
+      std::lock_guard lock(p->m);
+      if (p->watcher)
+        caf::anon_send_exit(p->watcher, caf::exit_reason::user_shutdown);
+      p->watcher = nullptr;
+      p->gateway = nullptr;
+    }
+    (void)system->middleman().unpublish(gateway, self_info().actor_port);
+    caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
+    gateway = nullptr;
+    system.reset(); // waits for the in-flight requesters (bounded by request_timeout)
+  }
+};
+
+node::node(shop& local, node_options options)
+    : impl_(std::make_unique<impl>(local, std::move(options))) {
+  impl_->start();
+}
+
+node::~node() { stop(); }
+
+void node::stop() { impl_->stop(); }
+
+bool node::owns(domain::entity_kind kind, id_t id) const {
+  return impl_->opt.map->owner_of(kind, id) == impl_->opt.self;
+}
+
+bool node::connected(std::size_t index) const {
+  return index == impl_->opt.self || static_cast<bool>(impl_->peers.at(index)->current());
+}
+
+const domain::shard_map& node::map() const { return *impl_->opt.map; }
+
+node_stats node::stats() const {
+  return {impl_->local_calls.load(), impl_->remote_calls.load(), impl_->unavailable.load(),
+          impl_->sold_out_hits.load()};
+}
+
+void node::issue_coupon(id_t coupon_id, id_t customer_id, callback<domain::issued_coupon> cb) {
+  auto& d = *impl_;
+  // A coupon's remaining count never grows, so a sold-out answer from its owner stays true:
+  // answering it here spares the flash sale's tail a hop to the owner.
+  if (d.known_sold_out(coupon_id)) {
+    ++d.sold_out_hits;
+    return cb(errc::coupon_insufficient);
+  }
+  callback<domain::issued_coupon> remembering = [&d, coupon_id, cb = std::move(cb)](auto r) {
+    if (!r && r.error() == errc::coupon_insufficient)
+      d.remember_sold_out(coupon_id);
+    cb(std::move(r));
+  };
+  const auto owner = d.opt.map->owner_of(domain::entity_kind::coupon, coupon_id);
+  if (owner == d.opt.self) {
+    ++d.local_calls;
+    return d.local.issue_coupon(coupon_id, customer_id, std::move(remembering));
+  }
+  d.remote<wire_issued>(owner, wire_issue{coupon_id, customer_id}, std::move(remembering));
+}
+
+void node::charge(id_t customer_id, domain::money amount, callback<domain::balance_view> cb) {
+  auto& d = *impl_;
+  const auto owner = d.opt.map->owner_of(domain::entity_kind::customer, customer_id);
+  if (owner == d.opt.self) {
+    ++d.local_calls;
+    return d.local.charge(customer_id, amount, std::move(cb));
+  }
+  d.remote<wire_balance>(owner, wire_charge{customer_id, amount}, std::move(cb));
+}
+
+void node::balance(id_t customer_id, callback<domain::balance_view> cb) {
+  auto& d = *impl_;
+  const auto owner = d.opt.map->owner_of(domain::entity_kind::customer, customer_id);
+  if (owner == d.opt.self) {
+    ++d.local_calls;
+    return cb(d.local.balance(customer_id));
+  }
+  d.remote<wire_balance>(owner, wire_balance_query{customer_id}, std::move(cb));
+}
+
+void node::balance_history_page(id_t customer_id, int limit, id_t before,
+                                callback<domain::balance_history_page> cb) {
+  auto& d = *impl_;
+  const auto owner = d.opt.map->owner_of(domain::entity_kind::customer, customer_id);
+  if (owner == d.opt.self) {
+    ++d.local_calls;
+    return cb(d.local.balance_history_page(customer_id, limit, before));
+  }
+  d.remote<wire_history>(owner, wire_history_query{customer_id, limit, before}, std::move(cb));
+}
+
+} // namespace actorshop::actors::cluster
