@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <thread>
 #include <unordered_set>
+#include <utility>
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
@@ -29,8 +30,8 @@ struct peer {
   domain::node_info info;
   mutable std::mutex m;
   std::condition_variable changed;
-  caf::actor gateway; ///< null while the link is down
-  caf::actor watcher; ///< monitors `gateway`; marks the link down when the proxy dies
+  caf::actor gateway;               ///< null while the link is down
+  std::vector<caf::actor> watchers; ///< one per link made; each marks its link down on loss
   std::thread keeper;
 
   caf::actor current() const {
@@ -94,45 +95,52 @@ struct node::impl {
           link_up(p, *gw);
           logged_down = false;
         } else if (!logged_down) {
-          spdlog::warn("cluster: node '{}' at {}:{} is unreachable; its shards answer "
+          spdlog::warn("cluster[{}]: node '{}' at {}:{} is unreachable; its shards answer "
                        "SHARD_UNAVAILABLE until it is back",
-                       p.info.name, p.info.host, p.info.actor_port);
+                       self_info().name, p.info.name, p.info.host, p.info.actor_port);
           logged_down = true;
         }
       }
       std::unique_lock lock(p.m);
-      if (p.gateway)
-        p.changed.wait(lock, [&] { return stopping || !p.gateway; });
-      else
-        p.changed.wait_for(lock, opt.reconnect_interval, [&] { return stopping.load(); });
+      p.changed.wait(lock, [&] { return stopping || !p.gateway; });
+      // A pause before every attempt, also right after a loss: a peer waking from a freeze
+      // drops and re-forms its links for a moment, and retrying at once would spin.
+      p.changed.wait_for(lock, opt.reconnect_interval, [&] { return stopping.load(); });
     }
   }
 
+  // The link is marked up before the watcher exists, and a watcher clears only the proxy it
+  // watched: a proxy that dies at once (or a late down_msg of an older link) can neither leave
+  // a dead proxy marked up nor take down a newer link.
   void link_up(peer& p, caf::actor gw) {
+    {
+      std::lock_guard lock(p.m);
+      p.gateway = gw;
+    }
+    spdlog::info("cluster[{}]: linked to node '{}' at {}:{}", self_info().name, p.info.name,
+                 p.info.host, p.info.actor_port);
     auto watcher = system->spawn([this, &p, gw](caf::event_based_actor* self) -> caf::behavior {
       self->monitor(gw);
-      self->set_down_handler([this, &p, self](caf::down_msg&) {
-        link_down(p);
+      self->set_down_handler([this, &p, self, addr = gw.address()](caf::down_msg&) {
+        link_down(p, addr);
         self->quit();
       });
       return {[](caf::ok_atom) {}};
     });
     std::lock_guard lock(p.m);
-    p.gateway = std::move(gw);
-    p.watcher = std::move(watcher);
-    spdlog::info("cluster: linked to node '{}' at {}:{}", p.info.name, p.info.host,
-                 p.info.actor_port);
+    p.watchers.push_back(std::move(watcher));
   }
 
-  void link_down(peer& p) {
+  void link_down(peer& p, const caf::actor_addr& dead) {
     {
       std::lock_guard lock(p.m);
+      if (!p.gateway || p.gateway.address() != dead)
+        return;
       p.gateway = nullptr;
-      p.watcher = nullptr;
     }
     p.changed.notify_all();
     if (!stopping)
-      spdlog::warn("cluster: lost node '{}'; reconnecting", p.info.name);
+      spdlog::warn("cluster[{}]: lost node '{}'; reconnecting", self_info().name, p.info.name);
   }
 
   /// Sends `req` to node `owner`'s gateway and answers `cb` with the reply, SHARD_UNAVAILABLE if
@@ -146,14 +154,29 @@ struct node::impl {
     }
     ++remote_calls;
     const auto timeout = opt.request_timeout;
+    // A request already on the wire is not failed by CAF when the link drops (the proxy dies,
+    // the reply never comes): watching the owner's gateway answers it at the loss instead of at
+    // the timeout. The requester is one actor, so `answered` needs no lock.
     system->spawn([this, gw, req, timeout, cb = std::move(cb)](caf::event_based_actor* self) {
+      auto answered = std::make_shared<bool>(false);
+      auto answer = [cb, answered, self](domain::result<T> r) {
+        if (std::exchange(*answered, true))
+          return;
+        cb(std::move(r));
+        self->quit();
+      };
+      self->monitor(gw);
+      self->set_down_handler([this, answer](caf::down_msg&) {
+        ++unavailable;
+        answer(errc::shard_unavailable);
+      });
       self->request(gw, timeout, req)
-          .then([cb](const Reply& rep) { cb(from_wire(rep)); },
-                [this, cb](const caf::error& e) {
+          .then([answer](const Reply& rep) { answer(from_wire(rep)); },
+                [this, answer](const caf::error& e) {
                   if (e == caf::sec::request_timeout)
-                    return cb(errc::timeout);
+                    return answer(errc::timeout);
                   ++unavailable;
-                  cb(errc::shard_unavailable);
+                  answer(errc::shard_unavailable);
                 });
     });
   }
@@ -178,9 +201,9 @@ struct node::impl {
         p->keeper.join();
     for (auto& p : peers) {
       std::lock_guard lock(p->m);
-      if (p->watcher)
-        caf::anon_send_exit(p->watcher, caf::exit_reason::user_shutdown);
-      p->watcher = nullptr;
+      for (auto& w : p->watchers)
+        caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+      p->watchers.clear();
       p->gateway = nullptr;
     }
     (void)system->middleman().unpublish(gateway, self_info().actor_port);

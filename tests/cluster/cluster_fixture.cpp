@@ -1,5 +1,7 @@
 #include "cluster/cluster_fixture.hpp"
 
+#include <signal.h>
+
 #include <fstream>
 #include <stdexcept>
 
@@ -47,6 +49,8 @@ void three_node_cluster::start(std::size_t i) {
 }
 
 void three_node_cluster::kill(std::size_t i) { nodes_[i].reset(); }
+
+void three_node_cluster::signal(std::size_t i, int signal) { ::kill(nodes_[i]->pid(), signal); }
 
 std::size_t three_node_cluster::owner_of(domain::entity_kind kind, domain::id_t id) const {
   return domain::shard_of(kind, id, shards) % size; // shard s is on node s % 3 (see above)

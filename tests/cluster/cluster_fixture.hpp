@@ -24,6 +24,8 @@ public:
   void start(std::size_t i);
   /// SIGKILLs node `i`.
   void kill(std::size_t i);
+  /// Sends `signal` to node `i` (SIGSTOP: a silent peer whose sockets stay open).
+  void signal(std::size_t i, int signal);
   /// Waits until every running node answers for every other running node's shards.
   void wait_until_linked();
 

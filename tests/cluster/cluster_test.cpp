@@ -1,6 +1,7 @@
 // Scale-out preview: three real daemons on loopback, one cluster file, one database each.
 #include <catch2/catch.hpp>
 
+#include <signal.h>
 #include <sqlite3.h>
 
 #include <atomic>
@@ -162,4 +163,24 @@ TEST_CASE("a killed node's shards answer 503 SHARD_UNAVAILABLE, the rest are ser
     CHECK(c.request("PATCH", "/balances/charge", charge_body(cluster.customer_on(victim), 10))
               .status == 200);
   }
+}
+
+TEST_CASE("a silent node (SIGSTOP) is dropped after the cluster file's connection timeout and "
+          "served again once it wakes",
+          "[cluster]") {
+  three_node_cluster cluster; // heartbeats every 100 ms, connection timeout 1 s
+  constexpr std::size_t silent = 2;
+  const auto lost = "/balances/" + std::to_string(cluster.customer_on(silent));
+  cluster.signal(silent, SIGSTOP); // its sockets stay open: only the BASP timeout can tell
+  client c(cluster.http_port(0));
+  int timeouts = 0; // a request caught on the wire must fail with the link, not at its timeout
+  REQUIRE(wait_for_state([&] {
+    auto r = c.get(lost);
+    timeouts += r.status == 504;
+    return r.status == 503 && r.body.find("SHARD_UNAVAILABLE") != std::string::npos;
+  }));
+  CHECK(timeouts == 0);
+  CHECK(c.get("/balances/" + std::to_string(cluster.customer_on(1))).status == 200);
+  cluster.signal(silent, SIGCONT);
+  REQUIRE(wait_for_state([&] { return c.get(lost).status == 200; }));
 }
