@@ -4,6 +4,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <stdexcept>
 #include <thread>
@@ -90,9 +91,9 @@ struct node::impl {
     bool logged_down = false;
     while (!stopping) {
       if (!p.current()) {
-        auto gw = system->middleman().remote_actor(p.info.host, p.info.actor_port);
+        auto gw = connect(p.info);
         if (gw && !stopping) {
-          link_up(p, *gw);
+          link_up(p, std::move(gw));
           logged_down = false;
         } else if (!logged_down) {
           spdlog::warn("cluster[{}]: node '{}' at {}:{} is unreachable; its shards answer "
@@ -107,6 +108,23 @@ struct node::impl {
       // drops and re-forms its links for a moment, and retrying at once would spin.
       p.changed.wait_for(lock, opt.reconnect_interval, [&] { return stopping.load(); });
     }
+  }
+
+  /// Returns the gateway published at `peer`, or null. middleman::remote_actor() waits without
+  /// a bound, so a frozen peer (whose kernel still accepts the TCP connection) would block this
+  /// keeper, and the node's stop, forever: the middleman actor's connect is asked with a deadline.
+  caf::actor connect(const domain::node_info& peer) {
+    caf::actor found;
+    caf::scoped_actor self{*system};
+    const auto deadline = std::max(opt.connection_timeout, std::chrono::milliseconds(1'000));
+    self->request(system->middleman().actor_handle(), deadline, caf::connect_atom::value, peer.host,
+                  peer.actor_port)
+        .receive(
+            [&](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
+              found = caf::actor_cast<caf::actor>(std::move(ptr));
+            },
+            [](const caf::error&) {});
+    return found;
   }
 
   // The link is marked up before the watcher exists, and a watcher clears only the proxy it
