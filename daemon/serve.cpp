@@ -58,6 +58,11 @@ std::optional<cluster_membership> load_membership(const settings& s) {
   if (!self)
     throw std::runtime_error(s.cluster_file + ": --node '" + s.node_name +
                              "' is not one of its [[nodes]]");
+  const auto& me = map->nodes()[*self];
+  if (s.server.port != me.http_port)
+    throw std::runtime_error(s.cluster_file + ": node '" + s.node_name + "' listens on http_port " +
+                             std::to_string(me.http_port) + ", not on --port " +
+                             std::to_string(s.server.port) + ": peers and clients use the file's");
   spdlog::info("cluster: node '{}' of {} nodes, cluster file version {}, {} shards", s.node_name,
                map->nodes().size(), map->version(), map->shard_count());
   return cluster_membership{std::move(map), *self,

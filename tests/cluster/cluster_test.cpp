@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -183,4 +184,34 @@ TEST_CASE("a silent node (SIGSTOP) is dropped after the cluster file's connectio
   CHECK(c.get("/balances/" + std::to_string(cluster.customer_on(1))).status == 200);
   cluster.signal(silent, SIGCONT);
   REQUIRE(wait_for_state([&] { return c.get(lost).status == 200; }));
+}
+
+TEST_CASE("a node refuses to start with a bad cluster file, an unknown --node or another port",
+          "[cluster]") {
+  temp_dir dir;
+  const auto file = dir.file("cluster.toml");
+  auto write = [&](const std::string& text) { std::ofstream(file) << text; };
+  const std::string nodes = "[[nodes]]\nname = \"a\"\nhost = \"127.0.0.1\"\nhttp_port = 18081\n"
+                            "actor_port = 19081\n";
+  auto run = [&](const std::string& node, const std::string& port) {
+    return run_actorshop(
+        {"--cluster-file", file, "--node", node, "--port", port, "--db", dir.file("a.db")});
+  };
+  write("version = 1\nshards = 2\n" + nodes + "[assignments]\na = [0]\n");
+  auto r = run("a", "18081");
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("shard 1 is not assigned to any node") != std::string::npos);
+
+  write("version = 1\nshards = 2\n" + nodes + "[assignments]\na = [0, 1]\n");
+  r = run("z", "18081");
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("--node 'z' is not one of its [[nodes]]") != std::string::npos);
+
+  r = run("a", "18082");
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("listens on http_port 18081, not on --port 18082") != std::string::npos);
+
+  r = run_actorshop({"--cluster-file", file, "--db", dir.file("a.db")});
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("--cluster-file and --node go together") != std::string::npos);
 }
