@@ -188,7 +188,7 @@ response router::query(const request& req, const route_match& m, caller who) {
   case route::health:
     return health();
   case route::metrics: {
-    auto r = ok(200, metrics_.render(shop_, in_flight()));
+    auto r = ok(200, metrics_.render(shop_, in_flight(), options_.cluster));
     r.text = true;
     return r;
   }
@@ -225,7 +225,7 @@ void router::count_rejection(domain::errc e) noexcept {
 }
 
 std::vector<prometheus::MetricFamily> router::collect_metrics() const {
-  return metrics_.collect(shop_, in_flight());
+  return metrics_.collect(shop_, in_flight(), options_.cluster);
 }
 
 namespace {

@@ -72,6 +72,11 @@ TEST_CASE("every node serves the coupon and customer API of every shard", "[clus
     CHECK(c.post("/coupons/issue", R"({"couponId":4999,"customerId":1001})").status == 404);
     CHECK(c.get("/balances/999999").status == 404);
     CHECK(c.get("/products").status == 200);
+    auto metrics = c.get("/metrics").body;
+    for (const char* name : {"a", "b", "c"})
+      CHECK(metrics.find(std::string("actorshop_cluster_peer_up{node=\"") + name + "\"} 1") !=
+            std::string::npos);
+    CHECK(metrics.find("actorshop_cluster_calls_total{owner=\"remote\"}") != std::string::npos);
     // Cross-shard routes wait for the saga: refused plainly, never half-served.
     auto order = c.post("/orders", R"({"customerId":1001,"items":[]})");
     CHECK(order.status == 501);
@@ -147,6 +152,8 @@ TEST_CASE("a killed node's shards answer 503 SHARD_UNAVAILABLE, the rest are ser
     auto r = c.get(lost);
     CHECK(r.body.find("SHARD_UNAVAILABLE") != std::string::npos);
     CHECK(r.header("retry-after") == "1");
+    CHECK(c.get("/metrics").body.find("actorshop_cluster_peer_up{node=\"b\"} 0") !=
+          std::string::npos);
     auto charge =
         c.request("PATCH", "/balances/charge", charge_body(cluster.customer_on(victim), 10));
     CHECK(charge.status == 503);
