@@ -66,16 +66,20 @@ struct node::impl {
     // that goes silent (a partition, a frozen process) would look connected forever.
     cfg.set("middleman.heartbeat-interval", caf::timespan{opt.heartbeat_interval});
     cfg.set("middleman.connection-timeout", caf::timespan{opt.connection_timeout});
-    cfg.set("scheduler.max-threads", std::size_t{2});
+    cfg.set("scheduler.max-threads", std::size_t{2}); // gateway and requesters only: light work
     cfg.set("scheduler.policy", caf::atom("sharing"));
     cfg.set("logger.verbosity", caf::atom("quiet"));
     system = std::make_unique<caf::actor_system>(cfg);
     gateway = spawn_gateway(*system, local);
     const auto& me = self_info();
     auto port = system->middleman().publish(gateway, me.actor_port, me.host.c_str(), true);
-    if (!port)
+    if (!port) {
+      // The system waits for every actor at destruction: the gateway must go before we throw.
+      caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
+      gateway = nullptr;
       throw std::runtime_error("cluster: cannot publish the gateway on " + me.host + ":" +
                                std::to_string(me.actor_port) + ": " + system->render(port.error()));
+    }
     const auto& nodes = opt.map->nodes();
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       peers.push_back(std::make_unique<peer>());

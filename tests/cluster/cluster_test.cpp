@@ -1,8 +1,12 @@
 // Scale-out preview: three real daemons on loopback, one cluster file, one database each.
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <fstream>
@@ -12,6 +16,7 @@
 #include "cluster/cluster_fixture.hpp"
 #include "storage/sqlite.hpp"
 #include "support/http_client.hpp"
+#include "support/process.hpp"
 #include "support/wait.hpp"
 
 using namespace actorshop;
@@ -198,25 +203,43 @@ TEST_CASE("a node refuses to start with a bad cluster file, an unknown --node or
   temp_dir dir;
   const auto file = dir.file("cluster.toml");
   auto write = [&](const std::string& text) { std::ofstream(file) << text; };
-  const std::string nodes = "[[nodes]]\nname = \"a\"\nhost = \"127.0.0.1\"\nhttp_port = 18081\n"
-                            "actor_port = 19081\n";
+  const auto http = std::to_string(free_port()), other = std::to_string(free_port());
+  const auto actor_port = free_port();
+  const std::string nodes = "[[nodes]]\nname = \"a\"\nhost = \"127.0.0.1\"\nhttp_port = " + http +
+                            "\nactor_port = " + std::to_string(actor_port) + "\n";
   auto run = [&](const std::string& node, const std::string& port) {
     return run_actorshop(
         {"--cluster-file", file, "--node", node, "--port", port, "--db", dir.file("a.db")});
   };
   write("version = 1\nshards = 2\n" + nodes + "[assignments]\na = [0]\n");
-  auto r = run("a", "18081");
+  auto r = run("a", http);
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("shard 1 is not assigned to any node") != std::string::npos);
 
   write("version = 1\nshards = 2\n" + nodes + "[assignments]\na = [0, 1]\n");
-  r = run("z", "18081");
+  r = run("z", http);
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("--node 'z' is not one of its [[nodes]]") != std::string::npos);
 
-  r = run("a", "18082");
+  r = run("a", other);
   CHECK(r.exit_code == 1);
-  CHECK(r.err.find("listens on http_port 18081, not on --port 18082") != std::string::npos);
+  CHECK(r.err.find("listens on http_port " + http + ", not on --port " + other) !=
+        std::string::npos);
+
+  { // the actor port taken by another process: exit 1 with the reason, no hang
+    const int taken = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(actor_port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(taken, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(::listen(taken, 1) == 0);
+    r = run("a", http);
+    ::close(taken);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("cannot publish the gateway on 127.0.0.1:" + std::to_string(actor_port)) !=
+          std::string::npos);
+  }
 
   r = run_actorshop({"--cluster-file", file, "--db", dir.file("a.db")});
   CHECK(r.exit_code != 0);
