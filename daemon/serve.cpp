@@ -4,14 +4,19 @@
 #include <signal.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdio>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 
 #include <spdlog/spdlog.h>
 
+#include "actors/cluster/node.hpp"
 #include "actors/shop.hpp"
 #include "daemon/auth_secret.hpp"
 #include "daemon/build_info.hpp"
+#include "daemon/cluster_file.hpp"
 #include "daemon/open_files.hpp"
 #include "daemon/reload.hpp"
 #include "daemon/signals.hpp"
@@ -28,10 +33,61 @@
 namespace actorshop::daemon {
 namespace {
 
-void seed_database(const std::string& path) {
+void seed_database(const std::string& path, const storage::ownership& owns) {
   storage::connection db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   storage::migrate(db);
-  storage::seed(db, domain::now_ms());
+  storage::seed(db, domain::now_ms(), owns);
+}
+
+/// Cluster mode (scale-out preview): the validated cluster file and this node's place in it.
+struct cluster_membership {
+  std::shared_ptr<const domain::static_shard_map> map;
+  std::size_t self = 0;
+  std::chrono::milliseconds heartbeat_interval{0};
+  std::chrono::milliseconds connection_timeout{0};
+};
+
+/// Reads --cluster-file and finds --node in it; nothing without a cluster file (one node, as
+/// before). Throws (exit 1, one line) on an invalid file or an unknown node.
+std::optional<cluster_membership> load_membership(const settings& s) {
+  if (s.cluster_file.empty())
+    return std::nullopt;
+  auto file = load_cluster_file(s.cluster_file);
+  auto map = std::make_shared<const domain::static_shard_map>(std::move(file.map));
+  auto self = map->find_node(s.node_name);
+  if (!self)
+    throw std::runtime_error(s.cluster_file + ": --node '" + s.node_name +
+                             "' is not one of its [[nodes]]");
+  const auto& me = map->nodes()[*self];
+  if (s.server.port != me.http_port)
+    throw std::runtime_error(s.cluster_file + ": node '" + s.node_name + "' listens on http_port " +
+                             std::to_string(me.http_port) + ", not on --port " +
+                             std::to_string(s.server.port) + ": peers and clients use the file's");
+  spdlog::info("cluster: node '{}' of {} nodes, cluster file version {}, {} shards", s.node_name,
+               map->nodes().size(), map->version(), map->shard_count());
+  return cluster_membership{std::move(map), *self,
+                            std::chrono::milliseconds(file.spec.heartbeat_interval_ms),
+                            std::chrono::milliseconds(file.spec.connection_timeout_ms)};
+}
+
+storage::ownership ownership_of(const std::optional<cluster_membership>& c) {
+  if (!c)
+    return {};
+  return [map = c->map, self = c->self](domain::entity_kind kind, domain::id_t id) {
+    return map->owner_of(kind, id) == self;
+  };
+}
+
+std::unique_ptr<actors::cluster::node> join_cluster(const std::optional<cluster_membership>& c,
+                                                    actors::shop& shop) {
+  if (!c)
+    return nullptr;
+  actors::cluster::node_options o;
+  o.map = c->map;
+  o.self = c->self;
+  o.heartbeat_interval = c->heartbeat_interval;
+  o.connection_timeout = c->connection_timeout;
+  return std::make_unique<actors::cluster::node>(shop, std::move(o));
 }
 
 /// Throws (exit 1, one line) if --db is another application's database, unless adopted.
@@ -109,15 +165,17 @@ int serve(const settings& s, const std::vector<std::string>& args) {
   log_configuration(s);
   auto files = raise_open_file_limit();
   refuse_foreign_database(s);
+  const auto membership = load_membership(s);
   if (s.seed)
-    seed_database(s.shop.db_path);
+    seed_database(s.shop.db_path, ownership_of(membership));
   storage::telemetry::set_enabled(s.metrics_enabled); // before any actor or writer thread runs
   actors::shop shop(s.shop); // opens, migrates and recovers before we listen
   log_recovery(shop.recovery());
+  auto cluster = join_cluster(membership, shop); // publishes the gateway before we listen
   auto server_options = s.server;
   server_options.access_log = s.log_access;
   http::server srv(shop, server_options,
-                   {s.max_in_flight, s.admin_token, customer_tokens, nullptr});
+                   {s.max_in_flight, s.admin_token, customer_tokens, nullptr, cluster.get()});
   srv.set_build_info({build_info::version, build_info::git_commit, build_info::build_type});
   settings running = s; // touched only on the signal watch's thread once serving
   {
@@ -132,8 +190,10 @@ int serve(const settings& s, const std::vector<std::string>& args) {
     systemd::watchdog watchdog(srv.io_context());
     srv.run();
   }
-  ::signal(SIGHUP, SIG_IGN);    // the watch restored the default action, which terminates
-  shop.shutdown();              // flushes the writer: every acknowledged write is on disk
+  ::signal(SIGHUP, SIG_IGN); // the watch restored the default action, which terminates
+  shop.shutdown();           // flushes the writer: every acknowledged write is on disk
+  if (cluster)
+    cluster->stop();            // after the shop: the gateway's last answers are delivered
   storage::flush_limited_log(); // the counts of the last second of a burst
   spdlog::info("stopped");
   return 0;

@@ -27,6 +27,7 @@ std::string read_file(const std::string& path) {
 /// given, so each is applied only when the app counts it.
 struct flag_values {
   std::string config, db, listen, sync, token, sink, level, log_format, auth_mode, auth_secret_file;
+  std::string cluster_file, node;
   int port = -1, io_threads = 0, actor_threads = 0;
   std::int64_t max_in_flight = 0, body_limit = 0, ttl_s = -1, max_charge = 0, max_conns = 0;
   bool seed = false, adopt = false, access_log = false, metrics = true;
@@ -85,6 +86,12 @@ void add_flags(CLI::App& app, flag_values& f) {
       ->envname("ACTORSHOP_METRICS_ENABLED");
   app.add_flag("--seed", f.seed, "load the seed dataset (spec §2) before serving")
       ->envname("ACTORSHOP_SEED");
+  app.add_option(
+         "--cluster-file", f.cluster_file,
+         "cluster mode (preview): the cluster file (config/cluster.toml) shared by every node")
+      ->envname("ACTORSHOP_CLUSTER_FILE");
+  app.add_option("--node", f.node, "cluster mode: this node's name in the cluster file")
+      ->envname("ACTORSHOP_NODE");
   app.add_flag("--adopt-database", f.adopt,
                "migrate --db even if it holds another application's tables (refused otherwise)");
 }
@@ -146,6 +153,12 @@ void apply_flags(const CLI::App& app, const flag_values& f, settings& s) {
   apply_shop_flags(app, f, s);
   s.seed = f.seed;
   s.adopt_database = f.adopt;
+  if (app.count("--cluster-file"))
+    s.cluster_file = f.cluster_file;
+  if (app.count("--node"))
+    s.node_name = f.node;
+  if (s.cluster_file.empty() != s.node_name.empty())
+    throw std::runtime_error("--cluster-file and --node go together (cluster mode needs both)");
 }
 
 } // namespace

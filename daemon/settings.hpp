@@ -39,6 +39,8 @@ struct settings {
   std::string log_format = "text"; ///< "text" or "json" (one object per line)
   bool log_access = false;         ///< one log line per request
   std::string config_path;         ///< the file that was read, empty if none
+  std::string cluster_file;        ///< cluster mode (preview) if set: the shared cluster file
+  std::string node_name;           ///< cluster mode: this node's name in cluster_file
 };
 
 /// What the command line asks for: `serve` is the default, so flags alone still start the daemon.

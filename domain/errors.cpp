@@ -8,7 +8,7 @@ namespace {
 
 using k = error_kind;
 
-constexpr std::array<error_info, 28> table{{
+constexpr std::array<error_info, 29> table{{
     {"INTERNAL_ERROR", k::internal, "unknown error"},
     {"CUSTOMER_NOT_FOUND", k::not_found, "customer not found"},
     {"BALANCE_INVALID_AMOUNT", k::invalid_argument,
@@ -41,6 +41,10 @@ constexpr std::array<error_info, 28> table{{
     // succeeds once space is freed (503 with Retry-After, like a full writer queue).
     {"STORAGE_FULL", k::unavailable, "storage is full, retry later"},
     {"FORBIDDEN", k::forbidden, "the customer token does not act for this customer"},
+    // Cluster mode: the owner of the entity's shard is down or cut off; another node cannot
+    // answer for it (it holds no copy), so the client retries once the owner is back.
+    {"SHARD_UNAVAILABLE", k::unavailable,
+     "the node owning this entity is unreachable, retry later"},
 }};
 
 } // namespace

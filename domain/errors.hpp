@@ -34,8 +34,9 @@ enum class errc : std::uint8_t {
   storage_failure,
   unavailable,
   timeout,
-  storage_full, ///< values are never renumbered: a new one goes last
-  forbidden,    ///< a customer token acting for another customer (auth.mode = "token")
+  storage_full,      ///< values are never renumbered: a new one goes last
+  forbidden,         ///< a customer token acting for another customer (auth.mode = "token")
+  shard_unavailable, ///< cluster mode: the node owning the entity is not reachable
 };
 
 /// What kind of failure it is; the HTTP layer maps a kind to a status code in one place.

@@ -277,7 +277,38 @@ void metrics::add_http_families(std::vector<MetricFamily>& out) const {
                        MetricType::Counter, double(refused_.load())));
 }
 
-std::vector<MetricFamily> metrics::collect(const actors::shop& shop, std::int64_t in_flight) const {
+/// Cluster mode: the routing counters and which peers are linked now.
+void add_cluster_families(std::vector<MetricFamily>& out, const actors::cluster::node& cluster) {
+  const auto st = cluster.stats();
+  auto calls = family("actorshop_cluster_calls_total", "Routed calls, by where the owning node was",
+                      MetricType::Counter);
+  for (const auto& [where, n] : {std::pair{"local", st.local_calls}, {"remote", st.remote_calls}}) {
+    ClientMetric m;
+    m.label = {label("owner", where)};
+    m.counter.value = double(n);
+    calls.metric.push_back(std::move(m));
+  }
+  out.push_back(std::move(calls));
+  out.push_back(single("actorshop_cluster_shard_unavailable_total",
+                       "Calls answered SHARD_UNAVAILABLE (owner unreachable)", MetricType::Counter,
+                       double(st.unavailable)));
+  out.push_back(single("actorshop_cluster_sold_out_cache_hits_total",
+                       "Coupon issues answered 409 from this node's sold-out cache",
+                       MetricType::Counter, double(st.sold_out_hits)));
+  auto up = family("actorshop_cluster_peer_up", "1 while the link to a node is up (this node: 1)",
+                   MetricType::Gauge);
+  const auto& nodes = cluster.map().nodes();
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    ClientMetric m;
+    m.label = {label("node", nodes[i].name)};
+    m.gauge.value = cluster.connected(i) ? 1 : 0;
+    up.metric.push_back(std::move(m));
+  }
+  out.push_back(std::move(up));
+}
+
+std::vector<MetricFamily> metrics::collect(const actors::shop& shop, std::int64_t in_flight,
+                                           const actors::cluster::node* cluster) const {
   std::vector<MetricFamily> out;
   auto info = single("actorshop_build_info", "What this binary was built from (always 1)",
                      MetricType::Gauge, 1);
@@ -293,11 +324,14 @@ std::vector<MetricFamily> metrics::collect(const actors::shop& shop, std::int64_
   const auto st = shop.stats();
   add_storage_families(out, shop, st);
   add_actor_families(out, st);
+  if (cluster)
+    add_cluster_families(out, *cluster);
   return out;
 }
 
-std::string metrics::render(const actors::shop& shop, std::int64_t in_flight) const {
-  return prometheus_text(collect(shop, in_flight));
+std::string metrics::render(const actors::shop& shop, std::int64_t in_flight,
+                           const actors::cluster::node* cluster) const {
+  return prometheus_text(collect(shop, in_flight, cluster));
 }
 
 } // namespace actorshop::http

@@ -17,6 +17,7 @@
 #include <boost/beast/http/verb.hpp>
 #include <prometheus/metric_family.h>
 
+#include "actors/cluster/node.hpp"
 #include "actors/shop.hpp"
 #include "http/route.hpp"
 #include "storage/telemetry.hpp"
@@ -53,10 +54,12 @@ public:
 
   /// Every family, sampled now: HTTP, process_*, build info, writer, actors, outbox, caf_*.
   /// `in_flight` is the router's count of commands waiting for the actors.
-  std::vector<prometheus::MetricFamily> collect(const actors::shop& shop,
-                                                std::int64_t in_flight) const;
+  std::vector<prometheus::MetricFamily>
+  collect(const actors::shop& shop, std::int64_t in_flight,
+          const actors::cluster::node* cluster = nullptr) const;
   /// The Prometheus text format of collect().
-  std::string render(const actors::shop& shop, std::int64_t in_flight) const;
+  std::string render(const actors::shop& shop, std::int64_t in_flight,
+                     const actors::cluster::node* cluster = nullptr) const;
 
   static constexpr std::size_t routes = static_cast<std::size_t>(route::count_);
   static constexpr std::size_t methods = 4; // GET, POST, PATCH, OTHER

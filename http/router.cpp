@@ -127,6 +127,8 @@ void router::dispatch(const request& req, respond_fn& respond) {
   caller who;
   if (auto refused = authorize(req, m, who))
     return answer_now(std::move(*refused));
+  if (options_.cluster && dispatch_clustered(m, respond))
+    return;
   switch (m.matched) {
   case route::issue_coupon:
     return issue_coupon(req, who, respond);
@@ -186,7 +188,7 @@ response router::query(const request& req, const route_match& m, caller who) {
   case route::health:
     return health();
   case route::metrics: {
-    auto r = ok(200, metrics_.render(shop_, in_flight()));
+    auto r = ok(200, metrics_.render(shop_, in_flight(), options_.cluster));
     r.text = true;
     return r;
   }
@@ -223,30 +225,38 @@ void router::count_rejection(domain::errc e) noexcept {
 }
 
 std::vector<prometheus::MetricFamily> router::collect_metrics() const {
-  return metrics_.collect(shop_, in_flight());
+  return metrics_.collect(shop_, in_flight(), options_.cluster);
 }
 
-/// GET /balances/{id}/balance-histories?limit=N&before=CURSOR (`cursor=` is the same): the body
-/// keeps the original's shape, a JSON array (newest first here); the next page's cursor is in
-/// X-Next-Cursor and in a Link header (RFC 8288, rel="next"), both absent on the last page.
-response router::balance_history(domain::id_t customer_id, std::string_view query) {
+namespace {
+
+struct history_args {
   int limit = domain::history_page_default;
+  domain::id_t before = 0;
+};
+
+/// Reads ?limit= and ?before= (or ?cursor=) of a balance history request, or its 400.
+std::variant<history_args, response> parse_history_query(std::string_view query) {
+  history_args a;
   if (auto v = query_param(query, "limit")) {
     auto n = domain::parse_id(*v);
     if (n < 1 || n > domain::history_page_max)
       return error_response(errc::invalid_request, "limit must be an integer from 1 to 500");
-    limit = static_cast<int>(n);
+    a.limit = static_cast<int>(n);
   }
-  domain::id_t before = 0;
   auto cursor = query_param(query, "before");
   if (!cursor)
     cursor = query_param(query, "cursor");
   if (cursor) {
-    before = domain::parse_id(*cursor);
-    if (before < 1)
+    a.before = domain::parse_id(*cursor);
+    if (a.before < 1)
       return error_response(errc::invalid_request, "before must be a cursor from X-Next-Cursor");
   }
-  auto page = shop_.balance_history_page(customer_id, limit, before);
+  return a;
+}
+
+response history_response(domain::id_t customer_id, int limit,
+                          const domain::result<domain::balance_history_page>& page) {
   if (!page && page.error() == errc::invalid_request)
     return error_response(errc::invalid_request,
                           "before is not a cursor of this customer's history");
@@ -260,6 +270,63 @@ response router::balance_history(domain::id_t customer_id, std::string_view quer
                 ">; rel=\"next\"";
   }
   return r;
+}
+
+} // namespace
+
+/// GET /balances/{id}/balance-histories?limit=N&before=CURSOR (`cursor=` is the same): the body
+/// keeps the original's shape, a JSON array (newest first here); the next page's cursor is in
+/// X-Next-Cursor and in a Link header (RFC 8288, rel="next"), both absent on the last page.
+response router::balance_history(domain::id_t customer_id, std::string_view query) {
+  auto args = parse_history_query(query);
+  if (auto* bad = std::get_if<response>(&args))
+    return std::move(*bad);
+  const auto [limit, before] = std::get<history_args>(args);
+  return history_response(customer_id, limit,
+                          shop_.balance_history_page(customer_id, limit, before));
+}
+
+// Cluster mode: the customer's reads go to the customer's owner (answered later, on an actor
+// thread, when it is another node); orders, payments, wallets and coupon creation span shards
+// and wait for the cross-shard saga, so they are refused plainly rather than half-served.
+bool router::dispatch_clustered(const route_match& m, respond_fn& respond) {
+  auto* cluster = options_.cluster;
+  const auto matched = m.matched;
+  auto send = [respond, matched](response r) {
+    r.matched = matched;
+    respond(std::move(r));
+  };
+  switch (matched) {
+  case route::balance:
+    cluster->balance(m.id, [send](domain::result<domain::balance_view> r) {
+      send(from_result(200, std::move(r)));
+    });
+    return true;
+  case route::balance_history: {
+    auto args = parse_history_query(m.query);
+    if (auto* bad = std::get_if<response>(&args)) {
+      send(std::move(*bad));
+      return true;
+    }
+    const auto [limit, before] = std::get<history_args>(args);
+    cluster->balance_history_page(
+        m.id, limit, before,
+        [send, id = m.id, limit](domain::result<domain::balance_history_page> page) {
+          send(history_response(id, limit, page));
+        });
+    return true;
+  }
+  case route::create_order:
+  case route::pay:
+  case route::order:
+  case route::customer_coupons:
+  case route::create_coupon:
+    send(protocol_error(501, "CLUSTER_UNSUPPORTED",
+                        "not served in cluster mode yet (it spans shards): use a single node"));
+    return true;
+  default:
+    return false;
+  }
 }
 
 response router::health() const {
@@ -297,16 +364,20 @@ void router::issue_coupon(const request& req, caller who, respond_fn& respond) {
   auto r = admit<issue_request>(req, route::issue_coupon, decode_issue, who, respond);
   if (!r)
     return;
-  shop_.issue_coupon(r->coupon_id, r->customer_id,
-                     answer<domain::issued_coupon>(201, route::issue_coupon, std::move(respond)));
+  auto cb = answer<domain::issued_coupon>(201, route::issue_coupon, std::move(respond));
+  if (options_.cluster)
+    return options_.cluster->issue_coupon(r->coupon_id, r->customer_id, std::move(cb));
+  shop_.issue_coupon(r->coupon_id, r->customer_id, std::move(cb));
 }
 
 void router::charge(const request& req, caller who, respond_fn& respond) {
   auto r = admit<charge_request>(req, route::charge, decode_charge, who, respond);
   if (!r)
     return;
-  shop_.charge(r->customer_id, r->amount,
-               answer<domain::balance_view>(200, route::charge, std::move(respond)));
+  auto cb = answer<domain::balance_view>(200, route::charge, std::move(respond));
+  if (options_.cluster)
+    return options_.cluster->charge(r->customer_id, r->amount, std::move(cb));
+  shop_.charge(r->customer_id, r->amount, std::move(cb));
 }
 
 void router::create_order(const request& req, caller who, respond_fn& respond) {

@@ -13,6 +13,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "actors/cluster/node.hpp"
 #include "actors/shop.hpp"
 #include "http/auth/customer_token.hpp"
 #include "http/customer_auth.hpp"
@@ -30,6 +31,9 @@ struct router_options {
   /// the open API.
   std::shared_ptr<const auth::token_signer> customer_tokens;
   std::shared_ptr<domain::clock> clock; ///< the tokens' "now"; null: the system clock
+  /// Cluster mode (scale-out preview): coupon issues and the customer routes go to the owning
+  /// node through it; the routes not sharded yet answer 501 CLUSTER_UNSUPPORTED. Null: one node.
+  actors::cluster::node* cluster = nullptr;
 };
 
 class router {
@@ -67,6 +71,8 @@ private:
   std::optional<response> authorize(const request& req, const struct route_match& m, caller& who);
   response popular(std::string_view query);
   response balance_history(domain::id_t customer_id, std::string_view query);
+  /// Cluster mode: answers the routes that go to an owning node; false for the others.
+  bool dispatch_clustered(const struct route_match& m, respond_fn& respond);
   response health() const;
   void count_rejection(domain::errc e) noexcept;
 

@@ -45,7 +45,8 @@ template <class F> void in_transaction(connection& db, F&& body) {
   }
 }
 
-void insert_customers(connection& db, domain::id_t first_id, std::int64_t count) {
+void insert_customers(connection& db, domain::id_t first_id, std::int64_t count,
+                      const ownership& owns = {}) {
   statement customer = db.prepare("INSERT OR IGNORE INTO customer (id, username) VALUES (?, ?)");
   statement balance =
       db.prepare("INSERT OR IGNORE INTO balance (customer_id, amount) VALUES (?, ?)");
@@ -54,6 +55,8 @@ void insert_customers(connection& db, domain::id_t first_id, std::int64_t count)
     username = "user_" + std::to_string(id);
     customer.bind(1, id).bind(2, username).run();
     customer.reset();
+    if (owns && !owns(domain::entity_kind::customer, id))
+      continue; // the directory row everywhere, the balance (the state) on its owner only
     balance.bind(1, id).bind(2, seed_balance).run();
     balance.reset();
   }
@@ -95,10 +98,11 @@ void insert_catalog(connection& db) {
 
 } // namespace
 
-void seed(connection& db, domain::timestamp now) {
+void seed(connection& db, domain::timestamp now, const ownership& owns) {
   in_transaction(db, [&] {
-    insert_customers(db, seed_first_customer, seed_customer_count);
-    insert_coupon(db, now);
+    insert_customers(db, seed_first_customer, seed_customer_count, owns);
+    if (!owns || owns(domain::entity_kind::coupon, seed_coupon_id))
+      insert_coupon(db, now);
     insert_catalog(db);
   });
 }

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include "domain/model.hpp"
+#include "domain/placement.hpp"
 #include "storage/sqlite.hpp"
 
 namespace actorshop::storage {
@@ -19,10 +21,18 @@ constexpr domain::id_t seed_first_option = 6001;
 constexpr domain::id_t seed_first_stock = 7001;
 constexpr domain::quantity seed_stock_quantity = 100'000;
 
+/// Cluster mode: whether this node owns an entity (its shard is this node's). Empty: one node
+/// owns everything.
+using ownership = std::function<bool(domain::entity_kind, domain::id_t)>;
+
 /// Loads the seed dataset (customers 1001..3000, coupon 4001 valid from `now` for 10 days,
 /// products 5001..5020, options 6001..6060, stock 7001..7060) in one transaction. Idempotent:
 /// rows that already exist are left as they are, so re-seeding never resets live data.
-void seed(connection& db, domain::timestamp now);
+/// With `owns` (cluster mode) only this node's entities are written: the balances of its
+/// customers and the coupon if its shard is ours. The customer directory (id, username) and the
+/// catalog (products, options, stock) are reference data written on every node: orders, the only
+/// writers of stock, are refused in cluster mode until the cross-shard saga exists.
+void seed(connection& db, domain::timestamp now, const ownership& owns = {});
 
 /// Inserts customers first_id..first_id+count-1 (`user_<id>`, balance 50,000,000) in one
 /// transaction with one prepared statement per table; existing ids are left alone.

@@ -9,7 +9,7 @@ using namespace actorshop::domain;
 
 TEST_CASE("every error has a distinct stable code of the API", "[domain][errors]") {
   std::set<std::string> codes;
-  for (int i = 1; i <= static_cast<int>(errc::forbidden); ++i)
+  for (int i = 1; i <= static_cast<int>(errc::shard_unavailable); ++i)
     CHECK(codes.insert(std::string(code_of(static_cast<errc>(i)))).second);
   CHECK(code_of(errc::coupon_insufficient) == "COUPON_INSUFFICIENT");
   CHECK(code_of(errc::coupon_already_issued) == "COUPON_ALREADY_ISSUED");
@@ -33,5 +33,7 @@ TEST_CASE("error kinds follow the statuses of the API table", "[domain][errors]"
   CHECK(code_of(errc::storage_full) == "STORAGE_FULL");
   CHECK(describe(errc::forbidden).kind == error_kind::forbidden);
   CHECK(code_of(errc::forbidden) == "FORBIDDEN");
+  CHECK(describe(errc::shard_unavailable).kind == error_kind::unavailable);
+  CHECK(code_of(errc::shard_unavailable) == "SHARD_UNAVAILABLE");
   CHECK(describe(static_cast<errc>(250)).code == "INTERNAL_ERROR");
 }

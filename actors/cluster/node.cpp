@@ -1,0 +1,314 @@
+// cluster::node: the links to the peers and the routing of calls to the owning node.
+#include "actors/cluster/node.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <shared_mutex>
+#include <stdexcept>
+#include <thread>
+#include <unordered_set>
+#include <utility>
+
+#include <caf/all.hpp>
+#include <caf/io/middleman.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include "actors/cluster/gateway.hpp"
+#include "actors/cluster/wire.hpp"
+
+namespace actorshop::actors::cluster {
+
+using domain::errc;
+using domain::id_t;
+
+namespace {
+
+/// The link to one peer: its gateway's proxy while connected, and the thread that reconnects.
+struct peer {
+  domain::node_info info;
+  mutable std::mutex m;
+  std::condition_variable changed;
+  caf::actor gateway;               ///< null while the link is down
+  std::vector<caf::actor> watchers; ///< one per link made; each marks its link down on loss
+  std::thread keeper;
+
+  caf::actor current() const {
+    std::lock_guard lock(m);
+    return gateway;
+  }
+};
+
+} // namespace
+
+struct node::impl {
+  shop& local;
+  node_options opt;
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> system;
+  caf::actor gateway;
+  std::vector<std::unique_ptr<peer>> peers; ///< by node index; the slot of `self` is unused
+  std::atomic<bool> stopping{false};
+  mutable std::shared_mutex sold_out_mutex;
+  std::unordered_set<id_t> sold_out; ///< coupons whose owner answered COUPON_INSUFFICIENT
+  std::atomic<std::uint64_t> local_calls{0}, remote_calls{0}, unavailable{0}, sold_out_hits{0};
+
+  impl(shop& s, node_options o) : local(s), opt(std::move(o)) {}
+
+  const domain::node_info& self_info() const { return opt.map->nodes()[opt.self]; }
+
+  void start() {
+    cfg.load<caf::io::middleman>();
+    register_wire_types(cfg);
+    // BASP sends no heartbeats and never times a peer out unless told to: without these a peer
+    // that goes silent (a partition, a frozen process) would look connected forever.
+    cfg.set("middleman.heartbeat-interval", caf::timespan{opt.heartbeat_interval});
+    cfg.set("middleman.connection-timeout", caf::timespan{opt.connection_timeout});
+    cfg.set("scheduler.max-threads", std::size_t{2}); // gateway and requesters only: light work
+    cfg.set("scheduler.policy", caf::atom("sharing"));
+    cfg.set("logger.verbosity", caf::atom("quiet"));
+    system = std::make_unique<caf::actor_system>(cfg);
+    gateway = spawn_gateway(*system, local);
+    const auto& me = self_info();
+    auto port = system->middleman().publish(gateway, me.actor_port, me.host.c_str(), true);
+    if (!port) {
+      // The system waits for every actor at destruction: the gateway must go before we throw.
+      caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
+      gateway = nullptr;
+      throw std::runtime_error("cluster: cannot publish the gateway on " + me.host + ":" +
+                               std::to_string(me.actor_port) + ": " + system->render(port.error()));
+    }
+    const auto& nodes = opt.map->nodes();
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      peers.push_back(std::make_unique<peer>());
+      peers.back()->info = nodes[i];
+    }
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+      if (i != opt.self)
+        peers[i]->keeper = std::thread([this, p = peers[i].get()] { keep_linked(*p); });
+  }
+
+  /// The keeper thread of one peer: connects while the link is down, then waits until it drops.
+  void keep_linked(peer& p) {
+    bool logged_down = false;
+    while (!stopping) {
+      if (!p.current()) {
+        auto gw = connect(p.info);
+        if (gw && !stopping) {
+          link_up(p, std::move(gw));
+          logged_down = false;
+        } else if (!logged_down) {
+          spdlog::warn("cluster[{}]: node '{}' at {}:{} is unreachable; its shards answer "
+                       "SHARD_UNAVAILABLE until it is back",
+                       self_info().name, p.info.name, p.info.host, p.info.actor_port);
+          logged_down = true;
+        }
+      }
+      std::unique_lock lock(p.m);
+      p.changed.wait(lock, [&] { return stopping || !p.gateway; });
+      // A pause before every attempt, also right after a loss: a peer waking from a freeze
+      // drops and re-forms its links for a moment, and retrying at once would spin.
+      p.changed.wait_for(lock, opt.reconnect_interval, [&] { return stopping.load(); });
+    }
+  }
+
+  /// Returns the gateway published at `peer`, or null. middleman::remote_actor() waits without
+  /// a bound, so a frozen peer (whose kernel still accepts the TCP connection) would block this
+  /// keeper, and the node's stop, forever: the middleman actor's connect is asked with a deadline.
+  caf::actor connect(const domain::node_info& peer) {
+    caf::actor found;
+    caf::scoped_actor self{*system};
+    const auto deadline = std::max(opt.connection_timeout, std::chrono::milliseconds(1'000));
+    self->request(system->middleman().actor_handle(), deadline, caf::connect_atom::value, peer.host,
+                  peer.actor_port)
+        .receive(
+            [&](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
+              found = caf::actor_cast<caf::actor>(std::move(ptr));
+            },
+            [](const caf::error&) {});
+    return found;
+  }
+
+  // The link is marked up before the watcher exists, and a watcher clears only the proxy it
+  // watched: a proxy that dies at once (or a late down_msg of an older link) can neither leave
+  // a dead proxy marked up nor take down a newer link.
+  void link_up(peer& p, caf::actor gw) {
+    {
+      std::lock_guard lock(p.m);
+      p.gateway = gw;
+    }
+    spdlog::info("cluster[{}]: linked to node '{}' at {}:{}", self_info().name, p.info.name,
+                 p.info.host, p.info.actor_port);
+    auto watcher = system->spawn([this, &p, gw](caf::event_based_actor* self) -> caf::behavior {
+      self->monitor(gw);
+      self->set_down_handler([this, &p, self, addr = gw.address()](caf::down_msg&) {
+        link_down(p, addr);
+        self->quit();
+      });
+      return {[](caf::ok_atom) {}};
+    });
+    std::lock_guard lock(p.m);
+    p.watchers.push_back(std::move(watcher));
+  }
+
+  void link_down(peer& p, const caf::actor_addr& dead) {
+    {
+      std::lock_guard lock(p.m);
+      if (!p.gateway || p.gateway.address() != dead)
+        return;
+      p.gateway = nullptr;
+    }
+    p.changed.notify_all();
+    if (!stopping)
+      spdlog::warn("cluster[{}]: lost node '{}'; reconnecting", self_info().name, p.info.name);
+  }
+
+  /// Sends `req` to node `owner`'s gateway and answers `cb` with the reply, SHARD_UNAVAILABLE if
+  /// the link is down or drops before the answer, REQUEST_TIMEOUT if the owner is too slow.
+  template <class Reply, class Request, class T>
+  void remote(std::size_t owner, Request req, callback<T> cb) {
+    auto gw = peers[owner]->current();
+    if (!gw || stopping) {
+      ++unavailable;
+      return cb(errc::shard_unavailable);
+    }
+    ++remote_calls;
+    const auto timeout = opt.request_timeout;
+    // A request already on the wire is not failed by CAF when the link drops (the proxy dies,
+    // the reply never comes): watching the owner's gateway answers it at the loss instead of at
+    // the timeout. The requester is one actor, so `answered` needs no lock.
+    system->spawn([this, gw, req, timeout, cb = std::move(cb)](caf::event_based_actor* self) {
+      auto answered = std::make_shared<bool>(false);
+      auto answer = [cb, answered, self](domain::result<T> r) {
+        if (std::exchange(*answered, true))
+          return;
+        cb(std::move(r));
+        self->quit();
+      };
+      self->monitor(gw);
+      self->set_down_handler([this, answer](caf::down_msg&) {
+        ++unavailable;
+        answer(errc::shard_unavailable);
+      });
+      self->request(gw, timeout, req)
+          .then([answer](const Reply& rep) { answer(from_wire(rep)); },
+                [this, answer](const caf::error& e) {
+                  if (e == caf::sec::request_timeout)
+                    return answer(errc::timeout);
+                  ++unavailable;
+                  answer(errc::shard_unavailable);
+                });
+    });
+  }
+
+  bool known_sold_out(id_t coupon_id) const {
+    std::shared_lock lock(sold_out_mutex);
+    return sold_out.count(coupon_id) != 0;
+  }
+
+  void remember_sold_out(id_t coupon_id) {
+    std::unique_lock lock(sold_out_mutex);
+    sold_out.insert(coupon_id);
+  }
+
+  void stop() {
+    if (stopping.exchange(true))
+      return;
+    for (auto& p : peers)
+      p->changed.notify_all();
+    for (auto& p : peers)
+      if (p->keeper.joinable())
+        p->keeper.join();
+    for (auto& p : peers) {
+      std::lock_guard lock(p->m);
+      for (auto& w : p->watchers)
+        caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+      p->watchers.clear();
+      p->gateway = nullptr;
+    }
+    (void)system->middleman().unpublish(gateway, self_info().actor_port);
+    caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
+    gateway = nullptr;
+    system.reset(); // waits for the in-flight requesters (bounded by request_timeout)
+  }
+};
+
+node::node(shop& local, node_options options)
+    : impl_(std::make_unique<impl>(local, std::move(options))) {
+  impl_->start();
+}
+
+node::~node() { stop(); }
+
+void node::stop() { impl_->stop(); }
+
+bool node::owns(domain::entity_kind kind, id_t id) const {
+  return impl_->opt.map->owner_of(kind, id) == impl_->opt.self;
+}
+
+bool node::connected(std::size_t index) const {
+  return index == impl_->opt.self || static_cast<bool>(impl_->peers.at(index)->current());
+}
+
+const domain::shard_map& node::map() const { return *impl_->opt.map; }
+
+node_stats node::stats() const {
+  return {impl_->local_calls.load(), impl_->remote_calls.load(), impl_->unavailable.load(),
+          impl_->sold_out_hits.load()};
+}
+
+void node::issue_coupon(id_t coupon_id, id_t customer_id, callback<domain::issued_coupon> cb) {
+  auto& d = *impl_;
+  // A coupon's remaining count never grows, so a sold-out answer from its owner stays true:
+  // answering it here spares the flash sale's tail a hop to the owner.
+  if (d.known_sold_out(coupon_id)) {
+    ++d.sold_out_hits;
+    return cb(errc::coupon_insufficient);
+  }
+  callback<domain::issued_coupon> remembering = [&d, coupon_id, cb = std::move(cb)](auto r) {
+    if (!r && r.error() == errc::coupon_insufficient)
+      d.remember_sold_out(coupon_id);
+    cb(std::move(r));
+  };
+  const auto owner = d.opt.map->owner_of(domain::entity_kind::coupon, coupon_id);
+  if (owner == d.opt.self) {
+    ++d.local_calls;
+    return d.local.issue_coupon(coupon_id, customer_id, std::move(remembering));
+  }
+  d.remote<wire_issued>(owner, wire_issue{coupon_id, customer_id}, std::move(remembering));
+}
+
+void node::charge(id_t customer_id, domain::money amount, callback<domain::balance_view> cb) {
+  auto& d = *impl_;
+  const auto owner = d.opt.map->owner_of(domain::entity_kind::customer, customer_id);
+  if (owner == d.opt.self) {
+    ++d.local_calls;
+    return d.local.charge(customer_id, amount, std::move(cb));
+  }
+  d.remote<wire_balance>(owner, wire_charge{customer_id, amount}, std::move(cb));
+}
+
+void node::balance(id_t customer_id, callback<domain::balance_view> cb) {
+  auto& d = *impl_;
+  const auto owner = d.opt.map->owner_of(domain::entity_kind::customer, customer_id);
+  if (owner == d.opt.self) {
+    ++d.local_calls;
+    return cb(d.local.balance(customer_id));
+  }
+  d.remote<wire_balance>(owner, wire_balance_query{customer_id}, std::move(cb));
+}
+
+void node::balance_history_page(id_t customer_id, int limit, id_t before,
+                                callback<domain::balance_history_page> cb) {
+  auto& d = *impl_;
+  const auto owner = d.opt.map->owner_of(domain::entity_kind::customer, customer_id);
+  if (owner == d.opt.self) {
+    ++d.local_calls;
+    return cb(d.local.balance_history_page(customer_id, limit, before));
+  }
+  d.remote<wire_history>(owner, wire_history_query{customer_id, limit, before}, std::move(cb));
+}
+
+} // namespace actorshop::actors::cluster

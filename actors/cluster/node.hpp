@@ -1,0 +1,70 @@
+// cluster::node: this daemon's membership in a cluster (scale-out preview), on CAF's own network
+// layer. It runs a second actor system with the io::middleman, publishes one gateway actor on
+// the node's actor port (the gateway serves requests for this node's shards by calling the local
+// shop) and keeps one link per peer: connect with remote_actor, monitor the peer's gateway, and
+// on loss (TCP close, or BASP's connection timeout for a silent peer) mark it down and reconnect.
+//
+// Its routing calls have the shop's callback contract: they return at once and the callback runs
+// once, on an actor thread, or at once on the caller's stack for an answer decided locally (a
+// peer known to be down, a coupon known to be sold out, a query on a local shard).
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include "actors/shop.hpp"
+#include "domain/placement.hpp"
+
+namespace actorshop::actors::cluster {
+
+struct node_options {
+  std::shared_ptr<const domain::shard_map> map;
+  std::size_t self = 0; ///< index of this node in map->nodes()
+  std::chrono::milliseconds heartbeat_interval{250};
+  std::chrono::milliseconds connection_timeout{2'000};
+  std::chrono::milliseconds request_timeout{5'000};  ///< a remote call's answer (504 beyond)
+  std::chrono::milliseconds reconnect_interval{100}; ///< between attempts to reach a down peer
+};
+
+/// Counters of the routing, for logs and tests.
+struct node_stats {
+  std::uint64_t local_calls = 0;
+  std::uint64_t remote_calls = 0;
+  std::uint64_t unavailable = 0;   ///< answered SHARD_UNAVAILABLE
+  std::uint64_t sold_out_hits = 0; ///< issues answered 409 from the sold-out cache
+};
+
+class node {
+public:
+  /// Starts the cluster actor system, publishes the gateway on this node's actor port (throws
+  /// std::runtime_error if it cannot) and starts connecting to the peers. `shop` must outlive
+  /// the node.
+  node(shop& local, node_options options);
+  ~node(); ///< stop()
+  node(const node&) = delete;
+  node& operator=(const node&) = delete;
+
+  /// True if this node owns (kind, id).
+  bool owns(domain::entity_kind kind, domain::id_t id) const;
+  /// True while the link to node `index` is up (always true for this node itself).
+  bool connected(std::size_t index) const;
+
+  void issue_coupon(domain::id_t coupon_id, domain::id_t customer_id,
+                    callback<domain::issued_coupon> cb);
+  void charge(domain::id_t customer_id, domain::money amount, callback<domain::balance_view> cb);
+  void balance(domain::id_t customer_id, callback<domain::balance_view> cb);
+  void balance_history_page(domain::id_t customer_id, int limit, domain::id_t before,
+                            callback<domain::balance_history_page> cb);
+
+  node_stats stats() const;
+  const domain::shard_map& map() const;
+
+  /// Unpublishes the gateway, drops the links and stops the cluster actor system. Idempotent.
+  void stop();
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace actorshop::actors::cluster

@@ -1,0 +1,48 @@
+// Three real actorshop daemons on loopback ports forming one cluster (scale-out preview): a
+// generated cluster file, one SQLite file per node, each seeded with its own shards only.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "domain/placement.hpp"
+#include "support/daemon_process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace actorshop::test {
+
+class three_node_cluster {
+public:
+  static constexpr std::uint32_t shards = 12;
+  static constexpr std::size_t size = 3;
+
+  three_node_cluster();
+
+  /// Starts node `i` (again, after a kill): same ports, same database.
+  void start(std::size_t i);
+  /// SIGKILLs node `i`.
+  void kill(std::size_t i);
+  /// Sends `signal` to node `i` (SIGSTOP: a silent peer whose sockets stay open).
+  void signal(std::size_t i, int signal);
+  /// Waits until every running node answers for every other running node's shards.
+  void wait_until_linked();
+
+  unsigned short http_port(std::size_t i) const { return http_ports_[i]; }
+  std::string db(std::size_t i) const { return dir_.file(names_[i] + ".db"); }
+  /// Index of the node owning (kind, id), by the same rule the daemons use.
+  std::size_t owner_of(domain::entity_kind kind, domain::id_t id) const;
+  /// The first seed customer (1001..3000) owned by node `i`.
+  domain::id_t customer_on(std::size_t i) const;
+
+private:
+  temp_dir dir_;
+  std::string cluster_file_;
+  std::array<std::string, size> names_{"a", "b", "c"};
+  std::array<unsigned short, size> http_ports_{};
+  std::array<unsigned short, size> actor_ports_{};
+  std::array<std::unique_ptr<daemon_process>, size> nodes_;
+};
+
+} // namespace actorshop::test

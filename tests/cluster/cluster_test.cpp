@@ -1,0 +1,247 @@
+// Scale-out preview: three real daemons on loopback, one cluster file, one database each.
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "cluster/cluster_fixture.hpp"
+#include "storage/sqlite.hpp"
+#include "support/http_client.hpp"
+#include "support/process.hpp"
+#include "support/wait.hpp"
+
+using namespace actorshop;
+using namespace actorshop::test;
+using domain::entity_kind;
+
+namespace {
+
+constexpr domain::id_t seed_coupon = 4001;
+
+std::string issue_body(domain::id_t customer) {
+  return R"({"couponId":)" + std::to_string(seed_coupon) + R"(,"customerId":)" +
+         std::to_string(customer) + "}";
+}
+
+std::string charge_body(domain::id_t customer, std::int64_t amount) {
+  return R"({"customerId":)" + std::to_string(customer) + R"(,"amount":)" + std::to_string(amount) +
+         "}";
+}
+
+std::int64_t count(const std::string& db_path, const std::string& sql) {
+  storage::connection db(db_path, SQLITE_OPEN_READONLY);
+  db.busy_timeout(5000);
+  return db.query_int64(sql);
+}
+
+} // namespace
+
+TEST_CASE("every node serves the coupon and customer API of every shard", "[cluster]") {
+  three_node_cluster cluster;
+  for (std::size_t via = 0; via < cluster.size; ++via) {
+    client c(cluster.http_port(via));
+    for (std::size_t owner = 0; owner < cluster.size; ++owner) {
+      const auto customer = cluster.customer_on(owner);
+      const auto before =
+          json_int_field(c.get("/balances/" + std::to_string(customer)).body, "amount");
+      auto charged = c.request("PATCH", "/balances/charge", charge_body(customer, 1000));
+      REQUIRE(charged.status == 200);
+      CHECK(json_int_field(charged.body, "amount") == before + 1000);
+      // Every node reads the owner's committed state.
+      for (std::size_t reader = 0; reader < cluster.size; ++reader) {
+        client r(cluster.http_port(reader));
+        auto b = r.get("/balances/" + std::to_string(customer));
+        REQUIRE(b.status == 200);
+        CHECK(json_int_field(b.body, "amount") == before + 1000);
+        auto h = r.get("/balances/" + std::to_string(customer) + "/balance-histories?limit=1");
+        REQUIRE(h.status == 200);
+        CHECK(json_int_field(h.body, "totalAmount") == before + 1000);
+      }
+    }
+    // A coupon issued through any node is held once; a second issue is the owner's 409.
+    const auto holder = cluster.customer_on((via + 1) % cluster.size) + 3 * 100;
+    auto issued = c.post("/coupons/issue", issue_body(holder));
+    REQUIRE(issued.status == 201);
+    auto again = c.post("/coupons/issue", issue_body(holder));
+    CHECK(again.status == 409);
+    CHECK(again.body.find("COUPON_ALREADY_ISSUED") != std::string::npos);
+    CHECK(c.post("/coupons/issue", R"({"couponId":4999,"customerId":1001})").status == 404);
+    CHECK(c.get("/balances/999999").status == 404);
+    CHECK(c.get("/products").status == 200);
+    auto metrics = c.get("/metrics").body;
+    for (const char* name : {"a", "b", "c"})
+      CHECK(metrics.find(std::string("actorshop_cluster_peer_up{node=\"") + name + "\"} 1") !=
+            std::string::npos);
+    CHECK(metrics.find("actorshop_cluster_calls_total{owner=\"remote\"}") != std::string::npos);
+    // Cross-shard routes wait for the saga: refused plainly, never half-served.
+    auto order = c.post("/orders", R"({"customerId":1001,"items":[]})");
+    CHECK(order.status == 501);
+    CHECK(order.body.find("CLUSTER_UNSUPPORTED") != std::string::npos);
+  }
+}
+
+TEST_CASE("1,500 issuers over three nodes get exactly the coupon total, each node keeps its "
+          "shards",
+          "[cluster]") {
+  three_node_cluster cluster;
+  std::atomic<int> created{0}, sold_out{0}, other{0};
+  std::vector<std::thread> issuers;
+  constexpr int per_thread = 100; // 15 threads x 100 = 1,500 distinct customers 1001..2500
+  for (int t = 0; t < 15; ++t)
+    issuers.emplace_back([&, t] {
+      client c(cluster.http_port(static_cast<std::size_t>(t) % cluster.size));
+      for (int i = 0; i < per_thread; ++i) {
+        auto r = c.post("/coupons/issue", issue_body(1001 + t * per_thread + i));
+        if (r.status == 201)
+          ++created;
+        else if (r.status == 409 && r.body.find("COUPON_INSUFFICIENT") != std::string::npos)
+          ++sold_out;
+        else
+          ++other;
+      }
+    });
+  for (auto& t : issuers)
+    t.join();
+  CHECK(created == 1000);
+  CHECK(sold_out == 500);
+  CHECK(other == 0);
+
+  const auto coupon_owner = cluster.owner_of(entity_kind::coupon, seed_coupon);
+  for (std::size_t i = 0; i < cluster.size; ++i) {
+    const bool owner = i == coupon_owner;
+    CHECK(count(cluster.db(i), "SELECT COUNT(*) FROM coupon") == (owner ? 1 : 0));
+    CHECK(count(cluster.db(i), "SELECT COUNT(*) FROM customer_coupon") == (owner ? 1000 : 0));
+    CHECK(count(cluster.db(i), "SELECT COUNT(DISTINCT customer_id) FROM customer_coupon") ==
+          (owner ? 1000 : 0));
+    CHECK(count(cluster.db(i), "SELECT current_quantity FROM coupon UNION ALL SELECT 0 "
+                               "LIMIT 1") == 0);
+    // Balances: this node's customers, all of them, and nobody else's.
+    std::int64_t mine = 0;
+    for (domain::id_t id = 1001; id <= 3000; ++id)
+      mine += cluster.owner_of(entity_kind::customer, id) == i;
+    CHECK(count(cluster.db(i), "SELECT COUNT(*) FROM balance") == mine);
+  }
+
+  // Each other node has heard "sold out" from the owner: with the owner gone it still answers
+  // 409 from its own cache, not 503.
+  cluster.kill(coupon_owner);
+  for (std::size_t i = 0; i < cluster.size; ++i) {
+    if (i == coupon_owner)
+      continue;
+    client c(cluster.http_port(i));
+    auto r = c.post("/coupons/issue", issue_body(2999));
+    CHECK(r.status == 409);
+    CHECK(r.body.find("COUPON_INSUFFICIENT") != std::string::npos);
+  }
+}
+
+TEST_CASE("a killed node's shards answer 503 SHARD_UNAVAILABLE, the rest are served, a restart "
+          "serves them again",
+          "[cluster]") {
+  three_node_cluster cluster;
+  constexpr std::size_t victim = 1;
+  const auto lost = "/balances/" + std::to_string(cluster.customer_on(victim));
+  cluster.kill(victim);
+  for (std::size_t via : {std::size_t{0}, std::size_t{2}}) {
+    client c(cluster.http_port(via));
+    REQUIRE(wait_for_state([&] { return c.get(lost).status == 503; }));
+    auto r = c.get(lost);
+    CHECK(r.body.find("SHARD_UNAVAILABLE") != std::string::npos);
+    CHECK(r.header("retry-after") == "1");
+    CHECK(c.get("/metrics").body.find("actorshop_cluster_peer_up{node=\"b\"} 0") !=
+          std::string::npos);
+    auto charge =
+        c.request("PATCH", "/balances/charge", charge_body(cluster.customer_on(victim), 10));
+    CHECK(charge.status == 503);
+    CHECK(charge.body.find("SHARD_UNAVAILABLE") != std::string::npos);
+    for (std::size_t alive : {std::size_t{0}, std::size_t{2}}) {
+      const auto customer = cluster.customer_on(alive);
+      CHECK(c.get("/balances/" + std::to_string(customer)).status == 200);
+      CHECK(c.request("PATCH", "/balances/charge", charge_body(customer, 10)).status == 200);
+    }
+  }
+  cluster.start(victim);
+  for (std::size_t via : {std::size_t{0}, std::size_t{2}}) {
+    client c(cluster.http_port(via));
+    REQUIRE(wait_for_state([&] { return c.get(lost).status == 200; }));
+    CHECK(c.request("PATCH", "/balances/charge", charge_body(cluster.customer_on(victim), 10))
+              .status == 200);
+  }
+}
+
+TEST_CASE("a silent node (SIGSTOP) is dropped after the cluster file's connection timeout and "
+          "served again once it wakes",
+          "[cluster]") {
+  three_node_cluster cluster; // heartbeats every 100 ms, connection timeout 1 s
+  constexpr std::size_t silent = 2;
+  const auto lost = "/balances/" + std::to_string(cluster.customer_on(silent));
+  cluster.signal(silent, SIGSTOP); // its sockets stay open: only the BASP timeout can tell
+  client c(cluster.http_port(0));
+  int timeouts = 0; // a request caught on the wire must fail with the link, not at its timeout
+  REQUIRE(wait_for_state([&] {
+    auto r = c.get(lost);
+    timeouts += r.status == 504;
+    return r.status == 503 && r.body.find("SHARD_UNAVAILABLE") != std::string::npos;
+  }));
+  CHECK(timeouts == 0);
+  CHECK(c.get("/balances/" + std::to_string(cluster.customer_on(1))).status == 200);
+  cluster.signal(silent, SIGCONT);
+  REQUIRE(wait_for_state([&] { return c.get(lost).status == 200; }));
+}
+
+TEST_CASE("a node refuses to start with a bad cluster file, an unknown --node or another port",
+          "[cluster]") {
+  temp_dir dir;
+  const auto file = dir.file("cluster.toml");
+  auto write = [&](const std::string& text) { std::ofstream(file) << text; };
+  const auto http = std::to_string(free_port()), other = std::to_string(free_port());
+  const auto actor_port = free_port();
+  const std::string nodes = "[[nodes]]\nname = \"a\"\nhost = \"127.0.0.1\"\nhttp_port = " + http +
+                            "\nactor_port = " + std::to_string(actor_port) + "\n";
+  auto run = [&](const std::string& node, const std::string& port) {
+    return run_actorshop(
+        {"--cluster-file", file, "--node", node, "--port", port, "--db", dir.file("a.db")});
+  };
+  write("version = 1\nshards = 2\n" + nodes + "[assignments]\na = [0]\n");
+  auto r = run("a", http);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("shard 1 is not assigned to any node") != std::string::npos);
+
+  write("version = 1\nshards = 2\n" + nodes + "[assignments]\na = [0, 1]\n");
+  r = run("z", http);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("--node 'z' is not one of its [[nodes]]") != std::string::npos);
+
+  r = run("a", other);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("listens on http_port " + http + ", not on --port " + other) !=
+        std::string::npos);
+
+  { // the actor port taken by another process: exit 1 with the reason, no hang
+    const int taken = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(actor_port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(taken, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(::listen(taken, 1) == 0);
+    r = run("a", http);
+    ::close(taken);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("cannot publish the gateway on 127.0.0.1:" + std::to_string(actor_port)) !=
+          std::string::npos);
+  }
+
+  r = run_actorshop({"--cluster-file", file, "--db", dir.file("a.db")});
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("--cluster-file and --node go together") != std::string::npos);
+}
