@@ -10,6 +10,8 @@
 //   - the actor: CAF runs one actor on one thread at a time, and its mailbox (try_block/unblock)
 //     orders consecutive runs, so each run (initialize(), consume()) happens before the next,
 //     even on another worker thread; and spawning (launch()) happens before the first run;
+//     The actor's clean-up (cleanup(), on_destroy()) happens before its memory is freed by
+//     whichever thread drops the last reference (CAF's reference counts order the two);
 //   - the mailbox: every enqueue() happens before the actor drops what is left in it (cleanup())
 //     and before it is destroyed (on_destroy(), the destructor: the sender held a strong
 //     reference, and CAF's reference count orders every release before the last one's clean-up).
@@ -113,7 +115,9 @@ public:
   bool cleanup(caf::error&& reason, caf::execution_unit* host) override {
     happens_before::acquire(mailbox_key());
     happens_before::acquire(run_key());
-    return base::cleanup(std::move(reason), host);
+    const bool cleaned = base::cleanup(std::move(reason), host);
+    happens_before::release(run_key()); // before the memory is freed, maybe in another thread
+    return cleaned;
   }
 
   /// Runs in whichever thread drops the last strong reference; destroys the state if the actor
@@ -122,6 +126,7 @@ public:
     happens_before::acquire(mailbox_key());
     happens_before::acquire(run_key());
     base::on_destroy();
+    happens_before::release(run_key());
   }
 
 private:

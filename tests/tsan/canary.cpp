@@ -4,6 +4,8 @@
 //   actor_vs_thread  a thread reads an actor's state while the actor writes it (no message between)
 //   actor_vs_actor   two actors write one shared counter, each told to by its own message
 //   message_chain    the same writes ordered by messages (A writes, then tells B): no report
+//                    (scheduled actors: a detached one's private thread is freed inside
+//                    libcaf_core, which TSan reports, and our code cannot annotate)
 // check.sh runs each one and checks that TSan reports the first two and not the third.
 #include <atomic>
 #include <condition_variable>
@@ -100,7 +102,7 @@ int bump_from_two_actors(caf::actor_system& sys) {
 
 int bump_along_a_message_chain(caf::actor_system& sys) {
   done_signal done;
-  auto last = sys.spawn<caf::detached>(chain_link, caf::actor{}, &done);
+  auto last = sys.spawn(chain_link, caf::actor{}, &done);
   auto first = sys.spawn(chain_link, last, &done);
   caf::anon_send(first, bump_atom::value);
   done.wait();
