@@ -111,12 +111,12 @@ sanitized_ctest() {
 # threshold parsers are meant to get their memory checks from the fuzz targets (issue 12, item 4).
 test_asan() {
   local dir="${ACTORSHOP_ASAN_BUILD_DIR:-$root/build-asan}"
-  sanitized_build "$dir" address,undefined actorshop domain_tests storage_tests actors_tests \
-    http_tests daemon_tests
+  timed "asan build" sanitized_build "$dir" address,undefined actorshop domain_tests storage_tests \
+    actors_tests http_tests daemon_tests
   ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:log_path=$dir/sanitizer-reports/asan" \
   LSAN_OPTIONS="suppressions=$sanitizers/lsan.supp" \
   UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$dir/sanitizer-reports/ubsan:suppressions=$sanitizers/ubsan.supp" \
-    sanitized_ctest "$dir"
+    timed "asan ctest" sanitized_ctest "$dir"
 }
 
 # TSan: the actor and HTTP tests (in-process actors, and the daemon the HTTP e2e tests start).
@@ -124,9 +124,9 @@ test_asan() {
 # label and the label filter leaves them out.
 test_tsan() {
   local dir="${ACTORSHOP_TSAN_BUILD_DIR:-$root/build-tsan}"
-  sanitized_build "$dir" thread actorshop actors_tests http_tests
+  timed "tsan build" sanitized_build "$dir" thread actorshop actors_tests http_tests
   TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:log_path=$dir/sanitizer-reports/tsan:suppressions=$sanitizers/tsan.supp" \
-    sanitized_ctest "$dir"
+    timed "tsan ctest" sanitized_ctest "$dir"
 }
 
 # TSan is not in `test` yet: CAF's mailbox hand-off happens in Debian's uninstrumented
@@ -137,12 +137,32 @@ test_sanitized() {
   test_asan
 }
 
+# Runs a stage and prints how long it took (`setup: build took 312 s`), so a CI log shows where the
+# time goes. A failing stage stops the script (set -e) and the EXIT trap reports its time.
+stage="" stage_start=0
+timed() {
+  local name="$1" start=$SECONDS
+  shift
+  stage="$name" stage_start=$start
+  "$@"
+  stage=""
+  echo "setup: $name took $((SECONDS - start)) s"
+}
+trap 'status=$?; [ -n "$stage" ] && echo "setup: $stage failed after $((SECONDS - stage_start)) s"; exit $status' EXIT
+
 cmd="${1:-}"; shift || true
 case "$cmd" in
   deps) deps ;;
   build) deps; build ;;
   run) deps; build; run "$@" ;;
-  test) deps; build; format_check; test_all; fuzz_smoke; test_sanitized ;;
+  test)
+    timed deps deps
+    timed build build
+    timed format format_check
+    timed ctest test_all
+    timed fuzz_smoke fuzz_smoke
+    test_sanitized
+    echo "setup: test took $SECONDS s in all" ;;
   format) format_check ;;
   fuzz_smoke) deps; fuzz_smoke ;;
   asan) deps; test_asan ;;
