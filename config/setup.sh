@@ -43,8 +43,9 @@ deps() {
   fi
 }
 
+# build [CMAKE_ARGS...]: configures (with any extra -D given) and builds the default targets.
 build() {
-  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-Release}" ${ACTORSHOP_CMAKE_ARGS:-}
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-Release}" ${ACTORSHOP_CMAKE_ARGS:-} "$@"
   cmake --build "$build" -j"${ACTORSHOP_JOBS:-2}"
 }
 
@@ -76,17 +77,19 @@ fuzz_smoke() {
   "$root/tests/fuzz/run.sh" smoke "${ACTORSHOP_FUZZ_BUILD_DIR:-$build-fuzz}"
 }
 
-# Sanitizer runs: each builds its own tree with only the targets its tests need, at -O1 -g1 (fast
-# to build and run, still line numbers in reports), and fails on any report: -fno-sanitize-recover
-# (CMakeLists.txt) and halt_on_error stop the process at the first one, and every report, also one
+# Sanitizer runs: each builds its own tree with only the targets its tests need, at -O0 -g1 (line
+# numbers in reports; -O0 costs 0.6 of -O1's compile CPU on the heaviest sources, measured with
+# bench/compile_cost.py; ACTORSHOP_SANITIZER_OPT="-O1 -g1" restores the old flags), and fails on
+# any report: -fno-sanitize-recover (CMakeLists.txt) and halt_on_error stop the process at the first one, and every report, also one
 # from a daemon a test started and killed, is written under <tree>/sanitizer-reports and fails the
 # run. Suppressions (config/sanitizers/*.supp) cover only uninstrumented third-party code.
 sanitizers="$root/config/sanitizers"
 
 sanitized_build() {
   local dir="$1" sanitize="$2"; shift 2
-  cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" \
-    -DACTORSHOP_SANITIZE="$sanitize" ${ACTORSHOP_CMAKE_ARGS:-}
+  cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=Debug \
+    "-DCMAKE_CXX_FLAGS_DEBUG=${ACTORSHOP_SANITIZER_OPT:--O0 -g1}" -DACTORSHOP_SANITIZE="$sanitize" \
+    ${ACTORSHOP_CMAKE_ARGS:-}
   cmake --build "$dir" -j"${ACTORSHOP_JOBS:-2}" --target "$@"
 }
 
@@ -157,7 +160,8 @@ case "$cmd" in
   run) deps; build; run "$@" ;;
   test)
     timed deps deps
-    timed build build
+    # No test runs the micro-benchmarks (actor_bench, writer_bench, json_encode_bench): not built.
+    timed build build -DACTORSHOP_MICROBENCHES=OFF
     timed format format_check
     timed ctest test_all
     timed fuzz_smoke fuzz_smoke
