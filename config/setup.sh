@@ -44,8 +44,9 @@ deps() {
   fi
 }
 
+# build [CMAKE_ARGS...]: configures (with any extra -D given) and builds the default targets.
 build() {
-  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-Release}" ${ACTORSHOP_CMAKE_ARGS:-}
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-Release}" ${ACTORSHOP_CMAKE_ARGS:-} "$@"
   cmake --build "$build" -j"${ACTORSHOP_JOBS:-2}"
 }
 
@@ -77,17 +78,19 @@ fuzz_smoke() {
   "$root/tests/fuzz/run.sh" smoke "${ACTORSHOP_FUZZ_BUILD_DIR:-$build-fuzz}"
 }
 
-# Sanitizer runs: each builds its own tree with only the targets its tests need, at -O1 -g1 (fast
-# to build and run, still line numbers in reports), and fails on any report: -fno-sanitize-recover
-# (CMakeLists.txt) and halt_on_error stop the process at the first one, and every report, also one
+# Sanitizer runs: each builds its own tree with only the targets its tests need, at -O0 -g1 (line
+# numbers in reports; -O0 costs 0.6 of -O1's compile CPU on the heaviest sources, measured with
+# bench/compile_cost.py; ACTORSHOP_SANITIZER_OPT="-O1 -g1" restores the old flags), and fails on
+# any report: -fno-sanitize-recover (CMakeLists.txt) and halt_on_error stop the process at the first one, and every report, also one
 # from a daemon a test started and killed, is written under <tree>/sanitizer-reports and fails the
 # run. Suppressions (config/sanitizers/*.supp) cover only uninstrumented third-party code.
 sanitizers="$root/config/sanitizers"
 
 sanitized_build() {
   local dir="$1" sanitize="$2"; shift 2
-  cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" \
-    -DACTORSHOP_SANITIZE="$sanitize" ${ACTORSHOP_CMAKE_ARGS:-}
+  cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=Debug \
+    "-DCMAKE_CXX_FLAGS_DEBUG=${ACTORSHOP_SANITIZER_OPT:--O0 -g1}" -DACTORSHOP_SANITIZE="$sanitize" \
+    ${ACTORSHOP_CMAKE_ARGS:-}
   cmake --build "$dir" -j"${ACTORSHOP_JOBS:-2}" --target "$@"
 }
 
@@ -112,12 +115,12 @@ sanitized_ctest() {
 # threshold parsers are meant to get their memory checks from the fuzz targets (issue 12, item 4).
 test_asan() {
   local dir="${ACTORSHOP_ASAN_BUILD_DIR:-$root/build-asan}"
-  sanitized_build "$dir" address,undefined actorshop domain_tests storage_tests actors_tests \
-    http_tests daemon_tests
+  timed "asan build" sanitized_build "$dir" address,undefined actorshop domain_tests storage_tests \
+    actors_tests http_tests daemon_tests
   ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:log_path=$dir/sanitizer-reports/asan" \
   LSAN_OPTIONS="suppressions=$sanitizers/lsan.supp" \
   UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$dir/sanitizer-reports/ubsan:suppressions=$sanitizers/ubsan.supp" \
-    sanitized_ctest "$dir"
+    timed "asan ctest" sanitized_ctest "$dir"
 }
 
 # TSan: the actor and HTTP tests (in-process actors, and the daemon the HTTP e2e tests start).
@@ -128,12 +131,11 @@ test_asan() {
 # is still reported with those annotations and the suppressions in force; its expected reports go
 # to a temporary directory of its own, not to sanitizer-reports.
 test_tsan() {
-  local dir="${ACTORSHOP_TSAN_BUILD_DIR:-$root/build-tsan}" status=0
-  sanitized_build "$dir" thread actorshop actors_tests http_tests tsan_canary
+  local dir="${ACTORSHOP_TSAN_BUILD_DIR:-$root/build-tsan}"
+  timed "tsan build" sanitized_build "$dir" thread actorshop actors_tests http_tests tsan_canary
   TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:log_path=$dir/sanitizer-reports/tsan:suppressions=$sanitizers/tsan.supp" \
-    sanitized_ctest "$dir" || status=$?
-  ctest --test-dir "$dir" --output-on-failure -L '^tsan_canary$' || status=1
-  return $status
+    timed "tsan ctest" sanitized_ctest "$dir"
+  timed "tsan canary" ctest --test-dir "$dir" --output-on-failure -L '^tsan_canary$'
 }
 
 # ASan and TSan each build their own tree (build-asan, build-tsan): the two runtimes cannot share
@@ -144,12 +146,33 @@ test_sanitized() {
   test_tsan
 }
 
+# Runs a stage and prints how long it took (`setup: build took 312 s`), so a CI log shows where the
+# time goes. A failing stage stops the script (set -e) and the EXIT trap reports its time.
+stage="" stage_start=0
+timed() {
+  local name="$1" start=$SECONDS
+  shift
+  stage="$name" stage_start=$start
+  "$@"
+  stage=""
+  echo "setup: $name took $((SECONDS - start)) s"
+}
+trap 'status=$?; [ -n "$stage" ] && echo "setup: $stage failed after $((SECONDS - stage_start)) s"; exit $status' EXIT
+
 cmd="${1:-}"; shift || true
 case "$cmd" in
   deps) deps ;;
   build) deps; build ;;
   run) deps; build; run "$@" ;;
-  test) deps; build; format_check; test_all; fuzz_smoke; test_sanitized ;;
+  test)
+    timed deps deps
+    # No test runs the micro-benchmarks (actor_bench, writer_bench, json_encode_bench): not built.
+    timed build build -DACTORSHOP_MICROBENCHES=OFF
+    timed format format_check
+    timed ctest test_all
+    timed fuzz_smoke fuzz_smoke
+    test_sanitized
+    echo "setup: test took $SECONDS s in all" ;;
   format) format_check ;;
   fuzz_smoke) deps; fuzz_smoke ;;
   asan) deps; test_asan ;;

@@ -4,7 +4,9 @@
 # (there is no systemd here to do it). First it checks that the sandbox bites (a W+X mapping,
 # a netlink socket, sched_setaffinity are refused), then it runs the daemon inside it: it
 # seeds, answers both load profiles without a 5xx, answers /health, and exits 0 on SIGTERM.
-# Root only (it switches to nobody), else skipped (77).
+# Root only (it switches to nobody), else skipped (77). The daemon and its config are copied into
+# a world-traversable temp dir first: nobody must reach what it execs and reads, and the checkout
+# may live under a directory only root can enter (a 0700 mktemp -d clone, as in CI).
 # Usage: sandbox_test.sh SOURCE_DIR BUILD_DIR
 set -euo pipefail
 src="$(realpath "$1")" build="$(realpath "$2")"
@@ -24,6 +26,8 @@ cleanup() {
 trap cleanup EXIT
 chmod 0755 "$tmp"
 mkdir "$tmp/state" && chown nobody: "$tmp/state" # the StateDirectory=
+install -m 0755 "$build/daemon/actorshop" "$tmp/actorshop"
+install -m 0644 "$src/config/actorshop.toml" "$tmp/actorshop.toml"
 
 refused() { # refused RULE PYTHON_CODE: the code fails inside the sandbox
   if "${sandbox[@]}" /usr/bin/python3 -c "$2" 2>/dev/null; then fail "the sandbox refuses $1"; fi
@@ -37,7 +41,7 @@ refused "sched_setaffinity (SystemCallFilter=~@resources)" "import os; os.sched_
   fail "the sandbox runs the command as nobody"
 echo "ok: the sandbox refuses W+X memory, netlink sockets and @resources calls"
 
-"${sandbox[@]}" "$build/daemon/actorshop" --config "$src/config/actorshop.toml" --port 0 \
+"${sandbox[@]}" "$tmp/actorshop" --config "$tmp/actorshop.toml" --port 0 \
   --db "$tmp/state/shop.db" --seed >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 end=$((SECONDS + deadline_s))
