@@ -330,7 +330,7 @@ std::vector<MetricFamily> metrics::collect(const actors::shop& shop, std::int64_
 }
 
 std::string metrics::render(const actors::shop& shop, std::int64_t in_flight,
-                           const actors::cluster::node* cluster) const {
+                            const actors::cluster::node* cluster) const {
   return prometheus_text(collect(shop, in_flight, cluster));
 }
 
