@@ -63,6 +63,10 @@ std::optional<std::size_t> base64url_decode_into(std::string_view text,
       bits &= (1u << pending) - 1;
     }
   }
+  // The 2 or 4 bits left over must be zero (RFC 4648 3.5): otherwise two texts would decode to the
+  // same bytes, and a token's last character could be changed without changing its signature.
+  if (bits != 0)
+    return std::nullopt;
   return n;
 }
 

@@ -132,6 +132,17 @@ TEST_CASE("base64url round-trips every length and refuses what is not base64url"
     CHECK_FALSE(base64url_decode(bad));
 }
 
+TEST_CASE("base64url refuses a text whose unused last bits are not zero", "[auth][base64url]") {
+  // One text per byte string: "-_8" and "AQ" are canonical; changing their unused low bits (the
+  // last 2 of 18, the last 4 of 12) must not decode to the same bytes.
+  CHECK(base64url_decode("-_8") == std::string("\xfb\xff"));
+  CHECK_FALSE(base64url_decode("-_9"));
+  CHECK_FALSE(base64url_decode("-_-"));
+  CHECK(base64url_decode("AQ") == std::string("\x01"));
+  CHECK_FALSE(base64url_decode("AR"));
+  CHECK_FALSE(base64url_decode("AB"));
+}
+
 TEST_CASE("base64url_decode_into writes into the caller's buffer and refuses what does not fit",
           "[auth][base64url]") {
   std::array<unsigned char, 4> out{};
