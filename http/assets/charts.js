@@ -8,6 +8,66 @@
     '#7f7f7f', '#bcbd22', '#17becf'];
   var charts = []; // every chart made on this page: {title, graph, missing}
 
+  // The legend under each chart, in place of dygraphs' own Legend plugin: that one measures an em
+  // in the legend (a forced layout of the whole page) and rewrites the legend's HTML on every
+  // draw, which made it most of a live page's main-thread time. This one builds its spans once
+  // per set of series and afterwards only changes the text of values that changed, without
+  // reading layout. It shows the hovered row (also when a synchronized chart is hovered) and
+  // otherwise the last row, formatted by the axes' valueFormatters as dygraphs' legend does.
+  function QuietLegend() {}
+  QuietLegend.prototype.activate = function (g) {
+    this.g = g;
+    this.div = g.getOption('labelsDiv');
+    this.key = null;
+    return {select: this.select, deselect: this.show, didDrawChart: this.show};
+  };
+  QuietLegend.prototype.build = function () {
+    var g = this.g, labels = g.getLabels() || [], colors = g.getColors() || [];
+    var key = labels.join('\u0001') + '\u0002' + colors.join(',');
+    if (key === this.key) return;
+    this.key = key;
+    this.div.textContent = '';
+    this.x = this.div.appendChild(document.createElement('span'));
+    this.values = [];
+    for (var i = 1; i < labels.length; i++) {
+      var item = this.div.appendChild(document.createElement('span'));
+      var dash = item.appendChild(document.createElement('b'));
+      dash.style.color = colors[i - 1];
+      dash.textContent = '\u2014 ';
+      item.appendChild(document.createTextNode(labels[i] + ': '));
+      this.values.push(item.appendChild(document.createTextNode('')));
+    }
+  };
+  QuietLegend.prototype.text = function (node, value) {
+    if (node.nodeValue !== value) node.nodeValue = value;
+  };
+  QuietLegend.prototype.showRow = function (row) {
+    if (!this.div) return;
+    this.build();
+    var g = this.g, labels = g.getLabels() || [];
+    if (row < 0 || row >= g.numRows()) {
+      this.text(this.x.firstChild || this.x.appendChild(document.createTextNode('')), '');
+      this.values.forEach(function (v) { this.text(v, ''); }, this);
+      return;
+    }
+    var xv = g.optionsViewForAxis_('x'), yv = g.optionsViewForAxis_('y');
+    var xf = xv('valueFormatter'), yf = yv('valueFormatter');
+    var x = g.getValue(row, 0);
+    this.text(this.x.firstChild || this.x.appendChild(document.createTextNode('')),
+      xf.call(g, x, xv, labels[0], g, row, 0) + ':');
+    for (var i = 0; i < this.values.length; i++) {
+      var y = g.getValue(row, i + 1);
+      this.text(this.values[i], y === null || y === undefined || isNaN(y) ? '\u2013'
+        : yf.call(g, y, yv, labels[i + 1], g, row, i + 1));
+    }
+  };
+  QuietLegend.prototype.select = function (e) { this.showRow(e.selectedRow); };
+  QuietLegend.prototype.show = function () {
+    var g = this.g, sel = g.getSelection();
+    this.showRow(sel >= 0 ? sel : g.numRows() - 1);
+  };
+  Dygraph.PLUGINS = Dygraph.PLUGINS.filter(function (p) { return p !== Dygraph.Plugins.Legend; });
+
   // A titled box with the plot and its legend under it (a legend inside would hide lines).
   function box(parent, opts) {
     var div = document.createElement('div');
@@ -75,7 +135,8 @@
 
   // opts: title, ylabel, labels ([x name, series...]), data (rows [x, y...], null = gap),
   // xlabel, markers [{x, label}], thresholds [{y, label, ok}], stacked, wide, note,
-  // missing (what the chart lacks, for the self-check), dates (x values are Date objects).
+  // missing (what the chart lacks, for the self-check), dates (x values are Date objects),
+  // drawPoints (default: when fewer than 40 rows).
   function timeSeries(parent, opts) {
     var b = box(parent, opts);
     var g = new Dygraph(b.plot, opts.data, {
@@ -85,11 +146,11 @@
       labels: opts.labels,
       colors: opts.colors || palette,
       labelsDiv: b.legend,
-      legend: 'always',
+      plugins: [new QuietLegend()],
       stackedGraph: !!opts.stacked,
       fillGraph: !!opts.stacked,
       strokeWidth: 1.5,
-      drawPoints: opts.data.length < 40,
+      drawPoints: opts.drawPoints !== undefined ? opts.drawPoints : opts.data.length < 40,
       // Fixed only to make room for a threshold line; otherwise it follows the data (live).
       valueRange: opts.thresholds && opts.thresholds.length && !opts.stacked
         ? valueRange(opts.data, opts.thresholds) : null,
@@ -113,7 +174,7 @@
       labels: opts.labels,
       colors: opts.colors || palette,
       labelsDiv: b.legend,
-      legend: 'always',
+      plugins: [new QuietLegend()],
       stepPlot: true,
       fillGraph: true,
       strokeWidth: 1.2,
