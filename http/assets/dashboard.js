@@ -1,13 +1,21 @@
 // dashboard.js: the daemon's live dashboard. Polls /dashboard/data once a second (the daemon's
-// Prometheus families as compact JSON), keeps the last five minutes, and charts rates, latency
-// quantiles and gauges computed from consecutive snapshots, as PromQL's rate() and
-// histogram_quantile() would.
+// Prometheus families as compact JSON) and charts rates, latency quantiles and gauges computed
+// from each new snapshot and the one before, as PromQL's rate() and histogram_quantile() would.
+//
+// A page left open must cost the serving machine little (issue 11: the daemon and an open
+// dashboard share its cores), so each poll does only the new work: one row per chart from the
+// last two snapshots (no snapshot history), a bounded window of rows, and a redraw only of the
+// charts that are on screen, whose newest row differs from the one before (a flat line only
+// grows by a pixel or two a second: it is redrawn every 5 s), and only while the page is
+// visible; a chart that comes into view or a page that becomes visible again is brought up to
+// date at once.
 (function () {
   'use strict';
-  var keep = 300;                     // snapshots (seconds) on the charts
+  var keep = 300;                     // rows (seconds) on the charts
+  var flatRedraw = 5000;              // ms between redraws of a chart whose values did not change
   var ops = {'/metrics': 1, '/dashboard': 1, '/dashboard/data': 1, '/health': 1}; // not shop traffic
-  var snaps = [];
-  var charts = null;
+  var prev = null;                    // the snapshot before the newest
+  var charts = null;                  // per spec: {graph, names, data, dirty, changed, drawnAt, onScreen}
   var grid = document.getElementById('charts');
   var stateLine = document.getElementById('state');
   window.dashboardPolls = 0;
@@ -27,6 +35,8 @@
     return out;
   }
 
+  function none(b) { return {count: 0, sum: 0, b: b.b.map(function (x) { return [x[0], 0]; })}; }
+
   // The cumulative buckets of a histogram family summed over its series (shop routes only).
   function buckets(s, name) {
     var f = family(s, name);
@@ -42,9 +52,11 @@
     return sum;
   }
 
-  // histogram_quantile over the increase between two bucket sets; null when nothing happened.
+  // histogram_quantile over the increase between two bucket sets (a null set: no observation
+  // yet); null when nothing happened.
   function quantile(q, a, b) {
-    if (!a || !b) return null;
+    if (!b) return null;
+    a = a || none(b);
     var total = b.count - a.count;
     if (total <= 0) return null;
     var rank = q * total, prevLe = 0, prevCum = 0;
@@ -87,7 +99,8 @@
     {title: 'Writer batch size', ylabel: 'units per commit', needs: ['actorshop_writer_batch_size'],
       row: function (a, b) {
         var x = buckets(a, 'actorshop_writer_batch_size'), y = buckets(b, 'actorshop_writer_batch_size');
-        var n = x && y ? y.count - x.count : 0;
+        x = x || (y && none(y));
+        var n = y ? y.count - x.count : 0;
         return {mean: n > 0 ? (y.sum - x.sum) / n : null, p95: quantile(0.95, x, y)};
       }},
     {title: 'Writer commit and fsync latency', ylabel: 'ms',
@@ -110,39 +123,89 @@
     return o;
   }
 
-  // Turns the rows of one chart ({name: value} per pair) into dygraphs' labels and data.
-  function table(rows, times) {
-    var names = [];
-    rows.forEach(function (r) { for (var k in r) if (names.indexOf(k) < 0) names.push(k); });
-    names.sort();
-    var data = rows.map(function (r, i) {
-      return [times[i]].concat(names.map(function (n) { return n in r && isFinite(r[n]) ? r[n] : null; }));
-    });
-    return {labels: ['time'].concat(names.length ? names : ['(none)']), data: names.length ? data : data.map(function (d) { return [d[0], null]; })};
-  }
-
   function missing(spec, s) { return spec.needs.filter(function (n) { return !family(s, n); }); }
 
-  function redraw() {
-    var times = [], rows = specs.map(function () { return []; });
-    for (var i = 1; i < snaps.length; i++) {
-      var a = snaps[i - 1], b = snaps[i];
-      times.push(new Date(b.t * 1000));
-      specs.forEach(function (spec, j) { rows[j].push(missing(spec, b).length < spec.needs.length ? spec.row(a, b, b.t - a.t) : {}); });
+  // Appends one row to a chart, keeping its last `keep`; a series seen for the first time gets a
+  // column (sorted by name, null in the rows before it).
+  function append(c, time, row) {
+    var names = c.names.slice();
+    for (var k in row) if (names.indexOf(k) < 0) names.push(k);
+    var added = names.length > c.names.length;
+    if (added) {
+      names.sort();
+      var from = names.map(function (n) { return c.names.indexOf(n); });
+      c.data = c.data.map(function (d) {
+        return [d[0]].concat(from.map(function (i) { return i < 0 ? null : d[i + 1]; }));
+      });
+      c.names = names;
+      c.labelsChanged = true;
     }
-    var last = snaps[snaps.length - 1];
-    specs.forEach(function (spec, j) {
-      var t = table(rows[j], times);
-      if (!charts) return;
-      if (!charts[j]) {
-        charts[j] = Charts.timeSeries(grid, {title: spec.title, ylabel: spec.ylabel, labels: t.labels, data: t.data,
-          stacked: spec.stacked, dates: true, missing: missing(spec, last),
-          note: missing(spec, last).length ? 'not exposed by this daemon: ' + missing(spec, last).join(', ') : ''});
-      } else {
-        charts[j].updateOptions({file: t.data, labels: t.labels});
-        Charts.all[j].missing = missing(spec, last);
-      }
+    var values = c.names.map(function (n) { return n in row && isFinite(row[n]) ? row[n] : null; });
+    var last = c.data.length ? c.data[c.data.length - 1] : null;
+    c.changed = c.changed || added || !last || values.some(function (v, i) { return v !== last[i + 1]; });
+    c.data.push([time].concat(values));
+    if (c.data.length > keep) c.data.shift();
+  }
+
+  function labels(c) { return ['time'].concat(c.names.length ? c.names : ['(none)']); }
+  function file(c) { return c.names.length ? c.data : c.data.map(function (d) { return [d[0], null]; }); }
+
+  // Redraws a chart if it is on screen, the page is visible and it has changed (or has only grown
+  // flat for flatRedraw ms).
+  function draw(c, now) {
+    if (!c.graph || !c.onScreen || document.hidden) return;
+    if (!c.changed && now - c.drawnAt < flatRedraw) return;
+    var o = {file: file(c)};
+    if (c.labelsChanged) o.labels = labels(c);
+    c.graph.updateOptions(o);
+    c.labelsChanged = false;
+    c.changed = false;
+    c.drawnAt = now;
+  }
+
+  function drawAll() {
+    var now = Date.now();
+    charts.forEach(function (c) { draw(c, now); });
+  }
+
+  // Which charts are on screen; one coming into view is brought up to date.
+  var watcher = window.IntersectionObserver ? new IntersectionObserver(function (entries) {
+    var now = Date.now();
+    entries.forEach(function (e) {
+      var c = charts[e.target.dataset.chart];
+      c.onScreen = e.isIntersecting;
+      draw(c, now); // still `changed` if it changed while off screen
     });
+  }) : null;
+  document.addEventListener('visibilitychange', function () { if (!document.hidden && charts) drawAll(); });
+
+  function create(spec, j, last) {
+    var c = charts[j];
+    var m = missing(spec, last);
+    c.graph = Charts.timeSeries(grid, {title: spec.title, ylabel: spec.ylabel, labels: labels(c), data: file(c),
+      stacked: spec.stacked, dates: true, drawPoints: false, missing: m,
+      note: m.length ? 'not exposed by this daemon: ' + m.join(', ') : ''});
+    c.labelsChanged = false;
+    c.changed = false;
+    c.drawnAt = Date.now();
+    var box = c.graph.maindiv_.parentNode;
+    box.dataset.chart = j;
+    if (watcher) watcher.observe(box); else c.onScreen = true;
+  }
+
+  // One new snapshot: one new row per chart, then the redraws.
+  function add(s) {
+    if (!prev) { prev = s; return; }
+    var a = prev, b = s, time = new Date(b.t * 1000);
+    prev = s;
+    if (!charts) charts = specs.map(function () { return {graph: null, names: [], data: [], onScreen: false}; });
+    specs.forEach(function (spec, j) {
+      var c = charts[j];
+      append(c, time, missing(spec, b).length < spec.needs.length ? spec.row(a, b, b.t - a.t) : {});
+      if (!c.graph) create(spec, j, b);
+      Charts.all[j].missing = missing(spec, b);
+    });
+    drawAll();
   }
 
   function poll() {
@@ -150,12 +213,10 @@
       if (!r.ok) throw new Error('HTTP ' + r.status);
       return r.json();
     }).then(function (s) {
-      snaps.push(s);
-      if (snaps.length > keep + 1) snaps.shift();
-      if (snaps.length >= 2 && !charts) charts = [];
-      if (charts) redraw(); // live charts follow the clock: no zoom sync, which would redraw them all
+      add(s); // live charts follow the clock: no zoom sync, which would redraw them all
       window.dashboardPolls++;
-      stateLine.textContent = 'updated ' + new Date(s.t * 1000).toLocaleTimeString() + ', every second';
+      var text = 'updated ' + new Date(s.t * 1000).toLocaleTimeString() + ', every second';
+      if (!document.hidden) stateLine.textContent = text;
     }).catch(function (e) {
       stateLine.textContent = 'cannot read /dashboard/data: ' + e.message + ' (retrying)';
     }).finally(function () { setTimeout(poll, 1000); });
