@@ -12,7 +12,8 @@ namespace actorshop::http {
 
 /// Returns {"t": unix_time, "families": {name: {"type", "series": [...]}}}: a counter or gauge
 /// series is {"labels", "value"}, a histogram {"labels", "count", "sum", "buckets": [[le,
-/// cumulative], ...]} with the last le "+Inf"; summaries and untyped families are skipped.
+/// cumulative], ...]} with the last le "+Inf"; summaries and untyped families are skipped, and so
+/// are histogram series without observations (absent means 0); every family is there.
 std::string dashboard_json(const std::vector<prometheus::MetricFamily>& families, double unix_time);
 
 /// Returns the /dashboard page, built once.

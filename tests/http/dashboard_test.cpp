@@ -103,6 +103,42 @@ TEST_CASE("dashboard JSON carries every counter, gauge and histogram family with
   CHECK(double(hist["buckets"].at(1).at(1)) == 4);
 }
 
+TEST_CASE("dashboard JSON leaves out histogram series without observations, never a family",
+          "[dashboard]") {
+  using prometheus::MetricType;
+  std::vector<prometheus::MetricFamily> families(3);
+  families[0] = {"requests_total",
+                 "",
+                 MetricType::Counter,
+                 {with_labels({{"status", "201"}}), with_labels({{"status", "409"}})}};
+  families[0].metric[1].counter.value = 2;
+  families[1] = {"latency_seconds",
+                 "",
+                 MetricType::Histogram,
+                 {with_labels({{"status", "201"}}), with_labels({{"status", "409"}})}};
+  for (auto& m : families[1].metric)
+    m.histogram.bucket = {{0, std::numeric_limits<double>::infinity()}};
+  families[1].metric[1].histogram.sample_count = 1;
+  families[1].metric[1].histogram.bucket[0].cumulative_count = 1;
+  families[2] = {"in_flight", "", MetricType::Gauge, {with_labels({})}};
+
+  const std::string text = http::dashboard_json(families, 1);
+  INFO(text);
+  simdjson::dom::parser parser;
+  simdjson::dom::element root = parser.parse(text);
+  auto f = root["families"];
+  auto counters = simdjson::dom::array(f["requests_total"]["series"]);
+  REQUIRE(counters.size() == 2);
+  CHECK(double(counters.at(0)["value"]) == 0);
+  auto histograms = simdjson::dom::array(f["latency_seconds"]["series"]);
+  REQUIRE(histograms.size() == 1);
+  CHECK(std::string_view(histograms.at(0)["labels"]["status"]) == "409");
+  CHECK(double(histograms.at(0)["count"]) == 1);
+  CHECK(std::string_view(f["latency_seconds"]["type"]) == "histogram");
+  REQUIRE(simdjson::dom::array(f["in_flight"]["series"]).size() == 1);
+  CHECK(double(f["in_flight"]["series"].at(0)["value"]) == 0);
+}
+
 TEST_CASE("the dashboard page is self-contained and its routes are GET only", "[dashboard]") {
   const auto& page = http::dashboard_page();
   CHECK(page.find("Dygraph") != std::string::npos);
