@@ -45,11 +45,20 @@ def remove_namespace(ns):
     ip("netns", "del", ns, check=False)
 
 
+def alive(pid):
+    """Whether process `pid` runs (a zombie, killed but not yet reaped, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def remove_stale_namespaces():
     """Namespaces of an earlier run that was killed before it could clean up."""
     for line in ip("netns", "list", check=False).stdout.splitlines():
         m = re.match(rf"({PREFIX}(\d+)-\w+)", line)
-        if m and not os.path.exists(f"/proc/{m.group(2)}"):
+        if m and not alive(m.group(2)):
             remove_namespace(m.group(1))
 
 
@@ -203,25 +212,8 @@ def scenario(cluster, spaces, timeout_ms, report):
     assert not problems, "\n".join(problems) + f"\n({report['ledger']}; audit: {text})"
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("binary")
-    ap.add_argument("--timeout-ms", type=int, default=1000)
-    ap.add_argument("--limit", type=int, default=150, help="abort the run after this many s")
-    ap.add_argument("--workdir", help="keep the nodes' files and logs here (default: a temp dir)")
-    a = ap.parse_args()
-    reason = can_use_netns()
-    if reason:
-        print(f"SKIP: network namespaces unavailable: {reason}")
-        return SKIP
-    remove_stale_namespaces()
-
-    def abort(signum, _frame):
-        raise TimeoutError(f"aborted by signal {signum} (limit {a.limit} s)")
-    signal.signal(signal.SIGALRM, abort)
-    signal.signal(signal.SIGTERM, abort)
-    signal.signal(signal.SIGINT, abort)
-    signal.alarm(a.limit)
+def one_run(a):
+    """One partition run in fresh namespaces; returns (exit code, report)."""
     spaces = Namespaces(3)
     report, cluster = {}, None
     with tempfile.TemporaryDirectory() as tmp:
@@ -239,25 +231,68 @@ def main():
             scenario(cluster, spaces, a.timeout_ms, report)
             print(f"PASS: partition of node b: detected by a and c after "
                   f"{report['detection_ms']} ms (connection_timeout {a.timeout_ms} ms), healed "
-                  f"in {report['recovery_ms']} ms; {report['ledger']}; {report['audit']}")
+                  f"in {report['recovery_ms']} ms; {report['ledger']}; {report['audit']}",
+                  flush=True)
             for hang in report["stop"]:
-                print(f"WARNING (known bug, SIGKILLed): {hang}")
-            return 0
+                print(f"WARNING (known bug, SIGKILLed): {hang}", flush=True)
+            return 0, report
         except (AssertionError, RuntimeError, TimeoutError) as e:
             print(f"FAIL: {e}", flush=True)
-            for i, name in enumerate("abc"):
+            for name in "abc":
                 log = os.path.join(d, name + ".log")
                 if os.path.exists(log):
                     print(f"--- node {name} log (last lines)")
                     print("".join(open(log, errors="replace").readlines()[-15:]))
-            return 1
+            return 1, report
         finally:
-            signal.alarm(0)
             for p in cluster.procs if cluster else []:
                 if p and p.poll() is None:
                     p.kill()
                     p.wait()
             spaces.remove()
+
+
+def spread(xs):
+    xs = sorted(xs)
+    return f"median {xs[len(xs) // 2]} ms [{xs[0]}..{xs[-1]}]"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("binary")
+    ap.add_argument("--timeout-ms", type=int, default=1000)
+    ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--limit", type=int, default=150, help="abort after this many s per run")
+    ap.add_argument("--workdir", help="keep the nodes' files and logs here (default: a temp dir)")
+    a = ap.parse_args()
+    reason = can_use_netns()
+    if reason:
+        print(f"SKIP: network namespaces unavailable: {reason}")
+        return SKIP
+    remove_stale_namespaces()
+
+    def abort(signum, _frame):
+        raise TimeoutError(f"aborted by signal {signum} (limit {a.limit} s per run)")
+    signal.signal(signal.SIGALRM, abort)
+    signal.signal(signal.SIGTERM, abort)
+    signal.signal(signal.SIGINT, abort)
+    detections, recoveries = [], []
+    for _ in range(a.runs):
+        signal.alarm(a.limit)
+        try:
+            code, report = one_run(a)
+        finally:
+            signal.alarm(0)
+        if code:
+            return code
+        detections += report["detection_ms"].values()
+        recoveries.append(report["recovery_ms"])
+    if a.runs > 1:
+        print(f"{a.runs} runs: partition seen by the other two nodes after {spread(detections)} "
+              f"(connection_timeout {a.timeout_ms} ms, ratio "
+              f"{sorted(detections)[len(detections) // 2] / a.timeout_ms:.2f}); served again "
+              f"after the heal {spread(recoveries)}")
+    return 0
 
 
 if __name__ == "__main__":
