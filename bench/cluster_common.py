@@ -141,6 +141,7 @@ class Ledger:
     anything else (503, 504, 0) is uncertain: at most once, never twice."""
 
     def __init__(self):
+        self.holders = None  # coupon holders found by check()
         self.charges = []  # (customer, amount, status)
         self.issues = {}  # customer -> list of (status, body)
 
@@ -182,6 +183,7 @@ class Ledger:
                 problems.append(f"customer {c} holds the coupon {n} times")
             if c not in self.issues:
                 problems.append(f"customer {c} holds the coupon without asking")
+        self.holders = len(holders)
         if len(holders) > 1000:
             problems.append(f"{len(holders)} holders of a 1,000-coupon issue")
         for d in dbs:
@@ -192,5 +194,6 @@ class Ledger:
         acked = sum(1 for _, _, s in self.charges if 200 <= s < 300)
         unsure = sum(1 for _, _, s in self.charges if not (200 <= s < 300 or s == 409))
         issued = sum(1 for a in self.issues.values() if any(s == 201 for s, _ in a))
+        held = "" if self.holders is None else f", {self.holders} hold the coupon"
         return (f"{len(self.charges)} charges ({acked} acknowledged, {unsure} uncertain), "
-                f"{len(self.issues)} issuers ({issued} got 201)")
+                f"{len(self.issues)} issuers ({issued} got 201{held})")

@@ -16,7 +16,7 @@ nothing nobody asked for, at most 1,000 holders.
 Prints per run the requests, the outage (signal -> first 503, and restart -> served again) and
 PASS/FAIL; exits 1 if any run failed. Bounded: each run stops its load after --seconds.
 """
-import argparse, http.client, json, os, random, signal, sys, tempfile, threading, time
+import argparse, http.client, json, os, random, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cluster_common import COUPON, SEED_COUPON, Cluster, Ledger, call, free_port  # noqa: E402

@@ -18,7 +18,7 @@ removed on every exit path (and stale ones of a killed run are removed at the ne
 import argparse, ctypes, os, re, signal, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
-from cluster_common import CUSTOMER, COUPON, SEED_COUPON, Cluster, Ledger, call  # noqa: E402
+from cluster_common import COUPON, SEED_COUPON, Cluster, Ledger, call  # noqa: E402
 
 SKIP = 77
 PREFIX = "asp"  # namespaces are asp<pid>-hub, asp<pid>-a ...
