@@ -1,7 +1,8 @@
 """Shared by the cluster scripts (bench/cluster_kill_load.py, tests/cluster/*.py): the placement
 rule, a generated cluster file, the daemons as child processes, HTTP calls, the all-nodes audit
 (`actorshop audit`) and the check of what the clients were told against the databases."""
-import ctypes, json, os, signal, socket, sqlite3, subprocess, time, urllib.error, urllib.request
+import ctypes, json, os, shutil, signal, socket, sqlite3, subprocess, time, urllib.error
+import urllib.request
 
 M = (1 << 64) - 1
 CUSTOMER, COUPON, STOCK, ORDER = 1, 2, 3, 4
@@ -74,9 +75,10 @@ class Cluster:
         try:
             p.wait(timeout=grace_s)
         except subprocess.TimeoutExpired:
-            with open(os.path.join(self.workdir, self.names[i] + ".log"), "ab") as log:
-                subprocess.run(["gdb", "-p", str(p.pid), "-batch", "-ex", "thread apply all bt"],
-                               stdout=log, stderr=log, timeout=60)
+            if shutil.which("gdb"):
+                with open(os.path.join(self.workdir, self.names[i] + ".log"), "ab") as log:
+                    subprocess.run(["gdb", "-p", str(p.pid), "-batch", "-ex",
+                                    "thread apply all bt"], stdout=log, stderr=log, timeout=60)
             p.kill()
             p.wait()
             raise RuntimeError(f"node {self.names[i]} still ran {grace_s} s after signal {sig}")
