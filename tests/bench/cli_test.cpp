@@ -180,7 +180,7 @@ TEST_CASE("SIGTERM stops a run with k6's ExternalAbort and still writes the summ
 }
 #endif
 
-TEST_CASE("--target takes one node, a cluster's comma-separated nodes, or the actors",
+TEST_CASE("the bench's --target takes one node, a cluster's comma-separated nodes, or the actors",
           "[bench][cli]") {
   const auto one = parse_http_targets("http://127.0.0.1:8081");
   REQUIRE(one.size() == 1);
