@@ -198,9 +198,10 @@ def scenario(cluster, spaces, timeout_ms, report):
         assert charge(cluster, ledger, via, lost_customer, next(amount))[0] == 200
         assert issue(cluster, ledger, via, cluster.customer_on(via, 7))[0] == 201
 
-    # Known bug (reported, not this test's subject): a node that served a remote balance charge
-    # hangs in its shop's actor_system destructor on SIGTERM; it is SIGKILLed after the grace
-    # (its acknowledged writes are on disk either way) and named in the output.
+    # Known bug (reported, not this test's subject): a node whose customer actor was first
+    # activated by a remote charge (spawned from the cluster gateway's handler, on the cluster
+    # system's thread) hangs in its shop's actor_system destructor on SIGTERM; it is SIGKILLed
+    # after the grace (its acknowledged writes are on disk either way) and named in the output.
     report["stop"] = cluster.stop_all(grace_s=10)
     problems = []
     ok, text = cluster.audit()
