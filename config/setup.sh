@@ -28,6 +28,10 @@ packages+=(clang-14 libclang-rt-14-dev)
 # renders the summary JSON with npm's k6-html-reporter.
 packages+=(libssl-dev nodejs npm)
 
+# The cluster scripts (tests/cluster, bench/cluster_*.py): iproute2's `ip netns` and veth pairs
+# partition a node; gdb prints the stacks of a node that does not stop on SIGTERM.
+packages+=(iproute2 gdb)
+
 deps() {
   local missing=()
   for p in "${packages[@]}"; do

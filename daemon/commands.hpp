@@ -17,4 +17,9 @@ int run_token(const invocation& inv);
 /// stdout and exit 1, or a one-line summary and exit 0.
 int run_check(const invocation& inv);
 
+/// `actorshop audit --cluster-file F --db a.db,b.db,c.db`: integrity_check of each node's file
+/// and the invariants across all of them (storage/cluster_audit.hpp); one line per problem on
+/// stdout and exit 1, or a one-line summary and exit 0.
+int run_audit(const invocation& inv);
+
 } // namespace actorshop::daemon

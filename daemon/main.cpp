@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
       return daemon::run_check(*inv);
     case daemon::command::token:
       return daemon::run_token(*inv);
+    case daemon::command::audit:
+      return daemon::run_audit(*inv);
     default:
       return daemon::serve(inv->s, inv->args);
     }

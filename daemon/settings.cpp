@@ -191,6 +191,25 @@ void add_token_subcommand(CLI::App& app, invocation& inv) {
       "how long the token is valid (default 1h)");
 }
 
+/// `actorshop audit --cluster-file F --db a.db,b.db,c.db`: the audit over every node's database.
+/// Its own --cluster-file and --db (not the serving ones): no --node, and several files.
+void add_audit_subcommand(CLI::App& app, invocation& inv) {
+  auto* audit = app.add_subcommand("audit", "the invariant audit across every node's database of "
+                                            "a cluster (scale-out)");
+  audit->add_option("--cluster-file", inv.audit_cluster_file, "the cluster file the nodes run")
+      ->required();
+  audit
+      ->add_option("--db", inv.audit_dbs,
+                   "every node's database, comma-separated, in the cluster file's [[nodes]] order")
+      ->required()
+      ->delimiter(',');
+  audit
+      ->add_option("--stock-initial", inv.audit_stock_initial,
+                   "units every stock row started with (the seed's 100000); default: the copies "
+                   "of a row on several nodes must agree")
+      ->check(CLI::NonNegativeNumber);
+}
+
 /// Declares the subcommands. Their options fall through to the main app, so the settings flags
 /// (--db, --config, ...) mean the same before or after the subcommand's name.
 void add_subcommands(CLI::App& app, invocation& inv) {
@@ -206,6 +225,7 @@ void add_subcommands(CLI::App& app, invocation& inv) {
   app.add_subcommand("check", "integrity_check and the invariant audit of the database")
       ->fallthrough();
   add_token_subcommand(app, inv);
+  add_audit_subcommand(app, inv);
 }
 
 command command_of(const CLI::App& app) {
@@ -215,6 +235,8 @@ command command_of(const CLI::App& app) {
     return command::check;
   if (app.got_subcommand("token"))
     return command::token;
+  if (app.got_subcommand("audit"))
+    return command::audit;
   return command::serve;
 }
 

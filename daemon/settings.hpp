@@ -44,7 +44,7 @@ struct settings {
 };
 
 /// What the command line asks for: `serve` is the default, so flags alone still start the daemon.
-enum class command { serve, backup, check, token };
+enum class command { serve, backup, check, token, audit };
 
 /// A parsed command line: the subcommand, the settings and the subcommand's own options.
 struct invocation {
@@ -53,8 +53,11 @@ struct invocation {
   std::string backup_to;           ///< backup: the file the copy is written to
   int backup_pages_per_step = 256; ///< backup: pages copied per step (the writer waits at most one)
   domain::id_t token_customer = 0; ///< token: the customer the token acts for
-  std::chrono::seconds token_ttl{3600}; ///< token: how long it is valid
-  std::vector<std::string> args;        ///< argv without the program name, re-parsed on SIGHUP
+  std::chrono::seconds token_ttl{3600};  ///< token: how long it is valid
+  std::string audit_cluster_file;        ///< audit: the cluster file naming the nodes and shards
+  std::vector<std::string> audit_dbs;    ///< audit: every node's database, in [[nodes]] order
+  std::int64_t audit_stock_initial = -1; ///< audit: units every stock row started with (-1: ?)
+  std::vector<std::string> args;         ///< argv without the program name, re-parsed on SIGHUP
 };
 
 /// Applies the TOML document `text` to `s`; throws std::runtime_error naming a bad key.

@@ -127,8 +127,9 @@ struct target_setup {
   bool actors = false;
   std::optional<http_target> http;
   std::shared_ptr<const token_book> tokens; ///< a daemon in token mode; null: the open API
+  std::vector<http_target> nodes; ///< a cluster's targets (http is the first), one VU each in turn
   client_factory factory;
-  std::string db_path;
+  std::vector<std::string> db_paths; ///< one per node, in --target order; empty: audit over HTTP
 #ifdef ACTORSHOP_BENCH_WITH_ACTORS
   std::unique_ptr<actors_target> shop;
 #endif
@@ -140,17 +141,39 @@ std::chrono::seconds token_ttl(const profile& p) {
   return std::chrono::ceil<std::chrono::seconds>(p.total_duration()) + std::chrono::hours(1);
 }
 
+/// A cluster run's databases: --db a.db,b.db,c.db in --target order. The HTTP audit cannot
+/// serve a cluster (its per-customer reads span shards), so they are required unless --no-audit.
+std::vector<std::string> cluster_databases(const app_config& c, std::size_t nodes) {
+  std::vector<std::string> paths;
+  for (std::size_t start = 0; !c.db.empty();) {
+    const auto comma = c.db.find(',', start);
+    paths.push_back(c.db.substr(start, comma == std::string::npos ? comma : comma - start));
+    if (comma == std::string::npos)
+      break;
+    start = comma + 1;
+  }
+  if (c.no_audit && paths.empty())
+    return paths;
+  if (paths.size() != nodes)
+    throw std::invalid_argument(
+        "a run on " + std::to_string(nodes) + " targets audits every node's database: give --db " +
+        "with " + std::to_string(nodes) + " comma-separated files in --target order (got " +
+        std::to_string(paths.size()) + "), or --no-audit");
+  return paths;
+}
+
 target_setup open_target(const app_config& c, const profile& prof) {
   target_setup t;
   t.actors = c.target == "actors";
   if (t.actors && !c.auth_secret_file.empty())
     throw std::invalid_argument("--auth-secret-file works with an http:// target only (the "
                                 "actors have no HTTP edge to check tokens)");
-  t.db_path = c.db;
+  if (!c.db.empty())
+    t.db_paths = {c.db};
 #ifdef ACTORSHOP_BENCH_WITH_ACTORS
   if (t.actors) {
     t.shop = std::make_unique<actors_target>(c.db, c.actor_threads, c.stock, c.balance);
-    t.db_path = t.shop->db_path();
+    t.db_paths = {t.shop->db_path()};
     t.factory = t.shop->factory();
   }
 #else
@@ -161,10 +184,14 @@ target_setup open_target(const app_config& c, const profile& prof) {
     throw std::invalid_argument("--stock and --balance work with --target actors only (the "
                                 "daemon owns its database: seed it instead)");
   if (!t.actors) {
-    t.http = parse_http_target(c.target);
+    t.nodes = parse_http_targets(c.target);
+    t.http = t.nodes.front();
     if (!c.auth_secret_file.empty())
       t.tokens = std::make_shared<const token_book>(c.auth_secret_file, token_ttl(prof));
-    t.factory = make_http_factory(*t.http, t.tokens);
+    t.factory = t.nodes.size() == 1 ? make_http_factory(*t.http, t.tokens)
+                                    : make_http_factory(t.nodes, t.tokens);
+    if (t.nodes.size() > 1)
+      t.db_paths = cluster_databases(c, t.nodes.size());
   }
   return t;
 }
@@ -201,14 +228,21 @@ collect_options collect_options_of(const app_config& c, const target_setup& t, c
   return co;
 }
 
+std::string join(const std::vector<std::string>& paths) {
+  std::string out;
+  for (const auto& p : paths)
+    out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
 /// Stops the actors (so the database is quiet) and audits it against the snapshot before.
 audit_result audit_after(target_setup& t, const audit_snapshot& before, const audit_input& in) {
 #ifdef ACTORSHOP_BENCH_WITH_ACTORS
   if (t.shop)
     t.shop->shutdown();
 #endif
-  return !t.db_path.empty() ? audit_db(t.db_path, before, in)
-                            : audit_http(*t.http, before, in, 500, t.tokens);
+  return !t.db_paths.empty() ? audit_db(t.db_paths, before, in)
+                             : audit_http(*t.http, before, in, 500, t.tokens);
 }
 
 int run_checked(const app_config& c) {
@@ -220,7 +254,7 @@ int run_checked(const app_config& c) {
   std::optional<audit_snapshot> before;
   if (!c.no_audit)
     before =
-        !t.db_path.empty() ? db_snapshot(t.db_path) : http_snapshot(*t.http, scenario, t.tokens);
+        !t.db_paths.empty() ? db_snapshot(t.db_paths) : http_snapshot(*t.http, scenario, t.tokens);
 
   std::shared_ptr<std::atomic<std::uint64_t>> failed_writes;
   const system_tag_set system_tags = build_system_tags(c, prof);
@@ -244,7 +278,7 @@ int run_checked(const app_config& c) {
   audit_result audit;
   if (before) {
     audit = audit_after(t, *before, audit_input_of(run, scenario));
-    std::cout << "\n  audit (" << (t.db_path.empty() ? "over HTTP" : t.db_path) << "):\n"
+    std::cout << "\n  audit (" << (t.db_paths.empty() ? "over HTTP" : join(t.db_paths)) << "):\n"
               << audit.text;
   }
   if (!c.report.empty())

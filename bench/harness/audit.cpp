@@ -1,5 +1,6 @@
 #include "bench/harness/audit.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <sstream>
 #include <stdexcept>
@@ -10,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "storage/audit.hpp"
+#include "storage/cluster_audit.hpp"
 #include "storage/sqlite.hpp"
 
 namespace actorshop::bench {
@@ -70,36 +72,74 @@ void audit_common(checker& c, const audit_snapshot& before, const audit_snapshot
   }
 }
 
+/// The invariants across a cluster's databases (no shard map here: `actorshop audit
+/// --cluster-file` also checks that every row is on its owner).
+void check_across_nodes(checker& c, const std::vector<std::string>& paths) {
+  std::vector<storage::node_database> nodes;
+  for (const auto& path : paths)
+    nodes.push_back({path, path});
+  const auto r = storage::audit_cluster(nodes, {});
+  c.check(r.ok(), "invariants across the " + std::to_string(paths.size()) + " nodes' databases (" +
+                      std::to_string(storage::cluster_invariant_names().size()) + " checked, " +
+                      std::to_string(r.integrity.size() + r.violations.size()) + " broken)");
+  for (const auto& p : r.integrity)
+    c.r.text += "      integrity_check: " + p + "\n";
+  for (const auto& v : r.violations)
+    c.r.text += "      " + v.invariant + ": " + v.detail + "\n";
+}
+
 } // namespace
 
 audit_snapshot db_snapshot(const std::string& path) {
-  auto d = open_read_only(path);
+  return db_snapshot(std::vector<std::string>{path});
+}
+
+audit_snapshot db_snapshot(const std::vector<std::string>& paths) {
   audit_snapshot s;
-  const auto coupon = storage::count_coupon(d, seed_coupon_id);
-  s.issued = coupon.holders;
-  s.total_quantity = coupon.total_quantity;
-  s.remaining = coupon.remaining;
-  s.duplicate_holders = coupon.duplicate_holders;
-  const auto stock = storage::total_stock(d);
-  s.stock_initial = stock.units;
-  s.stock_available = stock.available;
+  s.stock_initial = 0;
+  for (const auto& path : paths) {
+    auto d = open_read_only(path);
+    const auto coupon = storage::count_coupon(d, seed_coupon_id);
+    s.issued += coupon.holders;
+    s.duplicate_holders += coupon.duplicate_holders;
+    if (coupon.total_quantity >= 0) { // on the coupon's node only (all of them: a broken cluster)
+      s.total_quantity = std::max<std::int64_t>(s.total_quantity, 0) + coupon.total_quantity;
+      s.remaining = std::max<std::int64_t>(s.remaining, 0) + coupon.remaining;
+    }
+    const auto stock = storage::total_stock(d);
+    s.stock_initial += stock.units;
+    s.stock_available += stock.available;
+  }
   return s;
 }
 
 audit_result audit_db(const std::string& path, const audit_snapshot& before,
                       const audit_input& in) {
+  return audit_db(std::vector<std::string>{path}, before, in);
+}
+
+audit_result audit_db(const std::vector<std::string>& paths, const audit_snapshot& before,
+                      const audit_input& in) {
   checker c;
-  const auto after = db_snapshot(path);
+  const auto after = db_snapshot(paths);
   audit_common(c, before, after, in);
   if (in.scenario == scenario_kind::order_payment) {
-    auto d = open_read_only(path);
+    std::vector<storage::connection> dbs;
+    for (const auto& path : paths)
+      dbs.push_back(open_read_only(path));
     std::size_t not_paid = 0;
-    for (const auto& paid : in.paid_orders)
-      not_paid += storage::order_is_paid(d, paid.order_id) ? 0 : 1;
+    for (const auto& paid : in.paid_orders) {
+      bool found = false;
+      for (auto& d : dbs)
+        found = found || storage::order_is_paid(d, paid.order_id);
+      not_paid += found ? 0 : 1;
+    }
     c.check(not_paid == 0, "every 201 payment's order is PAID (" +
                                std::to_string(in.paid_orders.size() - not_paid) + "/" +
                                std::to_string(in.paid_orders.size()) + ")");
   }
+  if (paths.size() > 1)
+    check_across_nodes(c, paths);
   return c.r;
 }
 

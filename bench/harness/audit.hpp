@@ -41,6 +41,8 @@ struct audit_result {
 
 /// Reads the snapshot from a SQLite database (read-only). Throws std::runtime_error.
 audit_snapshot db_snapshot(const std::string& path);
+/// The same summed over a cluster's databases (one per node; each entity's rows on one of them).
+audit_snapshot db_snapshot(const std::vector<std::string>& paths);
 /// Reads the snapshot over HTTP: the coupon wallets of customers 1001..3000 (coupon-peak) and
 /// the option stock of products 5001..5020 (order-payment).
 /// `tokens`: the customer tokens of a daemon in token mode (null: the open API).
@@ -49,6 +51,11 @@ audit_snapshot http_snapshot(const http_target& target, scenario_kind s,
 
 /// Compares before/after with what the run saw; PAID is checked in the database.
 audit_result audit_db(const std::string& path, const audit_snapshot& before, const audit_input& in);
+/// The same over a cluster's databases: the counts summed over the nodes, a paid order PAID on
+/// whichever node holds it, and the cross-node invariants (storage/cluster_audit.hpp: an entity
+/// on one node only, a coupon's holders, money, stock and payments conserved across shards).
+audit_result audit_db(const std::vector<std::string>& paths, const audit_snapshot& before,
+                      const audit_input& in);
 /// Same over HTTP; PAID is checked with GET /orders/{id} for at most `max_orders` orders.
 audit_result audit_http(const http_target& target, const audit_snapshot& before,
                         const audit_input& in, std::size_t max_orders = 500,

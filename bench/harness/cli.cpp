@@ -44,7 +44,9 @@ void add_k6_flags(CLI::App& app, app_config& c) {
 void add_actorshop_flags(CLI::App& app, app_config& c) {
   app.add_option("--profile", c.profile_name, "coupon-peak or order-payment")
       ->check(CLI::IsMember({"coupon-peak", "order-payment"}));
-  app.add_option("--target", c.target, "http://HOST:PORT or 'actors' (in-process)");
+  app.add_option("--target", c.target,
+                 "http://HOST:PORT, or a cluster's nodes http://A,http://B,... (each VU on "
+                 "one node, in turn), or 'actors' (in-process)");
   app.add_option("--profile-file", c.profile_file, "k6-options-shaped JSON profile");
   app.add_option("--time-scale", c.time_scale, "multiply every stage duration by X")
       ->check(CLI::PositiveNumber);
@@ -58,7 +60,9 @@ void add_actorshop_flags(CLI::App& app, app_config& c) {
                "accepted for older scripts; does nothing (every sample is the default)");
   app.add_option("--report", c.report, "write a self-contained HTML report here");
   app.add_option("--seed", c.seed, "random seed (same seed, same customer/product choices)");
-  app.add_option("--db", c.db, "SQLite database: audit it (HTTP) or run the actors on it");
+  app.add_option("--db", c.db,
+                 "SQLite database: audit it (HTTP) or run the actors on it; a cluster run: "
+                 "every node's, comma-separated in --target order");
   app.add_option("--server-pid", c.server_pid, "pid of the daemon for RSS/CPU (default: by port)");
   app.add_option("--io-threads", c.io_threads, "load generator io threads")
       ->check(CLI::Range(1, 64));

@@ -1,5 +1,6 @@
 #include "bench/harness/http_client.hpp"
 
+#include <atomic>
 #include <charconv>
 #include <stdexcept>
 
@@ -35,6 +36,27 @@ http_target parse_http_target(const std::string& url) {
     t.port = port;
   }
   return t;
+}
+
+std::vector<http_target> parse_http_targets(const std::string& list) {
+  std::vector<http_target> targets;
+  std::size_t start = 0;
+  for (;;) {
+    const auto comma = list.find(',', start);
+    const auto item = list.substr(start, comma == std::string::npos ? comma : comma - start);
+    if (item.empty())
+      throw std::invalid_argument("target list '" + list + "' has an empty item");
+    if (item == "actors")
+      throw std::invalid_argument("'actors' is a single in-process target, not one of a list");
+    const auto t = parse_http_target(item);
+    for (const auto& seen : targets)
+      if (seen.url() == t.url())
+        throw std::invalid_argument("target " + t.url() + " is listed twice");
+    targets.push_back(t);
+    if (comma == std::string::npos)
+      return targets;
+    start = comma + 1;
+  }
 }
 
 std::int64_t json_int_field(std::string_view json, std::string_view key) {
@@ -284,6 +306,15 @@ client_factory make_http_factory(const http_target& target,
                                  std::shared_ptr<const token_book> tokens) {
   return [target, tokens](asio::any_io_executor ex) -> std::unique_ptr<client> {
     return std::make_unique<http_client>(std::move(ex), target, tokens);
+  };
+}
+
+client_factory make_http_factory(std::vector<http_target> targets,
+                                 std::shared_ptr<const token_book> tokens) {
+  auto next = std::make_shared<std::atomic<std::size_t>>(0);
+  return [targets = std::move(targets), tokens, next](asio::any_io_executor ex) {
+    const auto& target = targets[next->fetch_add(1) % targets.size()];
+    return std::unique_ptr<client>(std::make_unique<http_client>(std::move(ex), target, tokens));
   };
 }
 

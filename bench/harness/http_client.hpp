@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <vector>
 
 #include <memory>
 
@@ -24,6 +25,9 @@ struct http_target {
 
 /// Parses "http://HOST:PORT" (port defaults to 80); throws std::invalid_argument.
 http_target parse_http_target(const std::string& url);
+/// Parses a cluster's targets, "http://A,http://B,...": each as parse_http_target(), none twice;
+/// throws std::invalid_argument (an empty item, a repeated target, 'actors' in a list).
+std::vector<http_target> parse_http_targets(const std::string& list);
 
 /// Returns the integer after "key": in `json`, or 0.
 std::int64_t json_int_field(std::string_view json, std::string_view key);
@@ -64,6 +68,10 @@ private:
 };
 
 client_factory make_http_factory(const http_target& target,
+                                 std::shared_ptr<const token_book> tokens = nullptr);
+/// One client per VU on the targets in turn (VU 1 on the first, VU 2 on the second, ...): a
+/// cluster's nodes each get an equal share of the VUs, each VU keeps its node.
+client_factory make_http_factory(std::vector<http_target> targets,
                                  std::shared_ptr<const token_book> tokens = nullptr);
 
 } // namespace actorshop::bench

@@ -10,6 +10,7 @@
 #include <simdjson.h>
 
 #include "bench/harness/cli.hpp"
+#include "bench/harness/http_client.hpp"
 #include "support/wait.hpp"
 #include "tests/bench/tool_fixture.hpp"
 
@@ -178,3 +179,30 @@ TEST_CASE("SIGTERM stops a run with k6's ExternalAbort and still writes the summ
   CHECK(lines_of(dir.file("s.json")) == 1);
 }
 #endif
+
+TEST_CASE("the bench's --target takes one node, a cluster's comma-separated nodes, or the actors",
+          "[bench][cli]") {
+  const auto one = parse_http_targets("http://127.0.0.1:8081");
+  REQUIRE(one.size() == 1);
+  CHECK(one[0].url() == "http://127.0.0.1:8081");
+  const auto three =
+      parse_http_targets("http://127.0.0.1:8081,http://localhost:8082,http://10.0.0.3");
+  REQUIRE(three.size() == 3);
+  CHECK(three[0].port == 8081);
+  CHECK(three[1].url() == "http://127.0.0.1:8082");
+  CHECK(three[2].url() == "http://10.0.0.3:80");
+  CHECK_THROWS_WITH(parse_http_targets("http://a:1,,http://b:2"),
+                    Catch::Contains("has an empty item"));
+  CHECK_THROWS_WITH(parse_http_targets("http://a:1,"), Catch::Contains("has an empty item"));
+  CHECK_THROWS_WITH(parse_http_targets("http://127.0.0.1:1,http://localhost:1"),
+                    Catch::Contains("listed twice"));
+  CHECK_THROWS_WITH(parse_http_targets("http://a:1,actors"), Catch::Contains("single in-process"));
+  CHECK_THROWS_WITH(parse_http_targets("http://a:1,ftp://b:2"), Catch::Contains("must be http://"));
+}
+
+TEST_CASE("a cluster run without a database per node is refused before it starts", "[bench][cli]") {
+  const auto targets = "http://127.0.0.1:1,http://127.0.0.1:2,http://127.0.0.1:3";
+  CHECK(run_bench({"--target", targets, "-u", "3", "-i", "3", "--quiet"}) == exit_invalid_config);
+  CHECK(run_bench({"--target", targets, "-u", "3", "-i", "3", "--quiet", "--db", "a.db,b.db"}) ==
+        exit_invalid_config);
+}

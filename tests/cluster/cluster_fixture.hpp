@@ -31,6 +31,7 @@ public:
 
   unsigned short http_port(std::size_t i) const { return http_ports_[i]; }
   std::string db(std::size_t i) const { return dir_.file(names_[i] + ".db"); }
+  const std::string& cluster_file() const { return cluster_file_; }
   /// Index of the node owning (kind, id), by the same rule the daemons use.
   std::size_t owner_of(domain::entity_kind kind, domain::id_t id) const;
   /// The first seed customer (1001..3000) owned by node `i`.

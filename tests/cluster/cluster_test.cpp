@@ -245,3 +245,40 @@ TEST_CASE("a node refuses to start with a bad cluster file, an unknown --node or
   CHECK(r.exit_code != 0);
   CHECK(r.err.find("--cluster-file and --node go together") != std::string::npos);
 }
+
+TEST_CASE("actorshop audit checks the three nodes' databases together, next to the running "
+          "nodes, and names a row off its owner",
+          "[cluster]") {
+  three_node_cluster cluster;
+  for (std::size_t via = 0; via < cluster.size; ++via) {
+    client c(cluster.http_port(via));
+    REQUIRE(c.post("/coupons/issue", issue_body(cluster.customer_on(via) + 1)).status == 201);
+    for (std::size_t owner = 0; owner < cluster.size; ++owner)
+      REQUIRE(c.request("PATCH", "/balances/charge", charge_body(cluster.customer_on(owner), 7))
+                  .status == 200);
+  }
+  const auto dbs = cluster.db(0) + "," + cluster.db(1) + "," + cluster.db(2);
+  auto r = run_actorshop({"audit", "--cluster-file", cluster.cluster_file(), "--db", dbs,
+                          "--stock-initial", "100000"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("audit: 3 nodes ok") != std::string::npos);
+
+  r = run_actorshop({"audit", "--cluster-file", cluster.cluster_file(), "--db",
+                     cluster.db(0) + "," + cluster.db(1)});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("names 3 nodes but --db gives 2 files") != std::string::npos);
+
+  // A holder of the coupon written on a node that does not own it.
+  const auto stray = (cluster.owner_of(entity_kind::coupon, seed_coupon) + 1) % cluster.size;
+  {
+    storage::connection db(cluster.db(stray), SQLITE_OPEN_READWRITE);
+    db.busy_timeout(5000);
+    db.exec("INSERT INTO customer_coupon VALUES (2999, 4001, 'AVAILABLE', "
+            "'2026-11-30T00:00:00Z', NULL)");
+  }
+  r = run_actorshop({"audit", "--cluster-file", cluster.cluster_file(), "--db", dbs});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("rows_on_owner: 1 holders of coupon 4001 are on node") != std::string::npos);
+  CHECK(r.out.find("coupon_holders_match_quantity") != std::string::npos);
+}

@@ -1,0 +1,201 @@
+"""Shared by the cluster scripts (bench/cluster_kill_load.py, tests/cluster/*.py): the placement
+rule, a generated cluster file, the daemons as child processes, HTTP calls, the all-nodes audit
+(`actorshop audit`) and the check of what the clients were told against the databases."""
+import ctypes, json, os, shutil, signal, socket, sqlite3, subprocess, time, urllib.error
+import urllib.request
+
+M = (1 << 64) - 1
+CUSTOMER, COUPON, STOCK, ORDER = 1, 2, 3, 4
+SEED_COUPON = 4001
+SEED_CUSTOMERS = range(1001, 3001)
+SEED_STOCK = 100_000
+
+
+def shard_of(kind, ident, shards):  # domain/placement.cpp: splitmix64((kind << 56) ^ id) % shards
+    x = ((kind << 56) ^ ident) & M
+    x = (x + 0x9E3779B97F4A7C15) & M
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & M
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & M
+    return (x ^ (x >> 31)) % shards
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Cluster:
+    """N daemons, shard s on node s % N, one SQLite file each under `workdir`. `prefix(i)` is put
+    before the daemon's command line (e.g. `ip netns exec NS`)."""
+
+    def __init__(self, binary, workdir, hosts, http_ports, actor_ports, timeout_ms=1000,
+                 shards=12, prefix=lambda i: []):
+        self.binary, self.workdir, self.shards, self.prefix = binary, workdir, shards, prefix
+        self.names = [chr(ord("a") + i) for i in range(len(hosts))]
+        self.hosts, self.http_ports, self.actor_ports = hosts, http_ports, actor_ports
+        self.timeout_ms = timeout_ms
+        self.procs = [None] * len(hosts)
+        self.cluster_file = os.path.join(workdir, "cluster.toml")
+        with open(self.cluster_file, "w") as f:
+            f.write(f"version = 1\nshards = {shards}\n"
+                    f"heartbeat_interval_ms = {max(timeout_ms // 10, 10)}\n"
+                    f"connection_timeout_ms = {timeout_ms}\n")
+            for i, n in enumerate(self.names):
+                f.write(f'[[nodes]]\nname = "{n}"\nhost = "{hosts[i]}"\nhttp_port = {http_ports[i]}\n'
+                        f"actor_port = {actor_ports[i]}\n")
+            f.write("[assignments]\n" + "".join(
+                f"{n} = {[s for s in range(shards) if s % len(hosts) == i]}\n"
+                for i, n in enumerate(self.names)))
+
+    def db(self, i):
+        return os.path.join(self.workdir, self.names[i] + ".db")
+
+    def owner(self, kind, ident):
+        return shard_of(kind, ident, self.shards) % len(self.names)
+
+    def customer_on(self, i, skip=0):
+        return [c for c in SEED_CUSTOMERS if self.owner(CUSTOMER, c) == i][skip]
+
+    def start(self, i):
+        log = open(os.path.join(self.workdir, self.names[i] + ".log"), "ab")
+        self.procs[i] = subprocess.Popen(
+            self.prefix(i) + [self.binary, "--cluster-file", self.cluster_file, "--node",
+                              self.names[i], "--port", str(self.http_ports[i]), "--listen",
+                              self.hosts[i], "--db", self.db(i), "--seed", "--sync", "NORMAL"],
+            stdout=log, stderr=log, preexec_fn=die_with_parent)
+
+    def kill(self, i, sig=signal.SIGKILL, grace_s=30):
+        """Signals node i and waits for it; a node that outlives `grace_s` is SIGKILLed (with its
+        threads' stacks in its log when gdb is there) and reported with RuntimeError."""
+        p, self.procs[i] = self.procs[i], None
+        if not p or p.poll() is not None:
+            return
+        p.send_signal(sig)
+        try:
+            p.wait(timeout=grace_s)
+        except subprocess.TimeoutExpired:
+            if shutil.which("gdb"):
+                with open(os.path.join(self.workdir, self.names[i] + ".log"), "ab") as log:
+                    subprocess.run(["gdb", "-p", str(p.pid), "-batch", "-ex",
+                                    "thread apply all bt"], stdout=log, stderr=log, timeout=60)
+            p.kill()
+            p.wait()
+            raise RuntimeError(f"node {self.names[i]} still ran {grace_s} s after signal {sig}")
+
+    def stop_all(self, grace_s=30):
+        """SIGTERM: each node finishes its writes and closes its database. Returns the nodes that
+        did not stop within `grace_s` (SIGKILLed: their files are still whole, SQLite recovers)."""
+        problems = []
+        for i in range(len(self.names)):
+            try:
+                self.kill(i, signal.SIGTERM, grace_s)
+            except RuntimeError as e:
+                problems.append(str(e))
+        return problems
+
+    def url(self, i, path):
+        return f"http://{self.hosts[i]}:{self.http_ports[i]}{path}"
+
+    def wait_linked(self, deadline_s=30, via=None):
+        """Until every running node (or those in `via`) answers for every node's customer."""
+        end = time.monotonic() + deadline_s
+        nodes = [i for i in range(len(self.names)) if self.procs[i]] if via is None else via
+        for i in nodes:
+            for j in range(len(self.names)):
+                path = f"/balances/{self.customer_on(j)}"
+                while call(self.url(i, path))[0] != 200:
+                    if time.monotonic() > end:
+                        raise RuntimeError(f"node {self.names[i]} never reached {self.names[j]}")
+                    time.sleep(0.02)
+
+    def audit(self, stock_initial=SEED_STOCK):
+        """`actorshop audit` over every node's file; returns (ok, output)."""
+        r = subprocess.run([self.binary, "audit", "--cluster-file", self.cluster_file, "--db",
+                            ",".join(self.db(i) for i in range(len(self.names))),
+                            "--stock-initial", str(stock_initial)],
+                           capture_output=True, text=True, timeout=120)
+        return r.returncode == 0, (r.stdout + r.stderr).strip()
+
+
+def die_with_parent():
+    """The daemons die with this script even if it is SIGKILLed (prctl PR_SET_PDEATHSIG)."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+
+
+def call(url, method="GET", body=None, timeout=10):
+    """Returns (status, parsed JSON or text); status 0 when the transport failed."""
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method,
+                                 headers={"content-type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+    except OSError as e:
+        return 0, str(e)
+
+
+class Ledger:
+    """What the clients were told: every charge (a unique amount, so its history row is found
+    exactly) and every coupon issue, with the answer. 2xx is acknowledged; a 409 is a refusal;
+    anything else (503, 504, 0) is uncertain: at most once, never twice."""
+
+    def __init__(self):
+        self.holders = None  # coupon holders found by check()
+        self.charges = []  # (customer, amount, status)
+        self.issues = {}  # customer -> list of (status, body)
+
+    def check(self, cluster):
+        """Returns a list of problems: an acknowledged effect missing, any effect twice, an effect
+        nobody asked for, a coupon beyond its count."""
+        problems = []
+        dbs = [sqlite3.connect(f"file:{cluster.db(i)}?mode=ro", uri=True)
+               for i in range(len(cluster.names))]
+        rows = {}  # (customer, amount) -> count over all nodes
+        for d in dbs:
+            for c, a, n in d.execute("SELECT customer_id, change_amount, COUNT(*) FROM "
+                                     "balance_history WHERE change_type = 'CHARGE' GROUP BY 1, 2"):
+                rows[(c, a)] = rows.get((c, a), 0) + n
+        asked = {}
+        for c, a, status in self.charges:
+            asked.setdefault((c, a), []).append(status)
+        for (c, a), statuses in asked.items():
+            n = rows.get((c, a), 0)
+            if any(200 <= s < 300 for s in statuses) and n == 0:
+                problems.append(f"charge {a} to customer {c} acknowledged but not in any database")
+            if n > 1:
+                problems.append(f"charge {a} to customer {c} applied {n} times")
+        for key, n in rows.items():
+            if key not in asked:
+                problems.append(f"charge {key[1]} to customer {key[0]}: {n} rows nobody asked for")
+        holders = {}
+        for d in dbs:
+            for (c,) in d.execute("SELECT customer_id FROM customer_coupon WHERE coupon_id = ?",
+                                  (SEED_COUPON,)):
+                holders[c] = holders.get(c, 0) + 1
+        for c, answers in self.issues.items():
+            got = any(s == 201 for s, _ in answers) or any(
+                s == 409 and "COUPON_ALREADY_ISSUED" in b for s, b in answers)
+            if got and c not in holders:
+                problems.append(f"coupon issued to customer {c} (acknowledged) but not held")
+        for c, n in holders.items():
+            if n > 1:
+                problems.append(f"customer {c} holds the coupon {n} times")
+            if c not in self.issues:
+                problems.append(f"customer {c} holds the coupon without asking")
+        self.holders = len(holders)
+        if len(holders) > 1000:
+            problems.append(f"{len(holders)} holders of a 1,000-coupon issue")
+        for d in dbs:
+            d.close()
+        return problems
+
+    def summary(self):
+        acked = sum(1 for _, _, s in self.charges if 200 <= s < 300)
+        unsure = sum(1 for _, _, s in self.charges if not (200 <= s < 300 or s == 409))
+        issued = sum(1 for a in self.issues.values() if any(s == 201 for s, _ in a))
+        held = "" if self.holders is None else f", {self.holders} hold the coupon"
+        return (f"{len(self.charges)} charges ({acked} acknowledged, {unsure} uncertain), "
+                f"{len(self.issues)} issuers ({issued} got 201{held})")
