@@ -127,7 +127,7 @@ TEST_CASE("a compensation of a step that never arrived leaves a tombstone", "[cl
   CHECK(c.stock("reserved", 6001) == 0);
 }
 
-TEST_CASE("a coupon use step repeated uses the copy once; its compensation gives it back",
+TEST_CASE("a coupon use step repeated uses the copy once, and its compensation gives it back",
           "[cluster][step]") {
   cluster_shop c;
   {
