@@ -35,10 +35,12 @@ using expire_atom = caf::atom_constant<caf::atom("expire")>;
 using expired_atom = caf::atom_constant<caf::atom("expired")>;
 using created_atom = caf::atom_constant<caf::atom("created")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
-// Cluster mode's saga: a step's outcome, a step to send again, a write unit's completion.
+// Cluster mode's saga: a step's outcome, a step to send again, a write unit's completion, the
+// client's answer while compensating.
 using saga_step_atom = caf::atom_constant<caf::atom("sagastep")>;
 using saga_retry_atom = caf::atom_constant<caf::atom("sagaretry")>;
 using unit_done_atom = caf::atom_constant<caf::atom("unitdone")>;
+using answer_atom = caf::atom_constant<caf::atom("answer")>;
 
 /// The discount terms a coupon actor answers to `use` (as a domain::result: or why it refused).
 struct discount_terms {

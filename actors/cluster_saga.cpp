@@ -56,6 +56,7 @@ struct cluster_saga_state {
   std::uint64_t attempt = 0;
   id_t coupon = 0;
   domain::discounted_price price;
+  std::optional<errc> failure; ///< what the client is told once compensation is acknowledged
   static inline const char* name = "cluster_saga";
   static constexpr actor_kind kind = actor_kind::order_saga;
 };
@@ -141,6 +142,27 @@ void finish(saga* self) {
   self->send(self, stop_atom::value);
 }
 
+/// Answers the waiting client (creation or payment) with the failure being compensated; a no-op
+/// once answered.
+void answer_failure(saga* self) {
+  auto& st = self->state;
+  if (!st.failure)
+    return;
+  const auto e = *st.failure;
+  st.failure.reset();
+  st.created_answer(e);
+  st.created_answer = {};
+  std::exchange(st.pay_answer, {})(e);
+}
+
+/// The client waits for the compensation's acknowledgements, but at most half a step deadline: a
+/// participant that is down would keep it waiting until it is back, and the compensation is safe
+/// without the client (it keeps retrying, and the log row resumes it after a crash).
+void fail_with(saga* self, errc e) {
+  self->state.failure = e;
+  self->delayed_send(self, self->state.ctx->options.step_deadline / 2, answer_atom::value);
+}
+
 storage::saga_record record_of(const cluster_saga_state& st, const char* ph) {
   storage::saga_record r{st.order.id, ph, st.attempt, st.coupon, st.order.customer_id, {}};
   for (const auto& l : st.order.lines)
@@ -183,8 +205,9 @@ void schedule_expiry(saga* self) {
 }
 
 void fail_creation(saga* self, errc e) {
-  release_all(self, [e](saga* s) {
-    s->state.created_answer(e);
+  fail_with(self, e);
+  release_all(self, [](saga* s) {
+    answer_failure(s);
     finish(s);
   });
 }
@@ -238,18 +261,18 @@ std::uint64_t new_attempt() {
 /// answers `e` (if anyone waits); the order stays payable.
 void compensate_payment(saga* self, errc e) {
   auto& st = self->state;
+  fail_with(self, e);
   st.ph = phase::compensating;
   const auto prefix = attempt_prefix(st);
   auto steps = line_steps(st, prefix, step_kind::unsell, "unsell", "sell");
   if (st.coupon != 0)
     steps.push_back(step{prefix + ":unuse", step_kind::unuse_coupon, st.coupon,
                          st.order.customer_id, 0, prefix + ":use", st.ctx->now()});
-  run_steps(self, std::move(steps), true, [e](saga* s) {
+  run_steps(self, std::move(steps), true, [](saga* s) {
     write(s, storage::saga_log_label, storage::end_saga_log(s->state.order.id),
-          [e](saga* s2, domain::status) {
+          [](saga* s2, domain::status) {
             s2->state.ph = phase::created;
-            auto r = std::exchange(s2->state.pay_answer, {});
-            r(e);
+            answer_failure(s2);
           });
   });
 }
@@ -385,7 +408,8 @@ caf::behavior behavior(saga* self, context* ctx, domain::order o, start how,
     st.attempt = log.attempt;
     st.coupon = log.coupon_id;
     schedule_expiry(self);
-    compensate_payment(self, errc::unavailable);
+    compensate_payment(self, errc::unavailable); // nobody waits: the client's request died
+    st.failure.reset();
     break;
   case start::cleanup:
     release_all(self, [](saga* s) { s->quit(); });
@@ -402,6 +426,7 @@ caf::behavior behavior(saga* self, context* ctx, domain::order o, start how,
       },
       [=](paid_atom, const domain::result<domain::payment>& paid) { on_paid(self, paid); },
       [=](expire_atom) { expire(self); },
+      [=](answer_atom) { answer_failure(self); },
       [=](stop_atom) { self->quit(); },
       [](peek_atom) {},
   };

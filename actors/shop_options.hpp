@@ -32,8 +32,10 @@ struct shop_options {
   /// run the cross-shard saga, and new order, payment and coupon ids are ones this node owns.
   std::function<bool(domain::entity_kind, domain::id_t)> owns;
   /// Cluster mode: how long a saga retries a step whose owner does not answer before it
-  /// compensates (compensations retry until they are acknowledged).
-  std::chrono::milliseconds step_deadline{5'000};
+  /// compensates (compensations retry until they are acknowledged). The client waits at most
+  /// this plus half of it (for the compensation), which stays below the HTTP front-end's 5 s
+  /// request timeout so that it gets the saga's answer (503), not a 504.
+  std::chrono::milliseconds step_deadline{2'000};
 };
 
 } // namespace actorshop::actors

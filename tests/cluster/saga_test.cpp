@@ -11,6 +11,7 @@
 #include "cluster/cluster_fixture.hpp"
 #include "storage/sqlite.hpp"
 #include "support/http_client.hpp"
+#include "support/wait.hpp"
 
 using namespace actorshop;
 using namespace actorshop::test;
@@ -206,5 +207,68 @@ TEST_CASE("a failing step compensates: remote stock and the coupon are left as t
     REQUIRE(small.status == 201);
     CHECK(c.post("/payments", pay_body(json_int_field(small.body, "orderId"), 4001)).status == 201);
   }
+  check_conserved(cluster);
+}
+
+TEST_CASE("a stock owner that is down: the saga retries until its deadline, answers 503 and "
+          "compensates once the owner is back",
+          "[cluster][saga]") {
+  three_node_cluster cluster;
+  const auto customer = customers_on(cluster, 0).front();
+  const auto near = option_on(cluster, 1), far = option_on(cluster, 2);
+  const auto near_before = stock_row(cluster, near), far_before = stock_row(cluster, far);
+  cluster.kill(2);
+  client c(cluster.http_port(0));
+  auto refused = c.post("/orders", order_body(customer, {{near, 2}, {far, 3}}));
+  CHECK(refused.status == 503);
+  CHECK(refused.body.find("SHARD_UNAVAILABLE") != std::string::npos);
+  // The line on the live node was released; the one on the dead node waits for it.
+  CHECK(wait_for_state([&] { return stock_row(cluster, near) == near_before; }));
+  CHECK(count(cluster.db(0), "SELECT COUNT(*) FROM saga_log WHERE phase = 'reserving'") == 1);
+  cluster.start(2);
+  // Back: the release reaches it (a tombstone: its reserve never arrived) and the log closes.
+  CHECK(wait_for_state([&] {
+    return count(cluster.db(0), "SELECT COUNT(*) FROM saga_log WHERE phase <> 'done'") == 0;
+  }));
+  CHECK(stock_row(cluster, far) == far_before);
+  CHECK(count(cluster.db(2), "SELECT COUNT(*) FROM applied_step WHERE kind = 'aborted'") == 1);
+  check_conserved(cluster);
+}
+
+TEST_CASE("an order node that crashed mid-saga compensates from its saga log when it restarts",
+          "[cluster][saga]") {
+  three_node_cluster cluster;
+  const auto near = option_on(cluster, 1);
+  const auto before = stock_row(cluster, near);
+  // Node a crashed after logging an order and after node b applied its reservation, before the
+  // order committed: b holds the reserve step, a the open log row.
+  domain::id_t order = 1'000'000;
+  while (cluster.owner_of(entity_kind::order, order) != 0)
+    ++order;
+  const auto customer = customers_on(cluster, 0).front();
+  cluster.kill(0);
+  {
+    storage::connection b(cluster.db(1), SQLITE_OPEN_READWRITE);
+    b.busy_timeout(5000);
+    b.exec("BEGIN; UPDATE stock SET quantity = quantity - 5, reserved = reserved + 5 WHERE "
+           "product_option_id = " +
+           std::to_string(near) + "; INSERT INTO applied_step VALUES ('" + std::to_string(order) +
+           ":reserve:0', 0, 'reserve'); COMMIT;");
+    storage::connection a(cluster.db(0), SQLITE_OPEN_READWRITE);
+    a.busy_timeout(5000);
+    a.exec("INSERT INTO saga_log VALUES (" + std::to_string(order) + ", 'reserving', 0, 0, " +
+           std::to_string(customer) + ", '" + std::to_string(near) + ":5,')");
+  }
+  CHECK(stock_row(cluster, near)[1] == before[1] + 5);
+  cluster.start(0);
+  CHECK(wait_for_state([&] { return stock_row(cluster, near) == before; }));
+  CHECK(wait_for_state([&] {
+    return count(cluster.db(0), "SELECT COUNT(*) FROM saga_log WHERE phase <> 'done'") == 0;
+  }));
+  // Its id is never handed out again: a new order on a gets a higher one.
+  client c(cluster.http_port(0));
+  auto created = c.post("/orders", order_body(customer, {{near, 1}}));
+  REQUIRE(created.status == 201);
+  CHECK(json_int_field(created.body, "orderId") > order);
   check_conserved(cluster);
 }
