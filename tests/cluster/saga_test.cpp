@@ -272,3 +272,27 @@ TEST_CASE("an order node that crashed mid-saga compensates from its saga log whe
   CHECK(json_int_field(created.body, "orderId") > order);
   check_conserved(cluster);
 }
+
+TEST_CASE("an unpaid order expires and its remote reservations are released", "[cluster][saga]") {
+  three_node_cluster cluster({"--order-ttl", "1"});
+  const auto customer = customers_on(cluster, 0).front();
+  const auto near = option_on(cluster, 1), far = option_on(cluster, 2);
+  const auto near_before = stock_row(cluster, near), far_before = stock_row(cluster, far);
+  client c(cluster.http_port(1));
+  auto created = c.post("/orders", order_body(customer, {{near, 2}, {far, 3}}));
+  REQUIRE(created.status == 201);
+  const auto order = json_int_field(created.body, "orderId");
+  CHECK(stock_row(cluster, far)[1] == far_before[1] + 3);
+  client reader(cluster.http_port(2));
+  CHECK(wait_for_state([&] {
+    return reader.get("/orders/" + std::to_string(order)).body.find("\"EXPIRED\"") !=
+           std::string::npos;
+  }));
+  CHECK(wait_for_state([&] {
+    return count(cluster.db(0), "SELECT COUNT(*) FROM saga_log WHERE phase <> 'done'") == 0;
+  }));
+  CHECK(stock_row(cluster, near) == near_before);
+  CHECK(stock_row(cluster, far) == far_before);
+  CHECK(c.post("/payments", pay_body(order)).status == 409);
+  check_conserved(cluster);
+}
