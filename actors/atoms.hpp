@@ -12,6 +12,7 @@
 
 #include "actors/answer_once.hpp"
 #include "domain/model.hpp"
+#include "storage/step_units.hpp"
 
 namespace actorshop::actors {
 
@@ -34,6 +35,12 @@ using expire_atom = caf::atom_constant<caf::atom("expire")>;
 using expired_atom = caf::atom_constant<caf::atom("expired")>;
 using created_atom = caf::atom_constant<caf::atom("created")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
+// Cluster mode's saga: a step's outcome, a step to send again, a write unit's completion, the
+// client's answer while compensating.
+using saga_step_atom = caf::atom_constant<caf::atom("sagastep")>;
+using saga_retry_atom = caf::atom_constant<caf::atom("sagaretry")>;
+using unit_done_atom = caf::atom_constant<caf::atom("unitdone")>;
+using answer_atom = caf::atom_constant<caf::atom("answer")>;
 
 /// The discount terms a coupon actor answers to `use` (as a domain::result: or why it refused).
 struct discount_terms {
@@ -64,3 +71,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::domain::result<actorshop::domain::payme
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::domain::payment_job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::stock_levels)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::domain::coupon)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::domain::result<actorshop::storage::step_outcome>)

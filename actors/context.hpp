@@ -16,6 +16,7 @@
 #include "actors/order_expiry.hpp"
 #include "actors/registry.hpp"
 #include "actors/shop_options.hpp"
+#include "actors/step_transport.hpp"
 #include "domain/catalog.hpp"
 #include "domain/clock.hpp"
 #include "storage/writer.hpp"
@@ -28,6 +29,7 @@ struct context {
   caf::actor_system* system = nullptr;
   storage::write_queue* writer = nullptr; ///< the storage::writer (or the simulation's)
   expiry_schedule* expiries = nullptr; ///< order deadlines; fires expire_atom at the order's saga
+  step_transport* steps = nullptr;     ///< cluster mode: where saga steps go (set by the node)
   domain::catalog catalog;             ///< read-only after start
   std::vector<domain::id_t> customer_ids;              ///< sorted, read-only after start
   std::unordered_map<domain::id_t, caf::actor> stocks; ///< by option id, fixed after start
@@ -41,6 +43,8 @@ struct context {
   std::shared_ptr<inflight_counter> inflight = std::make_shared<inflight_counter>();
   std::atomic<bool> stopping{false}; ///< set at shutdown: no new customer actors from then on
 
+  /// True in cluster mode (see shop_options::owns).
+  bool clustered() const { return static_cast<bool>(options.owns); }
   /// Returns the current time of this shop's clock.
   domain::timestamp now() const { return clock->now(); }
   /// Returns whether `id` is a known customer.

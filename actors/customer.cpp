@@ -52,7 +52,10 @@ void settle(customer_actor* self, payment_job& job, const answer_once<domain::pa
   caf::actor me = caf::actor_cast<caf::actor>(self);
   auto p = job.payment;
   // No sink, no event rows: nobody would ever deliver (or delete) them.
-  auto unit = storage::pay_order(std::move(job), !st.ctx->options.event_sink.empty());
+  const bool events = !st.ctx->options.event_sink.empty();
+  // Cluster mode: stock and coupon were saga steps on their owners; this is the saga's pivot.
+  auto unit = st.ctx->clustered() ? storage::pay_order_clustered(std::move(job), events)
+                                  : storage::pay_order(std::move(job), events);
   submit_tracked(self, storage::pay_order_label, std::move(unit), [=](domain::status s) {
     if (s)
       return r(p);

@@ -1,7 +1,9 @@
 // The shop's commands: each one is checked for what can be refused without an actor, then turned
 // into one message to its owning actor (or one unit for the writer).
 #include <caf/send.hpp>
+#include <sqlite3.h>
 
+#include "actors/cluster_saga.hpp"
 #include "actors/coupon.hpp"
 #include "actors/customer.hpp"
 #include "actors/order_saga.hpp"
@@ -9,6 +11,8 @@
 #include "domain/coupon_rules.hpp"
 #include "domain/pricing.hpp"
 #include "storage/coupon_units.hpp"
+#include "storage/reader.hpp"
+#include "storage/sqlite.hpp"
 
 namespace actorshop::actors {
 
@@ -45,12 +49,14 @@ void shop::create_order(id_t customer_id, std::vector<domain::order_line_request
   if (!priced)
     return cb(priced.error());
   domain::order o;
-  o.id = ++d.ctx.next_order_id;
+  o.id = d.next_owned_id(d.ctx.next_order_id);
   o.customer_id = customer_id;
   o.total_price = priced->total_price;
   o.created_at = d.ctx.now();
   o.expires_at = o.created_at + d.ctx.options.order_ttl.count();
   o.lines = std::move(priced->lines);
+  if (d.ctx.clustered())
+    return spawn_new_cluster_saga(d.ctx, std::move(o), d.make_answer(std::move(cb)));
   spawn_new_saga(d.ctx, std::move(o), d.make_answer(std::move(cb)));
 }
 
@@ -88,9 +94,14 @@ void shop::create_coupon(domain::coupon_spec spec, callback<domain::coupon> cb) 
     return cb(errc::unavailable);
   if (auto s = domain::validate(spec); !s)
     return cb(s.error());
-  domain::coupon c{++d.ctx.next_coupon_id, spec.name,           spec.type,
-                   spec.discount_amount,   spec.total_quantity, spec.total_quantity,
-                   spec.started_at,        spec.expired_at};
+  domain::coupon c{d.next_owned_id(d.ctx.next_coupon_id, domain::entity_kind::coupon),
+                   spec.name,
+                   spec.type,
+                   spec.discount_amount,
+                   spec.total_quantity,
+                   spec.total_quantity,
+                   spec.started_at,
+                   spec.expired_at};
   auto r = d.make_answer(std::move(cb));
   context* ctx = &d.ctx;
   d.writer->submit(storage::create_coupon_label, storage::create_coupon(c),
@@ -100,6 +111,44 @@ void shop::create_coupon(domain::coupon_spec spec, callback<domain::coupon> cb) 
                      spawn_coupon(*ctx, c, {});
                      r(c);
                    });
+}
+
+void shop::apply_step(storage::step s, callback<storage::step_outcome> cb) {
+  auto& d = *impl_;
+  if (!d.accepting)
+    return cb(errc::unavailable);
+  auto out = std::make_shared<storage::step_outcome>();
+  auto r = d.make_answer(std::move(cb));
+  d.writer->submit(storage::step_label, storage::apply_step(std::move(s), out),
+                   [out, r](domain::status applied) {
+                     if (!applied)
+                       return r(applied.error());
+                     r(*out);
+                   });
+}
+
+std::uint64_t shop::set_step_transport(step_transport* transport) {
+  auto& d = *impl_;
+  d.ctx.steps = transport;
+  storage::connection db(d.ctx.options.db_path, SQLITE_OPEN_READONLY);
+  std::unordered_map<id_t, storage::saga_record> paying;
+  std::uint64_t started = 0;
+  for (auto& r : storage::saga_records(db)) {
+    if (r.phase == "paying") {
+      paying.emplace(r.order_id, std::move(r));
+      continue;
+    }
+    spawn_log_cleanup(d.ctx, std::move(r)); // "reserving" or "releasing": the order is not open
+    ++started;
+  }
+  for (auto& o : storage::thread_reader(d.ctx.options.db_path).open_orders()) {
+    std::optional<storage::saga_record> in_flight;
+    if (auto it = paying.find(o.id); it != paying.end())
+      in_flight = std::move(it->second);
+    spawn_recovered_cluster_saga(d.ctx, std::move(o), std::move(in_flight));
+    ++started;
+  }
+  return started;
 }
 
 } // namespace actorshop::actors

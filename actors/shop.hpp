@@ -20,6 +20,7 @@
 #include "domain/history_page.hpp"
 #include "domain/model.hpp"
 #include "domain/result.hpp"
+#include "storage/step_units.hpp"
 #include "storage/writer.hpp"
 
 namespace actorshop::actors {
@@ -67,6 +68,8 @@ struct coupon_snapshot {
   std::int64_t holders = 0;
 };
 
+class step_transport;
+
 class shop {
 public:
   /// Opens (and migrates) the database, starts the actor system and recovers open orders.
@@ -89,6 +92,15 @@ public:
            callback<domain::payment> cb, domain::id_t payer = 0);
   void charge(domain::id_t customer_id, domain::money amount, callback<domain::balance_view> cb);
   void create_coupon(domain::coupon_spec spec, callback<domain::coupon> cb);
+
+  // --- cluster mode (options().owns set) ---
+  /// Applies a saga step on an entity of this node at most once (storage::apply_step); answers
+  /// its first outcome after the commit.
+  void apply_step(storage::step s, callback<storage::step_outcome> cb);
+  /// Hands the shop the node's step transport (it must outlive the shop's serving) and resumes
+  /// what the database says was in flight: the sagas of open orders, and the compensation of
+  /// every saga log row not closed. Returns how many sagas it started.
+  std::uint64_t set_step_transport(step_transport* transport);
 
   // --- queries: committed state, read on the caller's thread from a thread-local connection ---
   domain::result<domain::balance_view> balance(domain::id_t customer_id);

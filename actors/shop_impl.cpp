@@ -3,11 +3,14 @@
 #include "actors/shop_impl.hpp"
 
 #include <caf/send.hpp>
+#include <sqlite3.h>
 
 #include <thread>
 
 #include "actors/atoms.hpp"
 #include "actors/recovery.hpp"
+#include "storage/sqlite.hpp"
+#include "storage/step_units.hpp"
 
 namespace actorshop::actors {
 
@@ -18,8 +21,17 @@ shop::impl::impl(shop_options o, std::shared_ptr<domain::clock> c) : clock(std::
   ctx.options = std::move(o);
   ctx.clock = clock.get();
   start_writer();
+  if (ctx.clustered()) { // the step and saga tables exist in cluster mode only
+    storage::connection db(ctx.options.db_path, SQLITE_OPEN_READWRITE);
+    db.busy_timeout(5'000);
+    storage::create_step_tables(db);
+  }
   storage::reader rd(ctx.options.db_path);
   load_reference(ctx, rd);
+  if (ctx.clustered()) { // an order id names its steps: never reuse one, committed or not
+    storage::connection db(ctx.options.db_path, SQLITE_OPEN_READONLY);
+    ctx.next_order_id = std::max(ctx.next_order_id.load(), storage::max_logged_order(db));
+  }
   start_actor_system();
   expiries = std::make_unique<order_expiry_timer>(*clock, [this](id_t order_id) {
     ctx.sagas.send_locked(

@@ -40,6 +40,16 @@ struct shop::impl {
     return a;
   }
   void stop();
+  /// The next id of `counter`; in cluster mode the next one whose (kind, id) this node owns, so
+  /// that ids allocated on different nodes never collide and route back here.
+  domain::id_t next_owned_id(std::atomic<domain::id_t>& counter,
+                             domain::entity_kind kind = domain::entity_kind::order) {
+    domain::id_t id = ++counter;
+    if (ctx.clustered())
+      while (!ctx.options.owns(kind, id))
+        id = ++counter;
+    return id;
+  }
 };
 
 } // namespace actorshop::actors

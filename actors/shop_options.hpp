@@ -6,9 +6,11 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "domain/money.hpp"
+#include "domain/placement.hpp"
 #include "storage/writer.hpp"
 
 namespace actorshop::actors {
@@ -25,6 +27,15 @@ struct shop_options {
   std::string event_sink;        ///< "" (none), "file:PATH" or "http://HOST:PORT/PATH"
   std::chrono::seconds event_retention{3'600}; ///< delivered events are deleted after this
   std::uint64_t event_max_backlog = 100'000;   ///< undelivered events beyond this are logged
+  /// Cluster mode: whether this node owns (kind, id). Empty: one node, everything local (today's
+  /// shop, unchanged). Set: stock rows are decided by saga steps in SQL (no stock actors), orders
+  /// run the cross-shard saga, and new order, payment and coupon ids are ones this node owns.
+  std::function<bool(domain::entity_kind, domain::id_t)> owns;
+  /// Cluster mode: how long a saga retries a step whose owner does not answer before it
+  /// compensates (compensations retry until they are acknowledged). The client waits at most
+  /// this plus half of it (for the compensation), which stays below the HTTP front-end's 5 s
+  /// request timeout so that it gets the saga's answer (503), not a 504.
+  std::chrono::milliseconds step_deadline{2'000};
 };
 
 } // namespace actorshop::actors

@@ -169,9 +169,12 @@ int serve(const settings& s, const std::vector<std::string>& args) {
   if (s.seed)
     seed_database(s.shop.db_path, ownership_of(membership));
   storage::telemetry::set_enabled(s.metrics_enabled); // before any actor or writer thread runs
-  actors::shop shop(s.shop); // opens, migrates and recovers before we listen
+  auto shop_options = s.shop;
+  shop_options.owns = ownership_of(membership); // cluster mode: this node's shards
+  actors::shop shop(shop_options);              // opens, migrates and recovers before we listen
   log_recovery(shop.recovery());
-  auto cluster = join_cluster(membership, shop); // publishes the gateway before we listen
+  // Publishes the gateway before we listen and resumes the sagas in flight (cluster mode).
+  auto cluster = join_cluster(membership, shop);
   auto server_options = s.server;
   server_options.access_log = s.log_access;
   http::server srv(shop, server_options,

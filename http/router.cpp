@@ -127,7 +127,7 @@ void router::dispatch(const request& req, respond_fn& respond) {
   caller who;
   if (auto refused = authorize(req, m, who))
     return answer_now(std::move(*refused));
-  if (options_.cluster && dispatch_clustered(m, respond))
+  if (options_.cluster && dispatch_clustered(m, who, respond))
     return;
   switch (m.matched) {
   case route::issue_coupon:
@@ -286,10 +286,11 @@ response router::balance_history(domain::id_t customer_id, std::string_view quer
                           shop_.balance_history_page(customer_id, limit, before));
 }
 
-// Cluster mode: the customer's reads go to the customer's owner (answered later, on an actor
-// thread, when it is another node); orders, payments, wallets and coupon creation span shards
-// and wait for the cross-shard saga, so they are refused plainly rather than half-served.
-bool router::dispatch_clustered(const route_match& m, respond_fn& respond) {
+// Cluster mode: the customer's reads go to the customer's owner, an order's to the order's owner
+// (answered later, on an actor thread, when it is another node), a wallet is gathered from every
+// node; the commands route in their own handlers (issue, charge, create_order, pay), and a
+// coupon is created on the node that receives it, under an id that node owns.
+bool router::dispatch_clustered(const route_match& m, caller who, respond_fn& respond) {
   auto* cluster = options_.cluster;
   const auto matched = m.matched;
   auto send = [respond, matched](response r) {
@@ -316,13 +317,17 @@ bool router::dispatch_clustered(const route_match& m, respond_fn& respond) {
         });
     return true;
   }
-  case route::create_order:
-  case route::pay:
   case route::order:
+    cluster->order(m.id, [send, who](domain::result<domain::order> found) {
+      if (found && who && found->customer_id != *who)
+        return send(error_response(errc::forbidden));
+      send(from_result(200, std::move(found)));
+    });
+    return true;
   case route::customer_coupons:
-  case route::create_coupon:
-    send(protocol_error(501, "CLUSTER_UNSUPPORTED",
-                        "not served in cluster mode yet (it spans shards): use a single node"));
+    cluster->customer_coupons(m.id, [send](domain::result<std::vector<domain::wallet_coupon>> r) {
+      send(from_result(200, std::move(r)));
+    });
     return true;
   default:
     return false;
@@ -384,16 +389,20 @@ void router::create_order(const request& req, caller who, respond_fn& respond) {
   auto r = admit<order_request>(req, route::create_order, decode_order, who, respond);
   if (!r)
     return;
-  shop_.create_order(r->customer_id, std::move(r->lines),
-                     answer<domain::order>(201, route::create_order, std::move(respond)));
+  auto cb = answer<domain::order>(201, route::create_order, std::move(respond));
+  if (options_.cluster)
+    return options_.cluster->create_order(r->customer_id, std::move(r->lines), std::move(cb));
+  shop_.create_order(r->customer_id, std::move(r->lines), std::move(cb));
 }
 
 void router::pay(const request& req, caller who, respond_fn& respond) {
   auto r = admit<payment_request>(req, route::pay, decode_payment, who, respond);
   if (!r)
     return;
-  shop_.pay(r->order_id, r->coupon_id, answer<domain::payment>(201, route::pay, std::move(respond)),
-            who.value_or(0));
+  auto cb = answer<domain::payment>(201, route::pay, std::move(respond));
+  if (options_.cluster)
+    return options_.cluster->pay(r->order_id, r->coupon_id, std::move(cb), who.value_or(0));
+  shop_.pay(r->order_id, r->coupon_id, std::move(cb), who.value_or(0));
 }
 
 void router::set_admin_token(std::string token) {

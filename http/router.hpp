@@ -32,7 +32,7 @@ struct router_options {
   std::shared_ptr<const auth::token_signer> customer_tokens;
   std::shared_ptr<domain::clock> clock; ///< the tokens' "now"; null: the system clock
   /// Cluster mode (scale-out preview): coupon issues and the customer routes go to the owning
-  /// node through it; the routes not sharded yet answer 501 CLUSTER_UNSUPPORTED. Null: one node.
+  /// node through it. Null: one node.
   actors::cluster::node* cluster = nullptr;
 };
 
@@ -72,7 +72,7 @@ private:
   response popular(std::string_view query);
   response balance_history(domain::id_t customer_id, std::string_view query);
   /// Cluster mode: answers the routes that go to an owning node; false for the others.
-  bool dispatch_clustered(const struct route_match& m, respond_fn& respond);
+  bool dispatch_clustered(const struct route_match& m, caller who, respond_fn& respond);
   response health() const;
   void count_rejection(domain::errc e) noexcept;
 

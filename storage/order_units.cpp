@@ -4,6 +4,7 @@
 #include "storage/coupon_units.hpp"
 #include "storage/outbox.hpp"
 #include "storage/sqlite.hpp"
+#include "storage/step_units.hpp"
 #include "storage/unit_support.hpp"
 
 namespace actorshop::storage {
@@ -12,7 +13,7 @@ using unit_support::changed_one;
 using unit_support::sales_delta;
 using unit_support::stock_delta;
 
-domain::status insert_order(write_context& ctx, const domain::order& o) {
+domain::status insert_order(write_context& ctx, const domain::order& o, bool with_stock) {
   ctx.prepare("INSERT INTO orders (id, customer_id, status, total_price, created_at, expires_at) "
               "VALUES (?, ?, 'CREATED', ?, ?, ?)")
       .bind(1, o.id)
@@ -33,7 +34,8 @@ domain::status insert_order(write_context& ctx, const domain::order& o) {
         .bind(7, l.unit_price)
         .bind(8, l.subtotal)
         .run();
-    ctx.add_later(stock_delta, l.option_id, {}, {-l.qty, l.qty, 0});
+    if (with_stock)
+      ctx.add_later(stock_delta, l.option_id, {}, {-l.qty, l.qty, 0});
   }
   return {};
 }
@@ -59,7 +61,7 @@ namespace {
 
 // The order part of a payment: payment row, order PAID, stock reserved -> sold, daily sales.
 domain::status settle_order(write_context& ctx, const domain::payment_job& job,
-                            const std::string& at) {
+                            const std::string& at, bool with_stock) {
   const auto& p = job.payment;
   ctx.prepare("UPDATE orders SET status = 'PAID', paid_at = ? WHERE id = ? AND status = 'CREATED'")
       .bind(1, at)
@@ -76,7 +78,8 @@ domain::status settle_order(write_context& ctx, const domain::payment_job& job,
   ins.run();
   const std::string day = domain::format_day(p.paid_at);
   for (const auto& l : job.lines) {
-    ctx.add_later(stock_delta, l.option_id, {}, {0, -l.qty, l.qty});
+    if (with_stock)
+      ctx.add_later(stock_delta, l.option_id, {}, {0, -l.qty, l.qty});
     ctx.add_later(sales_delta, l.product_id, day, {l.qty, 0, 0});
   }
   return {};
@@ -88,7 +91,7 @@ domain::status settle_payment(write_context& ctx, const domain::payment_job& job
                               bool record_event) {
   const auto& p = job.payment;
   const std::string at = domain::format_iso8601(p.paid_at);
-  if (auto s = settle_order(ctx, job, at); !s)
+  if (auto s = settle_order(ctx, job, at, true); !s)
     return s;
   if (auto s =
           change_balance(ctx, p.customer_id, "USE", p.discounted_price, -p.discounted_price, at);
@@ -105,6 +108,23 @@ domain::status settle_payment(write_context& ctx, const domain::payment_job& job
 unit_fn pay_order(domain::payment_job job, bool record_event) {
   return [job = std::move(job), record_event](write_context& ctx) {
     return settle_payment(ctx, job, record_event);
+  };
+}
+
+unit_fn pay_order_clustered(domain::payment_job job, bool record_event) {
+  return [job = std::move(job), record_event](write_context& ctx) -> domain::status {
+    const auto& p = job.payment;
+    const std::string at = domain::format_iso8601(p.paid_at);
+    if (auto s = settle_order(ctx, job, at, false); !s)
+      return s;
+    if (auto s =
+            change_balance(ctx, p.customer_id, "USE", p.discounted_price, -p.discounted_price, at);
+        !s)
+      return s;
+    close_saga_log(ctx, p.order_id);
+    if (record_event)
+      add_payment_event(ctx, p.id, p.order_id, at);
+    return {};
   };
 }
 

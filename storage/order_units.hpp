@@ -28,10 +28,16 @@ unit_fn expire_order(const domain::order& o);
 unit_fn pay_order(domain::payment_job job, bool record_event = true);
 
 /// The SQL of create_order, for callers that compose it into a larger unit (writer_bench).
-domain::status insert_order(write_context& ctx, const domain::order& o);
+/// `with_stock` false (cluster mode): the lines' stock is reserved by saga steps on its owners.
+domain::status insert_order(write_context& ctx, const domain::order& o, bool with_stock = true);
 
 /// The SQL of pay_order, for callers that compose it into a larger unit (writer_bench).
 domain::status settle_payment(write_context& ctx, const domain::payment_job& job,
                               bool record_event = true);
+
+/// Cluster mode's payment on the order node: payment row, order PAID, daily sales, the balance
+/// debit and the end of the saga's "paying" log row. The stock moves and the coupon use were
+/// saga steps on their owners, acknowledged before this unit (the saga's pivot) runs.
+unit_fn pay_order_clustered(domain::payment_job job, bool record_event);
 
 } // namespace actorshop::storage

@@ -73,7 +73,7 @@ void insert_coupon(connection& db, domain::timestamp now) {
       .run();
 }
 
-void insert_catalog(connection& db) {
+void insert_catalog(connection& db, const ownership& owns) {
   statement product =
       db.prepare("INSERT OR IGNORE INTO product (id, name, base_price) VALUES (?, ?, ?)");
   statement option = db.prepare("INSERT OR IGNORE INTO product_option (id, product_id, "
@@ -89,6 +89,8 @@ void insert_catalog(connection& db) {
       option.bind(1, option_id).bind(2, product_id).bind(3, options[k].name);
       option.bind(4, options[k].extra_price).run();
       option.reset();
+      if (owns && !owns(domain::entity_kind::stock, option_id))
+        continue; // the catalog everywhere, the stock row (the state) on its owner only
       stock.bind(1, seed_first_stock + 3 * p + k).bind(2, option_id);
       stock.bind(3, seed_stock_quantity).run();
       stock.reset();
@@ -103,7 +105,7 @@ void seed(connection& db, domain::timestamp now, const ownership& owns) {
     insert_customers(db, seed_first_customer, seed_customer_count, owns);
     if (!owns || owns(domain::entity_kind::coupon, seed_coupon_id))
       insert_coupon(db, now);
-    insert_catalog(db);
+    insert_catalog(db, owns);
   });
 }
 

@@ -29,9 +29,9 @@ using ownership = std::function<bool(domain::entity_kind, domain::id_t)>;
 /// products 5001..5020, options 6001..6060, stock 7001..7060) in one transaction. Idempotent:
 /// rows that already exist are left as they are, so re-seeding never resets live data.
 /// With `owns` (cluster mode) only this node's entities are written: the balances of its
-/// customers and the coupon if its shard is ours. The customer directory (id, username) and the
-/// catalog (products, options, stock) are reference data written on every node: orders, the only
-/// writers of stock, are refused in cluster mode until the cross-shard saga exists.
+/// customers, the coupon if its shard is ours and the stock rows of its options (sharded by option
+/// id). The customer directory (id, username) and the catalog (products, options) are reference
+/// data written on every node.
 void seed(connection& db, domain::timestamp now, const ownership& owns = {});
 
 /// Inserts customers first_id..first_id+count-1 (`user_<id>`, balance 50,000,000) in one

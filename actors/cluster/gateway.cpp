@@ -60,6 +60,32 @@ caf::behavior gateway_behavior(caf::event_based_actor* self, shop* local) {
         return guarded<domain::balance_history_page>(
             [&] { return local->balance_history_page(m.customer_id, m.limit, m.before); });
       },
+      // Cluster mode's saga and order routes.
+      [=](const wire_step& m) -> caf::response_promise {
+        auto rp = self->make_response_promise();
+        local->apply_step(from_wire(m), reply_through<storage::step_outcome>(me(), rp));
+        return rp;
+      },
+      [=](const wire_create_order& m) -> caf::response_promise {
+        auto rp = self->make_response_promise();
+        local->create_order(m.customer_id, lines_of(m), reply_through<domain::order>(me(), rp));
+        return rp;
+      },
+      [=](const wire_pay& m) -> caf::response_promise {
+        auto rp = self->make_response_promise();
+        std::optional<domain::id_t> coupon;
+        if (m.coupon_id != 0)
+          coupon = m.coupon_id;
+        local->pay(m.order_id, coupon, reply_through<domain::payment>(me(), rp), m.payer);
+        return rp;
+      },
+      [=](const wire_order_query& m) {
+        return guarded<domain::order>([&] { return local->order(m.order_id); });
+      },
+      [=](const wire_wallet_query& m) {
+        return guarded<std::vector<domain::wallet_coupon>>(
+            [&] { return local->customer_coupons(m.customer_id); });
+      },
       [](gateway_task& t) { t.run(); },
   };
 }

@@ -1,6 +1,7 @@
 // cluster::node: the links to the peers and the routing of calls to the owning node.
 #include "actors/cluster/node.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -8,6 +9,7 @@
 #include <shared_mutex>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 #include <unordered_set>
 #include <utility>
 
@@ -238,6 +240,7 @@ struct node::impl {
 node::node(shop& local, node_options options)
     : impl_(std::make_unique<impl>(local, std::move(options))) {
   impl_->start();
+  impl_->local.set_step_transport(this); // resumes the sagas in flight: steps retry until linked
 }
 
 node::~node() { stop(); }
@@ -309,6 +312,90 @@ void node::balance_history_page(id_t customer_id, int limit, id_t before,
     return cb(d.local.balance_history_page(customer_id, limit, before));
   }
   d.remote<wire_history>(owner, wire_history_query{customer_id, limit, before}, std::move(cb));
+}
+
+// --- cluster mode's saga and order routes ---
+
+void node::send_step(storage::step s, step_callback cb) {
+  auto& d = *impl_;
+  const auto kind =
+      storage::on_stock(s.kind) ? domain::entity_kind::stock : domain::entity_kind::coupon;
+  const auto owner = d.opt.map->owner_of(kind, s.entity);
+  if (owner == d.opt.self) {
+    ++d.local_calls;
+    return d.local.apply_step(std::move(s), std::move(cb));
+  }
+  d.remote<wire_step_outcome>(owner, to_wire(s), std::move(cb));
+}
+
+void node::create_order(id_t customer_id, std::vector<domain::order_line_request> lines,
+                        callback<domain::order> cb) {
+  auto& d = *impl_;
+  const auto owner = d.opt.map->owner_of(domain::entity_kind::customer, customer_id);
+  if (owner == d.opt.self) {
+    ++d.local_calls;
+    return d.local.create_order(customer_id, std::move(lines), std::move(cb));
+  }
+  d.remote<wire_order>(owner, to_wire(customer_id, lines), std::move(cb));
+}
+
+void node::pay(id_t order_id, std::optional<id_t> coupon_id, callback<domain::payment> cb,
+               id_t payer) {
+  auto& d = *impl_;
+  const auto owner = d.opt.map->owner_of(domain::entity_kind::order, order_id);
+  if (owner == d.opt.self) {
+    ++d.local_calls;
+    return d.local.pay(order_id, coupon_id, std::move(cb), payer);
+  }
+  d.remote<wire_payment>(owner, wire_pay{order_id, coupon_id.value_or(0), payer}, std::move(cb));
+}
+
+void node::order(id_t order_id, callback<domain::order> cb) {
+  auto& d = *impl_;
+  const auto owner = d.opt.map->owner_of(domain::entity_kind::order, order_id);
+  if (owner == d.opt.self) {
+    ++d.local_calls;
+    return cb(d.local.order(order_id));
+  }
+  d.remote<wire_order>(owner, wire_order_query{order_id}, std::move(cb));
+}
+
+void node::customer_coupons(id_t customer_id, callback<std::vector<domain::wallet_coupon>> cb) {
+  using wallet = std::vector<domain::wallet_coupon>;
+  struct gather {
+    std::mutex m;
+    std::size_t left;
+    domain::result<wallet> merged = wallet{};
+    callback<wallet> cb;
+  };
+  auto& d = *impl_;
+  const auto nodes = d.opt.map->nodes().size();
+  auto g = std::make_shared<gather>();
+  g->left = nodes;
+  g->cb = std::move(cb);
+  auto add = [g](domain::result<wallet> part) {
+    std::unique_lock lock(g->m);
+    if (!part && g->merged)
+      g->merged = part.error();
+    else if (part && g->merged)
+      g->merged->insert(g->merged->end(), part->begin(), part->end());
+    if (--g->left != 0)
+      return;
+    if (g->merged)
+      std::sort(g->merged->begin(), g->merged->end(), [](const auto& a, const auto& b) {
+        return std::tie(a.issued_at, a.coupon_id) < std::tie(b.issued_at, b.coupon_id);
+      });
+    lock.unlock();
+    g->cb(std::move(g->merged));
+  };
+  for (std::size_t i = 0; i < nodes; ++i) {
+    if (i == d.opt.self) {
+      ++d.local_calls;
+      add(d.local.customer_coupons(customer_id));
+    } else {
+      d.remote<wire_wallet>(i, wire_wallet_query{customer_id}, callback<wallet>(add));
+    }
+  }
 }
 
 } // namespace actorshop::actors::cluster

@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "actors/shop.hpp"
+#include "actors/step_transport.hpp"
 #include "domain/placement.hpp"
 
 namespace actorshop::actors::cluster {
@@ -34,13 +35,13 @@ struct node_stats {
   std::uint64_t sold_out_hits = 0; ///< issues answered 409 from the sold-out cache
 };
 
-class node {
+class node final : public step_transport {
 public:
   /// Starts the cluster actor system, publishes the gateway on this node's actor port (throws
   /// std::runtime_error if it cannot) and starts connecting to the peers. `shop` must outlive
   /// the node.
   node(shop& local, node_options options);
-  ~node(); ///< stop()
+  ~node() override; ///< stop()
   node(const node&) = delete;
   node& operator=(const node&) = delete;
 
@@ -55,6 +56,19 @@ public:
   void balance(domain::id_t customer_id, callback<domain::balance_view> cb);
   void balance_history_page(domain::id_t customer_id, int limit, domain::id_t before,
                             callback<domain::balance_history_page> cb);
+
+  // Cluster mode's saga and order routes: an order lives on its customer's node (which allocates
+  // an order id it owns), so creation goes to the customer's owner and payment and reads to the
+  // order's; a wallet is gathered from every node (a copy lives with its coupon).
+  void create_order(domain::id_t customer_id, std::vector<domain::order_line_request> lines,
+                    callback<domain::order> cb);
+  void pay(domain::id_t order_id, std::optional<domain::id_t> coupon_id,
+           callback<domain::payment> cb, domain::id_t payer);
+  void order(domain::id_t order_id, callback<domain::order> cb);
+  void customer_coupons(domain::id_t customer_id, callback<std::vector<domain::wallet_coupon>> cb);
+  /// step_transport: a step on a local entity is applied by the local shop, a remote one by its
+  /// owner's gateway (SHARD_UNAVAILABLE or TIMEOUT if it cannot be reached: the saga retries).
+  void send_step(storage::step s, step_callback cb) override;
 
   node_stats stats() const;
   const domain::shard_map& map() const;

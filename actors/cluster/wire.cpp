@@ -18,6 +18,18 @@ void register_wire_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<wire_balance>("actorshop.wire_balance");
   cfg.add_message_type<wire_change>("actorshop.wire_change");
   cfg.add_message_type<wire_history>("actorshop.wire_history");
+  cfg.add_message_type<wire_step>("actorshop.wire_step");
+  cfg.add_message_type<wire_line>("actorshop.wire_line");
+  cfg.add_message_type<wire_create_order>("actorshop.wire_create_order");
+  cfg.add_message_type<wire_pay>("actorshop.wire_pay");
+  cfg.add_message_type<wire_order_query>("actorshop.wire_order_query");
+  cfg.add_message_type<wire_wallet_query>("actorshop.wire_wallet_query");
+  cfg.add_message_type<wire_step_outcome>("actorshop.wire_step_outcome");
+  cfg.add_message_type<wire_order_line>("actorshop.wire_order_line");
+  cfg.add_message_type<wire_order>("actorshop.wire_order");
+  cfg.add_message_type<wire_payment>("actorshop.wire_payment");
+  cfg.add_message_type<wire_wallet_coupon>("actorshop.wire_wallet_coupon");
+  cfg.add_message_type<wire_wallet>("actorshop.wire_wallet");
 }
 
 wire_issued to_wire(const domain::result<domain::issued_coupon>& r) {
@@ -69,6 +81,129 @@ domain::result<domain::balance_history_page> from_wire(const wire_history& w) {
     page.entries.push_back(
         {static_cast<domain::change_type>(e.type), e.change_amount, e.total_amount, e.created_at});
   return page;
+}
+
+wire_step to_wire(const storage::step& s) {
+  return {s.id, static_cast<std::uint8_t>(s.kind), s.entity, s.customer, s.qty, s.undoes, s.at};
+}
+
+storage::step from_wire(const wire_step& w) {
+  return {w.id, static_cast<storage::step_kind>(w.kind), w.entity, w.customer, w.qty, w.undoes,
+          w.at};
+}
+
+wire_step_outcome to_wire(const domain::result<storage::step_outcome>& r) {
+  if (!r)
+    return {wire_code(r.error()), 0, 0, 0};
+  return {0, r->code, static_cast<std::uint8_t>(r->type), r->discount_amount};
+}
+
+domain::result<storage::step_outcome> from_wire(const wire_step_outcome& w) {
+  if (w.code != 0)
+    return errc_of(w.code);
+  return storage::step_outcome{w.outcome, static_cast<domain::discount_type>(w.type), w.amount};
+}
+
+wire_create_order to_wire(domain::id_t customer_id,
+                          const std::vector<domain::order_line_request>& lines) {
+  wire_create_order w{customer_id, {}};
+  for (const auto& l : lines)
+    w.lines.push_back({l.product_id, l.option_id, l.qty});
+  return w;
+}
+
+std::vector<domain::order_line_request> lines_of(const wire_create_order& w) {
+  std::vector<domain::order_line_request> out;
+  for (const auto& l : w.lines)
+    out.push_back({l.product_id, l.option_id, l.qty});
+  return out;
+}
+
+wire_order to_wire(const domain::result<domain::order>& r) {
+  wire_order w;
+  if (!r) {
+    w.code = wire_code(r.error());
+    return w;
+  }
+  w.id = r->id;
+  w.customer_id = r->customer_id;
+  w.status = static_cast<std::uint8_t>(r->status);
+  w.total_price = r->total_price;
+  w.created_at = r->created_at;
+  w.expires_at = r->expires_at;
+  for (const auto& l : r->lines)
+    w.lines.push_back({l.product_id, l.option_id, l.product_name, l.option_name, l.qty,
+                       l.unit_price, l.subtotal});
+  return w;
+}
+
+domain::result<domain::order> from_wire(const wire_order& w) {
+  if (w.code != 0)
+    return errc_of(w.code);
+  domain::order o;
+  o.id = w.id;
+  o.customer_id = w.customer_id;
+  o.status = static_cast<domain::order_status>(w.status);
+  o.total_price = w.total_price;
+  o.created_at = w.created_at;
+  o.expires_at = w.expires_at;
+  for (const auto& l : w.lines)
+    o.lines.push_back({l.product_id, l.option_id, l.product_name, l.option_name, l.qty,
+                       l.unit_price, l.subtotal});
+  return o;
+}
+
+wire_payment to_wire(const domain::result<domain::payment>& r) {
+  if (!r)
+    return {wire_code(r.error()), 0, 0, 0, 0, 0, 0, 0, 0};
+  return {0,
+          r->id,
+          r->order_id,
+          r->customer_id,
+          r->coupon_id.value_or(0),
+          r->original_price,
+          r->discount_amount,
+          r->discounted_price,
+          r->paid_at};
+}
+
+domain::result<domain::payment> from_wire(const wire_payment& w) {
+  if (w.code != 0)
+    return errc_of(w.code);
+  domain::payment p{w.id,
+                    w.order_id,
+                    w.customer_id,
+                    std::nullopt,
+                    w.original_price,
+                    w.discount_amount,
+                    w.discounted_price,
+                    w.paid_at};
+  if (w.coupon_id != 0)
+    p.coupon_id = w.coupon_id;
+  return p;
+}
+
+wire_wallet to_wire(const domain::result<std::vector<domain::wallet_coupon>>& r) {
+  wire_wallet w;
+  if (!r) {
+    w.code = wire_code(r.error());
+    return w;
+  }
+  for (const auto& c : *r)
+    w.coupons.push_back({c.coupon_id, c.name, static_cast<std::uint8_t>(c.type), c.discount_amount,
+                         static_cast<std::uint8_t>(c.status), c.issued_at, c.expired_at});
+  return w;
+}
+
+domain::result<std::vector<domain::wallet_coupon>> from_wire(const wire_wallet& w) {
+  if (w.code != 0)
+    return errc_of(w.code);
+  std::vector<domain::wallet_coupon> out;
+  for (const auto& c : w.coupons)
+    out.push_back({c.coupon_id, c.name, static_cast<domain::discount_type>(c.type),
+                   c.discount_amount, static_cast<domain::coupon_status>(c.status), c.issued_at,
+                   c.expired_at});
+  return out;
 }
 
 } // namespace actorshop::actors::cluster

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include <caf/actor_system_config.hpp>
@@ -15,6 +16,7 @@
 #include "domain/history_page.hpp"
 #include "domain/model.hpp"
 #include "domain/result.hpp"
+#include "storage/step_units.hpp"
 
 namespace actorshop::actors::cluster {
 
@@ -38,6 +40,100 @@ struct wire_history_query {
   domain::id_t customer_id = 0;
   std::int32_t limit = 0;
   domain::id_t before = 0;
+};
+
+// Cluster mode's saga and order routes.
+
+struct wire_step {
+  std::string id;
+  std::uint8_t kind = 0; ///< storage::step_kind
+  domain::id_t entity = 0;
+  domain::id_t customer = 0;
+  domain::quantity qty = 0;
+  std::string undoes;
+  domain::timestamp at = 0;
+};
+
+struct wire_line {
+  domain::id_t product_id = 0;
+  domain::id_t option_id = 0;
+  domain::quantity qty = 0;
+};
+
+struct wire_create_order {
+  domain::id_t customer_id = 0;
+  std::vector<wire_line> lines;
+};
+
+struct wire_pay {
+  domain::id_t order_id = 0;
+  domain::id_t coupon_id = 0; ///< 0: none
+  domain::id_t payer = 0;     ///< 0: anyone (open mode)
+};
+
+struct wire_order_query {
+  domain::id_t order_id = 0;
+};
+
+struct wire_wallet_query {
+  domain::id_t customer_id = 0;
+};
+
+// --- replies: code 0 is success, else a domain::errc ---
+
+struct wire_step_outcome {
+  std::uint8_t code = 0;    ///< the step could not be applied this time (send it again)
+  std::uint8_t outcome = 0; ///< the step's first outcome: 0 applied, else the refusal
+  std::uint8_t type = 0;
+  domain::money amount = 0;
+};
+
+struct wire_order_line {
+  domain::id_t product_id = 0;
+  domain::id_t option_id = 0;
+  std::string product_name;
+  std::string option_name;
+  domain::quantity qty = 0;
+  domain::money unit_price = 0;
+  domain::money subtotal = 0;
+};
+
+struct wire_order {
+  std::uint8_t code = 0;
+  domain::id_t id = 0;
+  domain::id_t customer_id = 0;
+  std::uint8_t status = 0;
+  domain::money total_price = 0;
+  domain::timestamp created_at = 0;
+  domain::timestamp expires_at = 0;
+  std::vector<wire_order_line> lines;
+};
+
+struct wire_payment {
+  std::uint8_t code = 0;
+  domain::id_t id = 0;
+  domain::id_t order_id = 0;
+  domain::id_t customer_id = 0;
+  domain::id_t coupon_id = 0; ///< 0: none
+  domain::money original_price = 0;
+  domain::money discount_amount = 0;
+  domain::money discounted_price = 0;
+  domain::timestamp paid_at = 0;
+};
+
+struct wire_wallet_coupon {
+  domain::id_t coupon_id = 0;
+  std::string name;
+  std::uint8_t type = 0;
+  domain::money discount_amount = 0;
+  std::uint8_t status = 0;
+  domain::timestamp issued_at = 0;
+  domain::timestamp expired_at = 0;
+};
+
+struct wire_wallet {
+  std::uint8_t code = 0;
+  std::vector<wire_wallet_coupon> coupons;
 };
 
 // --- replies: code 0 is success, else a domain::errc ---
@@ -97,6 +193,55 @@ template <class Inspector> typename Inspector::result_type inspect(Inspector& f,
   return f(caf::meta::type_name("actorshop.wire_history"), x.code, x.entries, x.next_before);
 }
 
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_step& x) {
+  return f(caf::meta::type_name("actorshop.wire_step"), x.id, x.kind, x.entity, x.customer, x.qty,
+           x.undoes, x.at);
+}
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_line& x) {
+  return f(caf::meta::type_name("actorshop.wire_line"), x.product_id, x.option_id, x.qty);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wire_create_order& x) {
+  return f(caf::meta::type_name("actorshop.wire_create_order"), x.customer_id, x.lines);
+}
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_pay& x) {
+  return f(caf::meta::type_name("actorshop.wire_pay"), x.order_id, x.coupon_id, x.payer);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wire_order_query& x) {
+  return f(caf::meta::type_name("actorshop.wire_order_query"), x.order_id);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wire_wallet_query& x) {
+  return f(caf::meta::type_name("actorshop.wire_wallet_query"), x.customer_id);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wire_step_outcome& x) {
+  return f(caf::meta::type_name("actorshop.wire_step_outcome"), x.code, x.outcome, x.type,
+           x.amount);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wire_order_line& x) {
+  return f(caf::meta::type_name("actorshop.wire_order_line"), x.product_id, x.option_id,
+           x.product_name, x.option_name, x.qty, x.unit_price, x.subtotal);
+}
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_order& x) {
+  return f(caf::meta::type_name("actorshop.wire_order"), x.code, x.id, x.customer_id, x.status,
+           x.total_price, x.created_at, x.expires_at, x.lines);
+}
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_payment& x) {
+  return f(caf::meta::type_name("actorshop.wire_payment"), x.code, x.id, x.order_id, x.customer_id,
+           x.coupon_id, x.original_price, x.discount_amount, x.discounted_price, x.paid_at);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wire_wallet_coupon& x) {
+  return f(caf::meta::type_name("actorshop.wire_wallet_coupon"), x.coupon_id, x.name, x.type,
+           x.discount_amount, x.status, x.issued_at, x.expired_at);
+}
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_wallet& x) {
+  return f(caf::meta::type_name("actorshop.wire_wallet"), x.code, x.coupons);
+}
+
 /// Registers every wire type under its name; call on every node's config before the system
 /// starts (a node missing one cannot deserialize that message and drops it).
 void register_wire_types(caf::actor_system_config& cfg);
@@ -109,5 +254,19 @@ wire_history to_wire(const domain::result<domain::balance_history_page>& r);
 domain::result<domain::issued_coupon> from_wire(const wire_issued& w);
 domain::result<domain::balance_view> from_wire(const wire_balance& w);
 domain::result<domain::balance_history_page> from_wire(const wire_history& w);
+
+wire_step to_wire(const storage::step& s);
+storage::step from_wire(const wire_step& w);
+wire_step_outcome to_wire(const domain::result<storage::step_outcome>& r);
+domain::result<storage::step_outcome> from_wire(const wire_step_outcome& w);
+wire_create_order to_wire(domain::id_t customer_id,
+                          const std::vector<domain::order_line_request>& lines);
+std::vector<domain::order_line_request> lines_of(const wire_create_order& w);
+wire_order to_wire(const domain::result<domain::order>& r);
+domain::result<domain::order> from_wire(const wire_order& w);
+wire_payment to_wire(const domain::result<domain::payment>& r);
+domain::result<domain::payment> from_wire(const wire_payment& w);
+wire_wallet to_wire(const domain::result<std::vector<domain::wallet_coupon>>& r);
+domain::result<std::vector<domain::wallet_coupon>> from_wire(const wire_wallet& w);
 
 } // namespace actorshop::actors::cluster

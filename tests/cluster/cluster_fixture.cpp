@@ -11,7 +11,8 @@
 
 namespace actorshop::test {
 
-three_node_cluster::three_node_cluster() {
+three_node_cluster::three_node_cluster(std::vector<std::string> extra_args)
+    : extra_args_(std::move(extra_args)) {
   for (std::size_t i = 0; i < size; ++i) {
     http_ports_[i] = free_port();
     actor_ports_[i] = free_port();
@@ -44,6 +45,7 @@ void three_node_cluster::start(std::size_t i) {
   auto args = seeded_args(dir_.path.string(), db(i));
   args.insert(args.end(), {"--port", std::to_string(http_ports_[i]), "--cluster-file",
                            cluster_file_, "--node", names_[i]});
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   nodes_[i].reset();
   nodes_[i] = std::make_unique<daemon_process>(args);
 }

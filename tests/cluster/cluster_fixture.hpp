@@ -18,7 +18,8 @@ public:
   static constexpr std::uint32_t shards = 12;
   static constexpr std::size_t size = 3;
 
-  three_node_cluster();
+  /// `extra_args`: more daemon flags for every node (e.g. --order-ttl).
+  explicit three_node_cluster(std::vector<std::string> extra_args = {});
 
   /// Starts node `i` (again, after a kill): same ports, same database.
   void start(std::size_t i);
@@ -44,6 +45,7 @@ private:
   std::array<unsigned short, size> http_ports_{};
   std::array<unsigned short, size> actor_ports_{};
   std::array<std::unique_ptr<daemon_process>, size> nodes_;
+  std::vector<std::string> extra_args_;
 };
 
 } // namespace actorshop::test

@@ -1,0 +1,298 @@
+// Cluster mode's cross-shard saga with three real daemons: orders live on their customer's node,
+// stock rows on theirs, and every order and payment spans nodes. Checked on the databases of all
+// nodes: nothing lost, nothing applied twice, stock, balances and the coupon conserved.
+#include <catch2/catch.hpp>
+
+#include <sqlite3.h>
+
+#include <map>
+#include <set>
+
+#include "cluster/cluster_fixture.hpp"
+#include "storage/sqlite.hpp"
+#include "support/http_client.hpp"
+#include "support/wait.hpp"
+
+using namespace actorshop;
+using namespace actorshop::test;
+using domain::entity_kind;
+
+namespace {
+
+constexpr std::int64_t seed_stock = 100'000;
+constexpr std::int64_t seed_balance = 50'000'000;
+
+std::int64_t count(const std::string& db_path, const std::string& sql) {
+  storage::connection db(db_path, SQLITE_OPEN_READONLY);
+  db.busy_timeout(5000);
+  return db.query_int64(sql);
+}
+
+/// Sums `sql`'s integer over every node's database.
+std::int64_t sum_over_nodes(const three_node_cluster& cluster, const std::string& sql) {
+  std::int64_t total = 0;
+  for (std::size_t i = 0; i < cluster.size; ++i)
+    total += count(cluster.db(i), sql);
+  return total;
+}
+
+/// The first seed option (6001..6060) whose stock row lives on node `i`, from `first` on.
+domain::id_t option_on(const three_node_cluster& cluster, std::size_t i,
+                       domain::id_t first = 6001) {
+  for (domain::id_t id = first; id <= 6060; ++id)
+    if (cluster.owner_of(entity_kind::stock, id) == i)
+      return id;
+  throw std::logic_error("no seed option on node " + std::to_string(i));
+}
+
+/// Seed customers owned by node `i`.
+std::vector<domain::id_t> customers_on(const three_node_cluster& cluster, std::size_t i) {
+  std::vector<domain::id_t> out;
+  for (domain::id_t id = 1001; id <= 3000; ++id)
+    if (cluster.owner_of(entity_kind::customer, id) == i)
+      out.push_back(id);
+  return out;
+}
+
+domain::id_t product_of(domain::id_t option) { return 5001 + (option - 6001) / 3; }
+
+std::string order_body(domain::id_t customer,
+                       const std::vector<std::pair<domain::id_t, std::int64_t>>& lines) {
+  std::string body = R"({"customerId":)" + std::to_string(customer) + R"(,"items":[)";
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (i)
+      body += ',';
+    body += R"({"productId":)" + std::to_string(product_of(lines[i].first)) +
+            R"(,"productOptionId":)" + std::to_string(lines[i].first) + R"(,"quantity":)" +
+            std::to_string(lines[i].second) + "}";
+  }
+  return body + "]}";
+}
+
+std::string pay_body(domain::id_t order, std::optional<domain::id_t> coupon = std::nullopt) {
+  std::string body = R"({"orderId":)" + std::to_string(order);
+  if (coupon)
+    body += R"(,"couponId":)" + std::to_string(*coupon);
+  return body + "}";
+}
+
+/// A stock row as its owner holds it: (available, reserved, sold).
+std::array<std::int64_t, 3> stock_row(const three_node_cluster& cluster, domain::id_t option) {
+  const auto db = cluster.db(cluster.owner_of(entity_kind::stock, option));
+  const auto where = " FROM stock WHERE product_option_id = " + std::to_string(option);
+  return {count(db, "SELECT quantity" + where), count(db, "SELECT reserved" + where),
+          count(db, "SELECT sold" + where)};
+}
+
+/// Every saga log row of every node is closed, every option's stock row lives on exactly one
+/// node and holds the seed quantity in total.
+void check_conserved(const three_node_cluster& cluster) {
+  CHECK(sum_over_nodes(cluster, "SELECT COUNT(*) FROM saga_log WHERE phase <> 'done'") == 0);
+  CHECK(sum_over_nodes(cluster, "SELECT COUNT(*) FROM stock") == 60);
+  CHECK(sum_over_nodes(cluster, "SELECT COUNT(DISTINCT product_option_id) FROM stock") == 60);
+  CHECK(sum_over_nodes(cluster, "SELECT COALESCE(SUM(quantity + reserved + sold), 0) FROM stock") ==
+        60 * seed_stock);
+  CHECK(sum_over_nodes(cluster, "SELECT COUNT(*) FROM stock WHERE quantity < 0 OR reserved < 0 OR "
+                                "sold < 0") == 0);
+}
+
+} // namespace
+
+TEST_CASE("orders and payments across shards through every node, conserved over all nodes",
+          "[cluster][saga]") {
+  three_node_cluster cluster;
+  const std::vector<std::pair<domain::id_t, std::int64_t>> lines{
+      {option_on(cluster, 0), 1}, {option_on(cluster, 1), 2}, {option_on(cluster, 2), 3}};
+  std::int64_t paid_total = 0, orders = 0;
+  std::set<std::int64_t> payment_ids;
+  for (std::size_t via = 0; via < cluster.size; ++via)
+    for (std::size_t owner = 0; owner < cluster.size; ++owner) {
+      const auto customer = customers_on(cluster, owner)[via];
+      client c(cluster.http_port(via));
+      auto created = c.post("/orders", order_body(customer, lines));
+      REQUIRE(created.status == 201);
+      const auto order_id = json_int_field(created.body, "orderId");
+      CHECK(cluster.owner_of(entity_kind::order, order_id) == owner); // on its customer's node
+      client payer(cluster.http_port((via + 1) % cluster.size));
+      auto paid = payer.post("/payments", pay_body(order_id));
+      REQUIRE(paid.status == 201);
+      paid_total += json_int_field(paid.body, "discountedPrice");
+      payment_ids.insert(json_int_field(paid.body, "paymentId"));
+      ++orders;
+      client reader(cluster.http_port((via + 2) % cluster.size));
+      auto read = reader.get("/orders/" + std::to_string(order_id));
+      REQUIRE(read.status == 200);
+      CHECK(read.body.find("\"PAID\"") != std::string::npos);
+      // Paying twice is the owner's refusal, from any node.
+      CHECK(c.post("/payments", pay_body(order_id)).status == 409);
+    }
+
+  // A coupon on its owner, used by a customer of another node, through a third node.
+  const auto coupon_owner = cluster.owner_of(entity_kind::coupon, 4001);
+  const auto customer_node = (coupon_owner + 1) % cluster.size;
+  const auto holder = customers_on(cluster, customer_node).back();
+  client via(cluster.http_port((coupon_owner + 2) % cluster.size));
+  REQUIRE(
+      via.post("/coupons/issue", R"({"couponId":4001,"customerId":)" + std::to_string(holder) + "}")
+          .status == 201);
+  auto created = via.post("/orders", order_body(holder, lines));
+  REQUIRE(created.status == 201);
+  auto paid = via.post("/payments", pay_body(json_int_field(created.body, "orderId"), 4001));
+  REQUIRE(paid.status == 201);
+  CHECK(json_int_field(paid.body, "discountAmount") == 1000);
+  paid_total += json_int_field(paid.body, "discountedPrice");
+  payment_ids.insert(json_int_field(paid.body, "paymentId"));
+  ++orders;
+  auto wallet = via.get("/coupons/customer/" + std::to_string(holder));
+  REQUIRE(wallet.status == 200);
+  CHECK(wallet.body.find("\"USED\"") != std::string::npos);
+
+  CHECK(payment_ids.size() == static_cast<std::size_t>(orders)); // unique over the nodes
+  check_conserved(cluster);
+  for (const auto& [option, qty] : lines)
+    CHECK(stock_row(cluster, option) ==
+          std::array<std::int64_t, 3>{seed_stock - orders * qty, 0, orders * qty});
+  CHECK(sum_over_nodes(cluster, "SELECT COUNT(*) FROM orders WHERE status = 'PAID'") == orders);
+  CHECK(sum_over_nodes(cluster, "SELECT COUNT(*) FROM payment") == orders);
+  CHECK(sum_over_nodes(cluster, "SELECT COALESCE(SUM(amount), 0) FROM balance") ==
+        2000 * seed_balance - paid_total);
+  CHECK(sum_over_nodes(cluster, "SELECT COUNT(*) FROM customer_coupon WHERE status = 'USED'") == 1);
+  // Every reserve and sell step applied once, on its stock's owner only.
+  CHECK(sum_over_nodes(cluster, "SELECT COUNT(*) FROM applied_step WHERE kind = 'reserve'") ==
+        orders * 3);
+  CHECK(sum_over_nodes(cluster, "SELECT COUNT(*) FROM applied_step WHERE kind = 'sell'") ==
+        orders * 3);
+}
+
+TEST_CASE("a failing step compensates: remote stock and the coupon are left as they were",
+          "[cluster][saga]") {
+  three_node_cluster cluster;
+  const auto customer = customers_on(cluster, 0).front();
+  const auto near = option_on(cluster, 1), far = option_on(cluster, 2);
+  client c(cluster.http_port(1));
+  const auto near_before = stock_row(cluster, near), far_before = stock_row(cluster, far);
+
+  SECTION("sold out on a remote node: the other line's reservation is released") {
+    auto refused = c.post("/orders", order_body(customer, {{near, 1}, {far, seed_stock + 1}}));
+    CHECK(refused.status == 409);
+    CHECK(refused.body.find("STOCK_INSUFFICIENT") != std::string::npos);
+    CHECK(stock_row(cluster, near) == near_before);
+    CHECK(stock_row(cluster, far) == far_before);
+    CHECK(count(cluster.db(1), "SELECT COUNT(*) FROM applied_step WHERE kind = 'release'") == 1);
+  }
+
+  SECTION("insufficient balance at the pivot: sold lines and the used coupon are given back") {
+    REQUIRE(c.post("/coupons/issue",
+                   R"({"couponId":4001,"customerId":)" + std::to_string(customer) + "}")
+                .status == 201);
+    // 6,000 units of at least 10,000 each: more than the 50,000,000 balance.
+    auto created = c.post("/orders", order_body(customer, {{near, 6'000}, {far, 1}}));
+    REQUIRE(created.status == 201);
+    const auto order_id = json_int_field(created.body, "orderId");
+    const auto near_reserved = stock_row(cluster, near), far_reserved = stock_row(cluster, far);
+    CHECK(near_reserved[1] == near_before[1] + 6'000);
+    auto refused = c.post("/payments", pay_body(order_id, 4001));
+    CHECK(refused.body.find("BALANCE_INSUFFICIENT") != std::string::npos);
+    CHECK(stock_row(cluster, near) == near_reserved); // sold, then unsold: still reserved
+    CHECK(stock_row(cluster, far) == far_reserved);
+    const auto coupon_db = cluster.db(cluster.owner_of(entity_kind::coupon, 4001));
+    CHECK(count(coupon_db, "SELECT COUNT(*) FROM customer_coupon WHERE customer_id = " +
+                               std::to_string(customer) + " AND status = 'AVAILABLE'") == 1);
+    CHECK(count(cluster.db(0), "SELECT amount FROM balance WHERE customer_id = " +
+                                   std::to_string(customer)) == seed_balance);
+    // The order is still payable; a smaller order by the same customer pays with the coupon.
+    auto read = c.get("/orders/" + std::to_string(order_id));
+    CHECK(read.body.find("\"CREATED\"") != std::string::npos);
+    auto small = c.post("/orders", order_body(customer, {{near, 1}, {far, 1}}));
+    REQUIRE(small.status == 201);
+    CHECK(c.post("/payments", pay_body(json_int_field(small.body, "orderId"), 4001)).status == 201);
+  }
+  check_conserved(cluster);
+}
+
+TEST_CASE("a stock owner that is down: the saga retries until its deadline, answers 503 and "
+          "compensates once the owner is back",
+          "[cluster][saga]") {
+  three_node_cluster cluster;
+  const auto customer = customers_on(cluster, 0).front();
+  const auto near = option_on(cluster, 1), far = option_on(cluster, 2);
+  const auto near_before = stock_row(cluster, near), far_before = stock_row(cluster, far);
+  cluster.kill(2);
+  client c(cluster.http_port(0));
+  auto refused = c.post("/orders", order_body(customer, {{near, 2}, {far, 3}}));
+  CHECK(refused.status == 503);
+  CHECK(refused.body.find("SHARD_UNAVAILABLE") != std::string::npos);
+  // The line on the live node was released; the one on the dead node waits for it.
+  CHECK(wait_for_state([&] { return stock_row(cluster, near) == near_before; }));
+  CHECK(count(cluster.db(0), "SELECT COUNT(*) FROM saga_log WHERE phase = 'reserving'") == 1);
+  cluster.start(2);
+  // Back: the release reaches it (a tombstone: its reserve never arrived) and the log closes.
+  CHECK(wait_for_state([&] {
+    return count(cluster.db(0), "SELECT COUNT(*) FROM saga_log WHERE phase <> 'done'") == 0;
+  }));
+  CHECK(stock_row(cluster, far) == far_before);
+  CHECK(count(cluster.db(2), "SELECT COUNT(*) FROM applied_step WHERE kind = 'aborted'") == 1);
+  check_conserved(cluster);
+}
+
+TEST_CASE("an order node that crashed mid-saga compensates from its saga log when it restarts",
+          "[cluster][saga]") {
+  three_node_cluster cluster;
+  const auto near = option_on(cluster, 1);
+  const auto before = stock_row(cluster, near);
+  // Node a crashed after logging an order and after node b applied its reservation, before the
+  // order committed: b holds the reserve step, a the open log row.
+  domain::id_t order = 1'000'000;
+  while (cluster.owner_of(entity_kind::order, order) != 0)
+    ++order;
+  const auto customer = customers_on(cluster, 0).front();
+  cluster.kill(0);
+  {
+    storage::connection b(cluster.db(1), SQLITE_OPEN_READWRITE);
+    b.busy_timeout(5000);
+    b.exec("BEGIN; UPDATE stock SET quantity = quantity - 5, reserved = reserved + 5 WHERE "
+           "product_option_id = " +
+           std::to_string(near) + "; INSERT INTO applied_step VALUES ('" + std::to_string(order) +
+           ":reserve:0', 0, 'reserve'); COMMIT;");
+    storage::connection a(cluster.db(0), SQLITE_OPEN_READWRITE);
+    a.busy_timeout(5000);
+    a.exec("INSERT INTO saga_log VALUES (" + std::to_string(order) + ", 'reserving', 0, 0, " +
+           std::to_string(customer) + ", '" + std::to_string(near) + ":5,')");
+  }
+  CHECK(stock_row(cluster, near)[1] == before[1] + 5);
+  cluster.start(0);
+  CHECK(wait_for_state([&] { return stock_row(cluster, near) == before; }));
+  CHECK(wait_for_state([&] {
+    return count(cluster.db(0), "SELECT COUNT(*) FROM saga_log WHERE phase <> 'done'") == 0;
+  }));
+  // Its id is never handed out again: a new order on a gets a higher one.
+  client c(cluster.http_port(0));
+  auto created = c.post("/orders", order_body(customer, {{near, 1}}));
+  REQUIRE(created.status == 201);
+  CHECK(json_int_field(created.body, "orderId") > order);
+  check_conserved(cluster);
+}
+
+TEST_CASE("an unpaid order expires and its remote reservations are released", "[cluster][saga]") {
+  three_node_cluster cluster({"--order-ttl", "1"});
+  const auto customer = customers_on(cluster, 0).front();
+  const auto near = option_on(cluster, 1), far = option_on(cluster, 2);
+  const auto near_before = stock_row(cluster, near), far_before = stock_row(cluster, far);
+  client c(cluster.http_port(1));
+  auto created = c.post("/orders", order_body(customer, {{near, 2}, {far, 3}}));
+  REQUIRE(created.status == 201);
+  const auto order = json_int_field(created.body, "orderId");
+  CHECK(stock_row(cluster, far)[1] == far_before[1] + 3);
+  client reader(cluster.http_port(2));
+  CHECK(wait_for_state([&] {
+    return reader.get("/orders/" + std::to_string(order)).body.find("\"EXPIRED\"") !=
+           std::string::npos;
+  }));
+  CHECK(wait_for_state([&] {
+    return count(cluster.db(0), "SELECT COUNT(*) FROM saga_log WHERE phase <> 'done'") == 0;
+  }));
+  CHECK(stock_row(cluster, near) == near_before);
+  CHECK(stock_row(cluster, far) == far_before);
+  CHECK(c.post("/payments", pay_body(order)).status == 409);
+  check_conserved(cluster);
+}
