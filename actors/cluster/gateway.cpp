@@ -5,6 +5,7 @@
 #include <functional>
 
 #include <caf/all.hpp>
+#include <caf/logger.hpp>
 
 #include "actors/cluster/wire.hpp"
 
@@ -39,8 +40,41 @@ template <class T, class Query> auto guarded(Query query) {
   }
 }
 
-caf::behavior gateway_behavior(caf::event_based_actor* self, shop* local) {
+/// The gateway's handle on the local shop: `local->f(...)` calls the shop and then points this
+/// thread's CAF logger back at the gateway's own system. Why: a shop call may spawn an actor of
+/// the shop's system (a customer activated, a saga), and CAF 0.17's spawn sets the calling
+/// thread's current logger to the spawning system's (CAF_SET_LOGGER_SYS, a thread-local strong
+/// reference). Left so, a thread of the cluster system keeps the shop system's logger alive, and
+/// the shop's ~actor_system, which waits for its logger's destruction, never returns: the daemon
+/// hung on SIGTERM once a remote request had activated a customer.
+class shop_access {
+public:
+  shop_access(caf::event_based_actor* self, shop* target) : self_(self), target_(target) {}
+
+  /// Lives until the end of the full expression `local->f(...)`, i.e. until the call returned.
+  class call_scope {
+  public:
+    call_scope(caf::actor_system& own, shop* target) : own_(own), target_(target) {}
+    call_scope(const call_scope&) = delete;
+    call_scope& operator=(const call_scope&) = delete;
+    ~call_scope() { caf::logger::set_current_actor_system(&own_); }
+    shop* operator->() const { return target_; }
+
+  private:
+    caf::actor_system& own_;
+    shop* target_;
+  };
+
+  call_scope operator->() const { return {self_->system(), target_}; }
+
+private:
+  caf::event_based_actor* self_;
+  shop* target_;
+};
+
+caf::behavior gateway_behavior(caf::event_based_actor* self, shop* local_shop) {
   auto me = [self] { return caf::actor_cast<caf::actor>(self); };
+  const shop_access local{self, local_shop};
   return {
       [=](const wire_issue& m) -> caf::response_promise {
         auto rp = self->make_response_promise();

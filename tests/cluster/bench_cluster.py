@@ -52,7 +52,7 @@ def main():
             # follow each node's speed (the coupon's owner answers fastest): only all > 0 holds.
             if min(served) == 0 or sum(served) != 1500:
                 problems.append(f"the VUs were not spread over the nodes: {served}")
-            cluster.stop_all(grace_s=10)
+            problems += cluster.stop_all(grace_s=10)  # a node that does not stop on SIGTERM fails
             ok, text = cluster.audit()
             print(text)
             if not ok:
