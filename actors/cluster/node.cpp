@@ -18,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/cluster/gateway.hpp"
+#include "actors/cluster/requester.hpp"
 #include "actors/cluster/wire.hpp"
 
 namespace actorshop::actors::cluster {
@@ -51,6 +52,7 @@ struct node::impl {
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> system;
   caf::actor gateway;
+  caf::actor requester;                     ///< sends every call to the peers
   gateway_counters served;                  ///< the gateway's messages
   std::vector<std::unique_ptr<peer>> peers; ///< by node index; the slot of `self` is unused
   std::atomic<bool> stopping{false};
@@ -79,12 +81,15 @@ struct node::impl {
     cfg.set("logger.verbosity", caf::atom("quiet"));
     system = std::make_unique<caf::actor_system>(cfg);
     gateway = spawn_gateway(*system, local, hello(), served);
+    requester = spawn_requester(*system);
     const auto& me = self_info();
     auto port = system->middleman().publish(gateway, me.actor_port, me.host.c_str(), true);
     if (!port) {
       // The system waits for every actor at destruction: the gateway must go before we throw.
       caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
+      caf::anon_send_exit(requester, caf::exit_reason::user_shutdown);
       gateway = nullptr;
+      requester = nullptr;
       throw std::runtime_error("cluster: cannot publish the gateway on " + me.host + ":" +
                                std::to_string(me.actor_port) + ": " + system->render(port.error()));
     }
@@ -238,33 +243,27 @@ struct node::impl {
     ++remote_calls;
     ++sent;
     const auto timeout = opt.request_timeout;
-    // A request already on the wire is not failed by CAF when the link drops (the proxy dies,
-    // the reply never comes): watching the owner's gateway answers it at the loss instead of at
-    // the timeout. The requester is one actor, so `answered` needs no lock.
-    system->spawn([this, gw, req, timeout, cb = std::move(cb)](caf::event_based_actor* self) {
-      auto answered = std::make_shared<bool>(false);
-      auto answer = [cb, answered, self](domain::result<T> r) {
-        if (std::exchange(*answered, true))
-          return;
-        cb(std::move(r));
-        self->quit();
-      };
-      self->monitor(gw);
-      self->set_down_handler([this, answer](caf::down_msg&) {
+    post(requester, [this, gw = std::move(gw), req, timeout,
+                     cb = std::move(cb)](requester_actor* self) mutable {
+      auto& calls = self->state;
+      const auto id = calls.add(self, gw, [this, cb] {
         ++unavailable;
-        answer(errc::shard_unavailable);
+        cb(errc::shard_unavailable);
       });
       self->request(gw, timeout, req)
           .then(
-              [this, answer](const Reply& rep) {
+              [this, &calls, id, cb](const Reply& rep) {
                 ++received;
-                answer(from_wire(rep));
+                if (calls.finish(id))
+                  cb(from_wire(rep));
               },
-              [this, answer](const caf::error& e) {
+              [this, &calls, id, cb](const caf::error& e) {
+                if (!calls.finish(id))
+                  return; // already answered at the link's loss
                 if (e == caf::sec::request_timeout)
-                  return answer(errc::timeout);
+                  return cb(errc::timeout);
                 ++unavailable;
-                answer(errc::shard_unavailable);
+                cb(errc::shard_unavailable);
               });
     });
   }
@@ -296,8 +295,10 @@ struct node::impl {
     }
     (void)system->middleman().unpublish(gateway, self_info().actor_port);
     caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(requester, caf::exit_reason::user_shutdown); // fails its pending calls
     gateway = nullptr;
-    system.reset(); // waits for the in-flight requesters (bounded by request_timeout)
+    requester = nullptr;
+    system.reset();
   }
 };
 
