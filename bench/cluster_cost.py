@@ -180,7 +180,7 @@ class cluster:
             p.terminate()
         for p, e in zip(self.procs, self.errs):
             try:  # a cluster daemon can hang in its shutdown when every node stops at once
-                p.wait(timeout=60 if self.callgrind else 10)
+                p.wait(timeout=60 if self.callgrind else 3)
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
@@ -356,7 +356,19 @@ def main():
     ap.add_argument("--pause", type=float, default=0.005)
     ap.add_argument("--settle", type=float, default=1.0)
     ap.add_argument("--out")
+    ap.add_argument("--from-log", help="print the report of the 'run ...' lines of an earlier "
+                                       "run's output instead of measuring")
     a = ap.parse_args()
+    if a.from_log:
+        res = {}
+        with open(a.from_log) as f:
+            for line in f:
+                m = re.match(r"run \d+ (\w+) N=(\d+): (.*)", line)
+                if m:
+                    res.setdefault((m[1], int(m[2])), []).append(json.loads(m[3]))
+        sizes = sorted({n for _, n in res})
+        a.runs = max(len(v) for v in res.values())
+        return report(res, sizes, a)
     work = a.out or tempfile.mkdtemp(prefix="actorshop-cluster-cost.")
     os.makedirs(work, exist_ok=True)
     modes = a.modes.split(",")
