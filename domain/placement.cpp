@@ -46,6 +46,26 @@ std::optional<std::size_t> shard_map::find_node(const std::string& name) const {
   return std::nullopt;
 }
 
+std::uint64_t shard_map::fingerprint() const {
+  std::uint64_t h = mix(shard_count());
+  auto add = [&h](std::uint64_t v) { h = mix(h ^ v); };
+  auto add_text = [&add](const std::string& text) {
+    add(text.size());
+    for (unsigned char c : text)
+      add(c);
+  };
+  const auto& all = nodes();
+  add(all.size());
+  for (const auto& n : all) {
+    add_text(n.name);
+    add_text(n.host);
+    add((std::uint64_t{n.http_port} << 16) | n.actor_port);
+  }
+  for (shard_id s = 0; s < shard_count(); ++s)
+    add(owner_of(s));
+  return h;
+}
+
 std::variant<static_shard_map, std::string> make_shard_map(const cluster_spec& spec) {
   if (spec.version < 1)
     return "cluster file: version must be an integer >= 1 (got " + std::to_string(spec.version) +

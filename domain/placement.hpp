@@ -60,6 +60,10 @@ public:
   }
   /// Index into nodes() of the node called `name`, or nothing.
   std::optional<std::size_t> find_node(const std::string& name) const;
+  /// A hash of what placement depends on: the shard count, every node (name, host, ports, in
+  /// order) and every shard's owner, not the version. Fixed across builds and processes, so two
+  /// nodes can tell by exchanging it whether they route by the same map (the link handshake).
+  std::uint64_t fingerprint() const;
 };
 
 /// A shard map fixed for the life of the process (the cluster file's).

@@ -295,16 +295,36 @@ void add_cluster_families(std::vector<MetricFamily>& out, const actors::cluster:
   out.push_back(single("actorshop_cluster_sold_out_cache_hits_total",
                        "Coupon issues answered 409 from this node's sold-out cache",
                        MetricType::Counter, double(st.sold_out_hits)));
+  auto messages =
+      family("actorshop_cluster_messages_total",
+             "Wire messages exchanged with peers (requests, answers, hellos)", MetricType::Counter);
+  for (const auto& [direction, n] :
+       {std::pair{"sent", st.messages_sent}, {"received", st.messages_received}}) {
+    ClientMetric m;
+    m.label = {label("direction", direction)};
+    m.counter.value = double(n);
+    messages.metric.push_back(std::move(m));
+  }
+  out.push_back(std::move(messages));
+  out.push_back(single("actorshop_cluster_refused_links_total",
+                       "Handshakes that refused a peer running another cluster file version or map",
+                       MetricType::Counter, double(st.refused_links)));
   auto up = family("actorshop_cluster_peer_up", "1 while the link to a node is up (this node: 1)",
                    MetricType::Gauge);
+  auto mismatch = family("actorshop_cluster_peer_version_mismatch",
+                         "1 while a node is refused: it runs another cluster file version or map",
+                         MetricType::Gauge);
   const auto& nodes = cluster.map().nodes();
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     ClientMetric m;
     m.label = {label("node", nodes[i].name)};
     m.gauge.value = cluster.connected(i) ? 1 : 0;
-    up.metric.push_back(std::move(m));
+    up.metric.push_back(m);
+    m.gauge.value = cluster.version_mismatch(i) ? 1 : 0;
+    mismatch.metric.push_back(std::move(m));
   }
   out.push_back(std::move(up));
+  out.push_back(std::move(mismatch));
 }
 
 std::vector<MetricFamily> metrics::collect(const actors::shop& shop, std::int64_t in_flight,

@@ -25,14 +25,19 @@ namespace actorshop::actors::cluster {
 namespace {
 
 /// Returns a shop callback that hands `to_wire(result)` back to `gateway`, which delivers it.
-template <class T> callback<T> reply_through(caf::actor gateway, caf::response_promise rp) {
-  return [gateway = std::move(gateway), rp = std::move(rp)](domain::result<T> r) mutable {
-    caf::anon_send(gateway, gateway_task{[rp, w = to_wire(r)]() mutable { rp.deliver(w); }});
+template <class T>
+callback<T> reply_through(caf::actor gateway, caf::response_promise rp, gateway_counters* n) {
+  return [gateway = std::move(gateway), rp = std::move(rp), n](domain::result<T> r) mutable {
+    caf::anon_send(gateway, gateway_task{[rp, w = to_wire(r), n]() mutable {
+                     ++n->sent;
+                     rp.deliver(w);
+                   }});
   };
 }
 
 /// Runs a query; a storage exception becomes STORAGE_FAILURE instead of killing the gateway.
-template <class T, class Query> auto guarded(Query query) {
+template <class T, class Query> auto guarded(gateway_counters* n, Query query) {
+  ++n->sent;
   try {
     return to_wire(query());
   } catch (const std::exception&) {
@@ -72,53 +77,68 @@ private:
   shop* target_;
 };
 
-caf::behavior gateway_behavior(caf::event_based_actor* self, shop* local_shop) {
+caf::behavior gateway_behavior(caf::event_based_actor* self, shop* local_shop, wire_hello hello,
+                               gateway_counters* n) {
   auto me = [self] { return caf::actor_cast<caf::actor>(self); };
   const shop_access local{self, local_shop};
   return {
+      [=](const wire_hello&) {
+        ++n->received;
+        ++n->sent;
+        return hello;
+      },
       [=](const wire_issue& m) -> caf::response_promise {
+        ++n->received;
         auto rp = self->make_response_promise();
         local->issue_coupon(m.coupon_id, m.customer_id,
-                            reply_through<domain::issued_coupon>(me(), rp));
+                            reply_through<domain::issued_coupon>(me(), rp, n));
         return rp;
       },
       [=](const wire_charge& m) -> caf::response_promise {
+        ++n->received;
         auto rp = self->make_response_promise();
-        local->charge(m.customer_id, m.amount, reply_through<domain::balance_view>(me(), rp));
+        local->charge(m.customer_id, m.amount, reply_through<domain::balance_view>(me(), rp, n));
         return rp;
       },
       [=](const wire_balance_query& m) {
-        return guarded<domain::balance_view>([&] { return local->balance(m.customer_id); });
+        ++n->received;
+        return guarded<domain::balance_view>(n, [&] { return local->balance(m.customer_id); });
       },
       [=](const wire_history_query& m) {
+        ++n->received;
         return guarded<domain::balance_history_page>(
-            [&] { return local->balance_history_page(m.customer_id, m.limit, m.before); });
+            n, [&] { return local->balance_history_page(m.customer_id, m.limit, m.before); });
       },
       // Cluster mode's saga and order routes.
       [=](const wire_step& m) -> caf::response_promise {
+        ++n->received;
         auto rp = self->make_response_promise();
-        local->apply_step(from_wire(m), reply_through<storage::step_outcome>(me(), rp));
+        local->apply_step(from_wire(m), reply_through<storage::step_outcome>(me(), rp, n));
         return rp;
       },
       [=](const wire_create_order& m) -> caf::response_promise {
+        ++n->received;
         auto rp = self->make_response_promise();
-        local->create_order(m.customer_id, lines_of(m), reply_through<domain::order>(me(), rp));
+        local->create_order(m.customer_id, lines_of(m), reply_through<domain::order>(me(), rp, n));
         return rp;
       },
       [=](const wire_pay& m) -> caf::response_promise {
+        ++n->received;
         auto rp = self->make_response_promise();
         std::optional<domain::id_t> coupon;
         if (m.coupon_id != 0)
           coupon = m.coupon_id;
-        local->pay(m.order_id, coupon, reply_through<domain::payment>(me(), rp), m.payer);
+        local->pay(m.order_id, coupon, reply_through<domain::payment>(me(), rp, n), m.payer);
         return rp;
       },
       [=](const wire_order_query& m) {
-        return guarded<domain::order>([&] { return local->order(m.order_id); });
+        ++n->received;
+        return guarded<domain::order>(n, [&] { return local->order(m.order_id); });
       },
       [=](const wire_wallet_query& m) {
+        ++n->received;
         return guarded<std::vector<domain::wallet_coupon>>(
-            [&] { return local->customer_coupons(m.customer_id); });
+            n, [&] { return local->customer_coupons(m.customer_id); });
       },
       [](gateway_task& t) { t.run(); },
   };
@@ -126,8 +146,9 @@ caf::behavior gateway_behavior(caf::event_based_actor* self, shop* local_shop) {
 
 } // namespace
 
-caf::actor spawn_gateway(caf::actor_system& system, shop& local) {
-  return system.spawn(gateway_behavior, &local);
+caf::actor spawn_gateway(caf::actor_system& system, shop& local, wire_hello self,
+                         gateway_counters& counters) {
+  return system.spawn(gateway_behavior, &local, std::move(self), &counters);
 }
 
 } // namespace actorshop::actors::cluster

@@ -16,9 +16,11 @@
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
 
+#include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 
 #include "actors/cluster/gateway.hpp"
+#include "actors/cluster/requester.hpp"
 #include "actors/cluster/wire.hpp"
 
 namespace actorshop::actors::cluster {
@@ -33,8 +35,9 @@ struct peer {
   domain::node_info info;
   mutable std::mutex m;
   std::condition_variable changed;
-  caf::actor gateway;               ///< null while the link is down
-  std::vector<caf::actor> watchers; ///< one per link made; each marks its link down on loss
+  caf::actor gateway;                  ///< null while the link is down
+  std::atomic<bool> mismatched{false}; ///< refused by the handshake (another map)
+  std::vector<caf::actor> watchers;    ///< one per link made; each marks its link down on loss
   std::thread keeper;
 
   caf::actor current() const {
@@ -51,15 +54,22 @@ struct node::impl {
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> system;
   caf::actor gateway;
+  caf::actor requester;                     ///< sends every call to the peers
+  gateway_counters served;                  ///< the gateway's messages
   std::vector<std::unique_ptr<peer>> peers; ///< by node index; the slot of `self` is unused
   std::atomic<bool> stopping{false};
   mutable std::shared_mutex sold_out_mutex;
   std::unordered_set<id_t> sold_out; ///< coupons whose owner answered COUPON_INSUFFICIENT
   std::atomic<std::uint64_t> local_calls{0}, remote_calls{0}, unavailable{0}, sold_out_hits{0};
+  std::atomic<std::uint64_t> sent{0}, received{0}, refused_links{0}; ///< by the requesters
 
   impl(shop& s, node_options o) : local(s), opt(std::move(o)) {}
 
   const domain::node_info& self_info() const { return opt.map->nodes()[opt.self]; }
+
+  wire_hello hello() const {
+    return {opt.map->version(), opt.map->fingerprint(), self_info().name};
+  }
 
   void start() {
     cfg.load<caf::io::middleman>();
@@ -72,13 +82,16 @@ struct node::impl {
     cfg.set("scheduler.policy", caf::atom("sharing"));
     cfg.set("logger.verbosity", caf::atom("quiet"));
     system = std::make_unique<caf::actor_system>(cfg);
-    gateway = spawn_gateway(*system, local);
+    gateway = spawn_gateway(*system, local, hello(), served);
+    requester = spawn_requester(*system);
     const auto& me = self_info();
     auto port = system->middleman().publish(gateway, me.actor_port, me.host.c_str(), true);
     if (!port) {
       // The system waits for every actor at destruction: the gateway must go before we throw.
       caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
+      caf::anon_send_exit(requester, caf::exit_reason::user_shutdown);
       gateway = nullptr;
+      requester = nullptr;
       throw std::runtime_error("cluster: cannot publish the gateway on " + me.host + ":" +
                                std::to_string(me.actor_port) + ": " + system->render(port.error()));
     }
@@ -95,12 +108,23 @@ struct node::impl {
   /// The keeper thread of one peer: connects while the link is down, then waits until it drops.
   void keep_linked(peer& p) {
     bool logged_down = false;
+    std::string last_refusal;
     while (!stopping) {
       if (!p.current()) {
         auto gw = connect(p.info);
-        if (gw && !stopping) {
+        auto agreed = gw && !stopping ? shake_hands(p.info, gw) : handshake{};
+        if (agreed.answered && agreed.refusal.empty()) {
+          p.mismatched = false;
+          last_refusal.clear();
           link_up(p, std::move(gw));
           logged_down = false;
+        } else if (agreed.answered) {
+          p.mismatched = true;
+          ++refused_links;
+          if (agreed.refusal != last_refusal)
+            spdlog::error("cluster[{}]: {}", self_info().name, agreed.refusal);
+          last_refusal = agreed.refusal;
+          logged_down = true; // the refusal said why it is down
         } else if (!logged_down) {
           spdlog::warn("cluster[{}]: node '{}' at {}:{} is unreachable; its shards answer "
                        "SHARD_UNAVAILABLE until it is back",
@@ -131,6 +155,48 @@ struct node::impl {
             },
             [](const caf::error&) {});
     return found;
+  }
+
+  struct handshake {
+    bool answered = false; ///< false: no answer (the peer went away), try again
+    std::string refusal;   ///< empty: the peer routes by the same map
+  };
+
+  /// Sends this node's hello to the gateway `gw` found at `peer`'s address and compares the
+  /// answer: the same cluster file version, the same map fingerprint and the node the file names
+  /// there, or a one-line refusal naming both sides.
+  handshake shake_hands(const domain::node_info& peer, const caf::actor& gw) {
+    handshake out;
+    const auto mine = hello();
+    caf::scoped_actor self{*system};
+    ++sent;
+    self->request(gw, std::max(opt.connection_timeout, std::chrono::milliseconds(1'000)), mine)
+        .receive(
+            [&](const wire_hello& theirs) {
+              ++received;
+              out.answered = true;
+              if (theirs.node != peer.name)
+                out.refusal = fmt::format("refusing the link to {}:{}: the cluster file names "
+                                          "node '{}' there, but node '{}' answered",
+                                          peer.host, peer.actor_port, peer.name, theirs.node);
+              else if (theirs.version != mine.version || theirs.map_hash != mine.map_hash)
+                out.refusal = fmt::format(
+                    "refusing the link to node '{}': it runs cluster file version {} (map "
+                    "{:016x}), this node version {} (map {:016x}); its shards answer "
+                    "SHARD_UNAVAILABLE until both run the same file",
+                    peer.name, theirs.version, theirs.map_hash, mine.version, mine.map_hash);
+            },
+            [&](const caf::error& e) {
+              // A gateway that does not know the hello (an older build) cannot be trusted
+              // with this map either; a lost or silent peer is simply not reached yet.
+              if (e == caf::sec::unexpected_message) {
+                out.answered = true;
+                out.refusal = fmt::format("refusing the link to node '{}': it does not answer the "
+                                          "cluster-version handshake (another build?)",
+                                          peer.name);
+              }
+            });
+    return out;
   }
 
   // The link is marked up before the watcher exists, and a watcher clears only the proxy it
@@ -177,31 +243,30 @@ struct node::impl {
       return cb(errc::shard_unavailable);
     }
     ++remote_calls;
+    ++sent;
     const auto timeout = opt.request_timeout;
-    // A request already on the wire is not failed by CAF when the link drops (the proxy dies,
-    // the reply never comes): watching the owner's gateway answers it at the loss instead of at
-    // the timeout. The requester is one actor, so `answered` needs no lock.
-    system->spawn([this, gw, req, timeout, cb = std::move(cb)](caf::event_based_actor* self) {
-      auto answered = std::make_shared<bool>(false);
-      auto answer = [cb, answered, self](domain::result<T> r) {
-        if (std::exchange(*answered, true))
-          return;
-        cb(std::move(r));
-        self->quit();
-      };
-      self->monitor(gw);
-      self->set_down_handler([this, answer](caf::down_msg&) {
+    post(requester, [this, gw = std::move(gw), req, timeout,
+                     cb = std::move(cb)](requester_actor* self) mutable {
+      auto& calls = self->state;
+      const auto id = calls.add(self, gw, [this, cb] {
         ++unavailable;
-        answer(errc::shard_unavailable);
+        cb(errc::shard_unavailable);
       });
       self->request(gw, timeout, req)
-          .then([answer](const Reply& rep) { answer(from_wire(rep)); },
-                [this, answer](const caf::error& e) {
-                  if (e == caf::sec::request_timeout)
-                    return answer(errc::timeout);
-                  ++unavailable;
-                  answer(errc::shard_unavailable);
-                });
+          .then(
+              [this, &calls, id, cb](const Reply& rep) {
+                ++received;
+                if (calls.finish(id))
+                  cb(from_wire(rep));
+              },
+              [this, &calls, id, cb](const caf::error& e) {
+                if (!calls.finish(id))
+                  return; // already answered at the link's loss
+                if (e == caf::sec::request_timeout)
+                  return cb(errc::timeout);
+                ++unavailable;
+                cb(errc::shard_unavailable);
+              });
     });
   }
 
@@ -232,8 +297,10 @@ struct node::impl {
     }
     (void)system->middleman().unpublish(gateway, self_info().actor_port);
     caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(requester, caf::exit_reason::user_shutdown); // fails its pending calls
     gateway = nullptr;
-    system.reset(); // waits for the in-flight requesters (bounded by request_timeout)
+    requester = nullptr;
+    system.reset();
   }
 };
 
@@ -251,6 +318,10 @@ bool node::owns(domain::entity_kind kind, id_t id) const {
   return impl_->opt.map->owner_of(kind, id) == impl_->opt.self;
 }
 
+bool node::version_mismatch(std::size_t index) const {
+  return index != impl_->opt.self && impl_->peers.at(index)->mismatched.load();
+}
+
 bool node::connected(std::size_t index) const {
   return index == impl_->opt.self || static_cast<bool>(impl_->peers.at(index)->current());
 }
@@ -258,8 +329,14 @@ bool node::connected(std::size_t index) const {
 const domain::shard_map& node::map() const { return *impl_->opt.map; }
 
 node_stats node::stats() const {
-  return {impl_->local_calls.load(), impl_->remote_calls.load(), impl_->unavailable.load(),
-          impl_->sold_out_hits.load()};
+  const auto& d = *impl_;
+  return {d.local_calls.load(),
+          d.remote_calls.load(),
+          d.unavailable.load(),
+          d.sold_out_hits.load(),
+          d.sent.load() + d.served.sent.load(),
+          d.received.load() + d.served.received.load(),
+          d.refused_links.load()};
 }
 
 void node::issue_coupon(id_t coupon_id, id_t customer_id, callback<domain::issued_coupon> cb) {

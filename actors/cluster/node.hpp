@@ -3,6 +3,9 @@
 // the node's actor port (the gateway serves requests for this node's shards by calling the local
 // shop) and keeps one link per peer: connect with remote_actor, monitor the peer's gateway, and
 // on loss (TCP close, or BASP's connection timeout for a silent peer) mark it down and reconnect.
+// A link is used only after a handshake: the connecting node sends its cluster file version and
+// map fingerprint to the peer's gateway, which answers with its own; any difference (or another
+// node answering at that address) refuses the link, so two nodes never route by different maps.
 //
 // Its routing calls have the shop's callback contract: they return at once and the callback runs
 // once, on an actor thread, or at once on the caller's stack for an answer decided locally (a
@@ -31,8 +34,11 @@ struct node_options {
 struct node_stats {
   std::uint64_t local_calls = 0;
   std::uint64_t remote_calls = 0;
-  std::uint64_t unavailable = 0;   ///< answered SHARD_UNAVAILABLE
-  std::uint64_t sold_out_hits = 0; ///< issues answered 409 from the sold-out cache
+  std::uint64_t unavailable = 0;       ///< answered SHARD_UNAVAILABLE
+  std::uint64_t sold_out_hits = 0;     ///< issues answered 409 from the sold-out cache
+  std::uint64_t messages_sent = 0;     ///< wire messages to peers (requests, answers, hellos)
+  std::uint64_t messages_received = 0; ///< wire messages from peers
+  std::uint64_t refused_links = 0;     ///< handshakes that refused a peer (another map)
 };
 
 class node final : public step_transport {
@@ -49,6 +55,9 @@ public:
   bool owns(domain::entity_kind kind, domain::id_t id) const;
   /// True while the link to node `index` is up (always true for this node itself).
   bool connected(std::size_t index) const;
+  /// True while node `index` is refused because its last handshake named another cluster file
+  /// version or map (or it is not the node the file names at that address).
+  bool version_mismatch(std::size_t index) const;
 
   void issue_coupon(domain::id_t coupon_id, domain::id_t customer_id,
                     callback<domain::issued_coupon> cb);

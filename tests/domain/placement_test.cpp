@@ -108,3 +108,29 @@ TEST_CASE("an invalid cluster spec is refused with a one-line reason", "[domain]
   for (auto* bad : {&s})
     CHECK(error_of(*bad).find('\n') == std::string::npos);
 }
+
+TEST_CASE("the map fingerprint changes with any assignment, node or port, not the version",
+          "[domain][placement]") {
+  auto fingerprint = [](const cluster_spec& s) {
+    return std::get<static_shard_map>(make_shard_map(s)).fingerprint();
+  };
+  const auto base = fingerprint(three_nodes());
+  CHECK(base == fingerprint(three_nodes()));
+  auto newer = three_nodes();
+  newer.version = 2;
+  CHECK(fingerprint(newer) == base); // the version is exchanged beside it, not inside it
+  auto moved = three_nodes();
+  moved.assignments = {{"a", {0, 1, 2}}, {"b", {3}}, {"c", {4, 5}}};
+  CHECK(fingerprint(moved) != base);
+  auto ported = three_nodes();
+  ported.nodes[1].actor_port = 9099;
+  CHECK(fingerprint(ported) != base);
+  auto renamed = three_nodes();
+  renamed.nodes[2].name = "d";
+  renamed.assignments[2].first = "d";
+  CHECK(fingerprint(renamed) != base);
+  auto more_shards = three_nodes();
+  more_shards.shard_count = 7;
+  more_shards.assignments[2].second.push_back(6);
+  CHECK(fingerprint(more_shards) != base);
+}
