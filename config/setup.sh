@@ -44,10 +44,11 @@ deps() {
   fi
 }
 
-# CI's Release tree (`test`) is compiled at -O2, not CMake's -O3: 0.84-0.96 of -O3's compile CPU on the
-# costliest sources (bench/compile_cost.py), and its tests check behaviour, never speed. `build`
-# and `run` unset the cache entry (-U), so the daemon and actorshop-bench they build, the ones
-# the benchmarks measure, are -O3 again. ACTORSHOP_CI_RELEASE_FLAGS="-O3 -DNDEBUG": the old flags.
+# CI's Release tree (`test`) is compiled at -O2, not CMake's -O3: 0.94 of -O3's compile CPU summed
+# over the 9 costliest sources (0.84-1.04 each; bench/compile_cost.py, one run, busy host), and its
+# tests check behaviour, never speed. `build` and `run` unset the cache entry (-U), so the daemon and actorshop-bench
+# they build, the ones the benchmarks measure, are -O3 again.
+# ACTORSHOP_CI_RELEASE_FLAGS="-O3 -DNDEBUG" restores the old flags.
 ci_release_flags="${ACTORSHOP_CI_RELEASE_FLAGS:--O2 -DNDEBUG}"
 
 # build [CMAKE_ARGS...]: configures (with any extra -D given) and builds the default targets.
