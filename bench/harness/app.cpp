@@ -9,8 +9,6 @@
 #include <optional>
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
-
 #include "bench/harness/audit.hpp"
 #include "bench/harness/cli.hpp"
 #include "bench/harness/collector.hpp"
@@ -303,15 +301,9 @@ int run_checked(const app_config& c) {
 } // namespace
 
 int run_app(int argc, char** argv) {
-  CLI::App app{"actorshop-bench: replays the seed's k6 load profiles against actorshop"};
   app_config c;
-  add_flags(app, c);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    // CLI11's own codes (105 ...) would collide with k6's: a bad command line is InvalidConfig.
-    return app.exit(e) == 0 ? 0 : exit_invalid_config;
-  }
+  if (const auto exit_code = parse_command_line(argc, argv, c))
+    return *exit_code;
   abort_on_signals signals;
   try {
     return run_checked(c);

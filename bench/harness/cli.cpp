@@ -6,6 +6,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "bench/harness/app.hpp"
+
 namespace actorshop::bench {
 
 namespace {
@@ -120,9 +122,17 @@ shortcuts flag_layer(const app_config& c) {
 
 } // namespace
 
-void add_flags(CLI::App& app, app_config& c) {
+std::optional<int> parse_command_line(int argc, char** argv, app_config& c) {
+  CLI::App app{"actorshop-bench: replays the seed's k6 load profiles against actorshop"};
   add_k6_flags(app, c);
   add_actorshop_flags(app, c);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11's own codes (105 ...) would collide with k6's: a bad command line is InvalidConfig.
+    return app.exit(e) == 0 ? 0 : exit_invalid_config;
+  }
+  return std::nullopt;
 }
 
 profile build_profile(const app_config& c) {

@@ -13,10 +13,6 @@
 #include "bench/harness/summary.hpp"
 #include "bench/harness/system_tags.hpp"
 
-namespace CLI {
-class App;
-}
-
 namespace actorshop::bench {
 
 struct app_config {
@@ -38,8 +34,10 @@ struct app_config {
   std::int64_t pre_allocated_vus = -1, max_vus = -1;
 };
 
-/// Declares every flag on `app`, bound to `c`.
-void add_flags(CLI::App& app, app_config& c);
+/// Parses the command line into `c` (CLI11, kept to this file: its header is the costliest to
+/// compile). Returns the exit code when the command line ends the process (--help: 0; an invalid
+/// command line: k6's InvalidConfig), or nothing when the run goes on.
+std::optional<int> parse_command_line(int argc, char** argv, app_config& c);
 /// Returns the run's profile: the built-in or --profile-file one, the -c file laid over it, then
 /// the flags; throws std::invalid_argument for an invalid configuration (k6's exit 104).
 profile build_profile(const app_config& c);

@@ -1,7 +1,6 @@
 // sim_tests' main: `sim_tests --seed N [--steps M]` (or ACTORSHOP_SIM_SEED=N) replays one seed
 // and prints its report; anything else goes to Catch.
-#define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
+#include "tests/catch_impl.hpp"
 
 #include <cstdlib>
 #include <cstring>
@@ -43,5 +42,5 @@ int main(int argc, char** argv) {
   }
   if (seed)
     return replay(*seed, steps);
-  return Catch::Session().run(static_cast<int>(rest.size()), rest.data());
+  return actorshop::tests::run_catch(static_cast<int>(rest.size()), rest.data());
 }
