@@ -47,9 +47,9 @@ UNION ALL
 SELECT printf('order %d has %d payments (%s)', order_id, COUNT(*), group_concat(node_name(node)))
 FROM all_payment GROUP BY order_id HAVING COUNT(*) > 1
 UNION ALL
-SELECT printf('option %d: its stock moved on %d nodes (%s)', product_option_id, COUNT(*),
+SELECT printf('option %d: its stock row is on %d nodes (%s)', product_option_id, COUNT(*),
               group_concat(node_name(node)))
-FROM all_stock WHERE reserved != 0 OR sold != 0 GROUP BY product_option_id HAVING COUNT(*) > 1)sql"},
+FROM all_stock GROUP BY product_option_id HAVING COUNT(*) > 1)sql"},
     {"rows_on_owner", true, R"sql(
 SELECT printf('coupon %d is on node %s, its owner is %s', id, node_name(node), owner(2, id))
 FROM all_coupon WHERE owner(2, id) != node_name(node)
@@ -78,10 +78,9 @@ SELECT printf('payment of order %d is on node %s, the order''s owner is %s', ord
               node_name(node), owner(4, order_id))
 FROM all_payment WHERE owner(4, order_id) != node_name(node)
 UNION ALL
-SELECT printf('option %d: stock moved on node %s (reserved %d, sold %d), its owner is %s',
+SELECT printf('option %d: stock row on node %s (reserved %d, sold %d), its owner is %s',
               product_option_id, node_name(node), reserved, sold, owner(3, product_option_id))
-FROM all_stock WHERE owner(3, product_option_id) != node_name(node)
-                 AND (reserved != 0 OR sold != 0))sql"},
+FROM all_stock WHERE owner(3, product_option_id) != node_name(node))sql"},
     {"coupon_holders_match_quantity", false, R"sql(
 WITH holders AS (SELECT coupon_id, COUNT(*) AS n FROM all_customer_coupon GROUP BY coupon_id)
 SELECT printf('coupon %d (node %s): total %d - remaining %d != %d holders on all nodes, or ' ||

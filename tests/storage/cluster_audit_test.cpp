@@ -142,7 +142,8 @@ TEST_CASE("a cross-node order, paid with a debit on another node, passes; its de
   }
   SECTION("the stock sold on a node that does not own it") {
     auto other = files.open((files.owner(entity_kind::stock, option) + 1) % 3);
-    other.exec("UPDATE stock SET quantity = quantity - 2, sold = 2 WHERE product_option_id = 6001");
+    other.exec("INSERT INTO stock (id, product_option_id, quantity, sold) "
+               "VALUES (9998, 6001, 99998, 2)"); // a second row, sold on the wrong node
     CHECK(names_of(files.audit()) ==
           names{"entity_on_one_node", "rows_on_owner", "stock_conserved"});
     CHECK(names_of(files.audit(false)) == names{"entity_on_one_node", "stock_conserved"});
@@ -229,8 +230,9 @@ TEST_CASE("the cluster audit checks every row against the initial stock when it 
   o.stock_initial = seed_stock_quantity;
   CHECK(audit_cluster(files.nodes, o).ok());
   o.stock_initial = seed_stock_quantity + 1;
-  CHECK(audit_cluster(files.nodes, o).violations.size() == 100); // 180 rows, the first 100 named
-  auto db = files.open(2);
-  db.exec("UPDATE stock SET quantity = quantity - 1 WHERE product_option_id = 6002");
-  CHECK(names_of(files.audit()) == names{"stock_initial"}); // the copies disagree
+  CHECK(audit_cluster(files.nodes, o).violations.size() == 60); // one stock row per option
+  // A stock row is state, kept on its option's owner only: a second copy anywhere is named.
+  auto other = files.open((files.owner(entity_kind::stock, 6002) + 1) % 3);
+  other.exec("INSERT INTO stock (id, product_option_id, quantity) VALUES (9999, 6002, 100000)");
+  CHECK(names_of(files.audit()) == names{"entity_on_one_node", "rows_on_owner"});
 }
