@@ -7,24 +7,10 @@ peer is bounded by).
 
   bench/cluster_failover.py [--bin build/daemon/actorshop] [--runs 5] [--timeout-ms 1000]
 """
-import argparse, json, os, signal, socket, subprocess, tempfile, time, urllib.request, urllib.error
+import argparse, json, os, signal, subprocess, tempfile, time, urllib.request, urllib.error
 import statistics
 
-M = (1 << 64) - 1
-
-
-def shard_of(kind, ident, shards):  # domain/placement.cpp: splitmix64((kind << 56) ^ id) % shards
-    x = ((kind << 56) ^ ident) & M
-    x = (x + 0x9E3779B97F4A7C15) & M
-    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & M
-    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & M
-    return (x ^ (x >> 31)) % shards
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from cluster_common import free_port, shard_of  # bench/: the placement function, a free port
 
 
 def status(port, path):
