@@ -87,17 +87,24 @@ domain::status settle_order(write_context& ctx, const domain::payment_job& job,
 
 } // namespace
 
-domain::status settle_payment(write_context& ctx, const domain::payment_job& job,
-                              bool record_event) {
+namespace {
+
+// One node's commit of a payment. Single node: the order's stock moves and the coupon use are in
+// this commit. Cluster mode: the saga already sold the lines and used the coupon by steps on their
+// owners, so this commit leaves stock and coupon alone and closes the order's saga log instead.
+domain::status settle(write_context& ctx, const domain::payment_job& job, bool record_event,
+                      bool clustered) {
   const auto& p = job.payment;
   const std::string at = domain::format_iso8601(p.paid_at);
-  if (auto s = settle_order(ctx, job, at, true); !s)
+  if (auto s = settle_order(ctx, job, at, !clustered); !s)
     return s;
   if (auto s =
           change_balance(ctx, p.customer_id, "USE", p.discounted_price, -p.discounted_price, at);
       !s)
     return s;
-  if (p.coupon_id)
+  if (clustered)
+    close_saga_log(ctx, p.order_id);
+  else if (p.coupon_id)
     if (auto s = use_coupon(ctx, p.customer_id, *p.coupon_id, at); !s)
       return s;
   if (record_event)
@@ -105,26 +112,22 @@ domain::status settle_payment(write_context& ctx, const domain::payment_job& job
   return {};
 }
 
+} // namespace
+
+domain::status settle_payment(write_context& ctx, const domain::payment_job& job,
+                              bool record_event) {
+  return settle(ctx, job, record_event, false);
+}
+
 unit_fn pay_order(domain::payment_job job, bool record_event) {
   return [job = std::move(job), record_event](write_context& ctx) {
-    return settle_payment(ctx, job, record_event);
+    return settle(ctx, job, record_event, false);
   };
 }
 
 unit_fn pay_order_clustered(domain::payment_job job, bool record_event) {
-  return [job = std::move(job), record_event](write_context& ctx) -> domain::status {
-    const auto& p = job.payment;
-    const std::string at = domain::format_iso8601(p.paid_at);
-    if (auto s = settle_order(ctx, job, at, false); !s)
-      return s;
-    if (auto s =
-            change_balance(ctx, p.customer_id, "USE", p.discounted_price, -p.discounted_price, at);
-        !s)
-      return s;
-    close_saga_log(ctx, p.order_id);
-    if (record_event)
-      add_payment_event(ctx, p.id, p.order_id, at);
-    return {};
+  return [job = std::move(job), record_event](write_context& ctx) {
+    return settle(ctx, job, record_event, true);
   };
 }
 
