@@ -19,10 +19,22 @@ def shard_of(kind, ident, shards):  # domain/placement.cpp: splitmix64((kind << 
     return (x ^ (x >> 31)) % shards
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_port(_taken=set()):
+    """A loopback port that is free now, from 20000-32000: below the kernel's ephemeral range
+    (32768-60999), so another process's outgoing connection cannot take it before the daemon
+    listens on it (a port handed out by bind(0) can). Never the same port twice per process."""
+    import random
+    while True:
+        port = random.randint(20000, 32000)
+        if port in _taken:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _taken.add(port)
+        return port
 
 
 class Cluster:
@@ -30,17 +42,18 @@ class Cluster:
     before the daemon's command line (e.g. `ip netns exec NS`)."""
 
     def __init__(self, binary, workdir, hosts, http_ports, actor_ports, timeout_ms=1000,
-                 shards=12, prefix=lambda i: []):
+                 shards=12, prefix=lambda i: [], step_deadline_ms=2000):
         self.binary, self.workdir, self.shards, self.prefix = binary, workdir, shards, prefix
         self.names = [chr(ord("a") + i) for i in range(len(hosts))]
         self.hosts, self.http_ports, self.actor_ports = hosts, http_ports, actor_ports
-        self.timeout_ms = timeout_ms
+        self.timeout_ms, self.step_deadline_ms = timeout_ms, step_deadline_ms
         self.procs = [None] * len(hosts)
         self.cluster_file = os.path.join(workdir, "cluster.toml")
         with open(self.cluster_file, "w") as f:
             f.write(f"version = 1\nshards = {shards}\n"
                     f"heartbeat_interval_ms = {max(timeout_ms // 10, 10)}\n"
-                    f"connection_timeout_ms = {timeout_ms}\n")
+                    f"connection_timeout_ms = {timeout_ms}\n"
+                    f"step_deadline_ms = {step_deadline_ms}\n")
             for i, n in enumerate(self.names):
                 f.write(f'[[nodes]]\nname = "{n}"\nhost = "{hosts[i]}"\nhttp_port = {http_ports[i]}\n'
                         f"actor_port = {actor_ports[i]}\n")
@@ -108,6 +121,11 @@ class Cluster:
                     if time.monotonic() > end:
                         raise RuntimeError(f"node {self.names[i]} never reached {self.names[j]}")
                     time.sleep(0.02)
+
+    def open_sagas(self, i):
+        """Saga log rows not closed in node i's database (read-only: the node may run)."""
+        with sqlite3.connect(f"file:{self.db(i)}?mode=ro", uri=True, timeout=10) as d:
+            return d.execute("SELECT COUNT(*) FROM saga_log WHERE phase <> 'done'").fetchone()[0]
 
     def audit(self, stock_initial=SEED_STOCK):
         """`actorshop audit` over every node's file; returns (ok, output)."""
@@ -199,3 +217,66 @@ class Ledger:
         held = "" if self.holders is None else f", {self.holders} hold the coupon"
         return (f"{len(self.charges)} charges ({acked} acknowledged, {unsure} uncertain), "
                 f"{len(self.issues)} issuers ({issued} got 201{held})")
+
+
+class OrderLedger:
+    """What the clients of the order-payment profile were told: every POST /orders (customer,
+    answer, order id if 201) and every POST /payments by order id. 201 is acknowledged; 409 a
+    refusal; anything else (503, 504, 0) uncertain: it may have been applied, once at most."""
+
+    def __init__(self):
+        self.orders = []  # (customer, status, order id or None)
+        self.payments = {}  # order id -> list of (status, payment id or None)
+
+    def check(self, cluster):
+        """Returns a list of problems: an acknowledged order or payment missing, an order on two
+        nodes or paid twice, a PAID order without its payment, orders nobody was told about
+        beyond the uncertain answers."""
+        problems, orders, paid = [], {}, {}
+        for i in range(len(cluster.names)):
+            with sqlite3.connect(f"file:{cluster.db(i)}?mode=ro", uri=True) as d:
+                for oid, customer, status in d.execute(
+                        "SELECT id, customer_id, status FROM orders"):
+                    if oid in orders:
+                        problems.append(f"order {oid} is on two nodes")
+                    orders[oid] = (customer, status)
+                for pid, oid in d.execute("SELECT id, order_id FROM payment"):
+                    paid.setdefault(oid, []).append(pid)
+        acked = {}
+        for customer, status, oid in self.orders:
+            if status == 201:
+                acked[oid] = customer
+                if oid not in orders:
+                    problems.append(f"order {oid} acknowledged (201) but in no database")
+                elif orders[oid][0] != customer:
+                    problems.append(f"order {oid} belongs to {orders[oid][0]}, not {customer}")
+        uncertain = sum(1 for _, s, _ in self.orders if s not in (201, 409))
+        strays = [o for o in orders if o not in acked]
+        if len(strays) > uncertain:
+            problems.append(f"{len(strays)} orders nobody was told about, only {uncertain} "
+                            "uncertain answers")
+        for oid, answers in self.payments.items():
+            for status, pid in answers:
+                if status == 201 and pid not in paid.get(oid, []):
+                    problems.append(f"payment {pid} of order {oid} acknowledged but not stored")
+        for oid, pids in paid.items():
+            if len(pids) > 1:
+                problems.append(f"order {oid} paid {len(pids)} times: payments {pids}")
+            if oid not in self.payments:
+                problems.append(f"order {oid} paid without anyone paying it")
+            if orders.get(oid, (0, ""))[1] != "PAID":
+                problems.append(f"order {oid} has a payment but is {orders.get(oid)}")
+        for oid, (_, status) in orders.items():
+            if status == "PAID" and oid not in paid:
+                problems.append(f"order {oid} is PAID without a payment row")
+        self.stored = (len(orders), sum(1 for o in orders.values() if o[1] == "PAID"))
+        return problems
+
+    def summary(self):
+        created = sum(1 for _, s, _ in self.orders if s == 201)
+        paid = sum(1 for a in self.payments.values() if any(s == 201 for s, _ in a))
+        unsure = sum(1 for a in self.payments.values() if not any(s in (201, 409) for s, _ in a))
+        stored = getattr(self, "stored", None)
+        tail = "" if stored is None else f"; stored: {stored[0]} orders, {stored[1]} PAID"
+        return (f"{len(self.orders)} orders ({created} got 201), {len(self.payments)} paid for "
+                f"({paid} got 201, {unsure} never answered){tail}")

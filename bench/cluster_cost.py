@@ -30,13 +30,15 @@ import http.client
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cluster_common import free_port  # noqa: E402  below the ephemeral range
 
 M64 = (1 << 64) - 1
 SHARDS = 12
@@ -56,23 +58,6 @@ def shard_of(kind, ident, shards=SHARDS):  # domain/placement.cpp
 
 def owner(kind, ident, n):
     return shard_of(kind, ident) % n
-
-
-def free_port(_taken=set()):
-    """A free port below the ephemeral range: a port the kernel handed out (bind to 0) can be
-    taken by one node's outgoing connection before another node listens on it."""
-    import random
-    while True:
-        port = random.randint(20000, 32000)
-        if port in _taken:
-            continue
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        _taken.add(port)
-        return port
 
 
 class cluster:

@@ -12,22 +12,47 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
+#include <random>
+#include <set>
 #include <stdexcept>
 
 #include "support/wait.hpp"
 
 namespace actorshop::test {
 
-unsigned short free_port() {
+namespace {
+
+/// True if `port` can be bound on loopback now.
+bool bindable(unsigned short port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  a.sin_port = htons(port);
+  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
   close(fd);
-  return ntohs(a.sin_port);
+  return ok;
+}
+
+} // namespace
+
+// From 20000-32000, below the kernel's ephemeral range (32768-60999): a port handed out by
+// bind(0) can be taken by another process's outgoing connection before the daemon listens on
+// it. A port is never handed out twice by one test process.
+unsigned short free_port() {
+  static std::mutex m;
+  static std::set<unsigned short> taken;
+  static std::mt19937 gen{std::random_device{}()};
+  std::uniform_int_distribution<int> range(20'000, 32'000);
+  std::lock_guard lock(m);
+  for (;;) {
+    const auto port = static_cast<unsigned short>(range(gen));
+    if (!taken.count(port) && bindable(port)) {
+      taken.insert(port);
+      return port;
+    }
+  }
 }
 
 std::string find_tool(const std::string& tool) {

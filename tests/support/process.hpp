@@ -11,7 +11,8 @@
 
 namespace actorshop::test {
 
-/// Returns a loopback port that was free a moment ago.
+/// Returns a loopback port that was free a moment ago, from 20000-32000 (not the kernel's
+/// ephemeral range, where an outgoing connection could take it before the daemon listens).
 unsigned short free_port();
 
 /// Returns the full path of `tool` in the usual bin dirs, or "" (a missing tool fails the test,
