@@ -63,6 +63,7 @@ domain::cluster_spec parse_cluster_file(std::string_view text, std::string_view 
   spec.shard_count = required_int(t, "shards", "", source);
   spec.heartbeat_interval_ms = t["heartbeat_interval_ms"].value_or<std::int64_t>(250);
   spec.connection_timeout_ms = t["connection_timeout_ms"].value_or<std::int64_t>(2'000);
+  spec.step_deadline_ms = t["step_deadline_ms"].value_or<std::int64_t>(2'000);
   auto* nodes = t["nodes"].as_array();
   if (!nodes)
     fail(source, "[[nodes]] is missing");

@@ -45,6 +45,7 @@ struct cluster_membership {
   std::size_t self = 0;
   std::chrono::milliseconds heartbeat_interval{0};
   std::chrono::milliseconds connection_timeout{0};
+  std::chrono::milliseconds step_deadline{0}; ///< the saga's, the same on every node
 };
 
 /// Reads --cluster-file and finds --node in it; nothing without a cluster file (one node, as
@@ -67,7 +68,8 @@ std::optional<cluster_membership> load_membership(const settings& s) {
                map->nodes().size(), map->version(), map->shard_count());
   return cluster_membership{std::move(map), *self,
                             std::chrono::milliseconds(file.spec.heartbeat_interval_ms),
-                            std::chrono::milliseconds(file.spec.connection_timeout_ms)};
+                            std::chrono::milliseconds(file.spec.connection_timeout_ms),
+                            std::chrono::milliseconds(file.spec.step_deadline_ms)};
 }
 
 storage::ownership ownership_of(const std::optional<cluster_membership>& c) {
@@ -87,6 +89,7 @@ std::unique_ptr<actors::cluster::node> join_cluster(const std::optional<cluster_
   o.self = c->self;
   o.heartbeat_interval = c->heartbeat_interval;
   o.connection_timeout = c->connection_timeout;
+  o.step_deadline = c->step_deadline;
   return std::make_unique<actors::cluster::node>(shop, std::move(o));
 }
 
@@ -171,7 +174,9 @@ int serve(const settings& s, const std::vector<std::string>& args) {
   storage::telemetry::set_enabled(s.metrics_enabled); // before any actor or writer thread runs
   auto shop_options = s.shop;
   shop_options.owns = ownership_of(membership); // cluster mode: this node's shards
-  actors::shop shop(shop_options);              // opens, migrates and recovers before we listen
+  if (membership)
+    shop_options.step_deadline = membership->step_deadline; // the cluster file's, on every node
+  actors::shop shop(shop_options); // opens, migrates and recovers before we listen
   log_recovery(shop.recovery());
   // Publishes the gateway before we listen and resumes the sagas in flight (cluster mode).
   auto cluster = join_cluster(membership, shop);

@@ -75,6 +75,10 @@ std::variant<static_shard_map, std::string> make_shard_map(const cluster_spec& s
            ")";
   if (spec.heartbeat_interval_ms < 0 || spec.connection_timeout_ms < 0)
     return "cluster file: heartbeat_interval_ms and connection_timeout_ms must not be negative";
+  if (spec.step_deadline_ms < 1 || spec.step_deadline_ms > max_step_deadline_ms)
+    return "cluster file: step_deadline_ms must be from 1 to " +
+           std::to_string(max_step_deadline_ms) + " (got " + std::to_string(spec.step_deadline_ms) +
+           ")";
   if (auto bad = check_nodes(spec.nodes); !bad.empty())
     return bad;
   static_shard_map m;

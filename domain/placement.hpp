@@ -39,6 +39,9 @@ struct cluster_spec {
   std::int64_t shard_count = 0;
   std::int64_t heartbeat_interval_ms = 0; ///< BASP heartbeats (middleman.heartbeat-interval)
   std::int64_t connection_timeout_ms = 0; ///< a silent peer is dropped after this
+  /// How long a saga retries a step whose owner does not answer before it compensates. A cluster
+  /// setting, not a node's: nodes link only if they agree on it (the handshake compares it).
+  std::int64_t step_deadline_ms = 2'000;
   std::vector<node_info> nodes;
   std::vector<std::pair<std::string, std::vector<std::int64_t>>> assignments; ///< node -> shards
 };
@@ -82,9 +85,14 @@ private:
   std::vector<std::size_t> owner_; ///< by shard
 };
 
+/// The largest step deadline: a client waits at most 1.5 times it (the deadline, then half of
+/// it for the compensation), which must stay below the HTTP front-end's 5 s request timeout so
+/// that the client gets the saga's 503, not a 504.
+inline constexpr std::int64_t max_step_deadline_ms = 3'000;
+
 /// Validates `spec` and returns its map, or a one-line reason it is not usable (a version below
-/// 1, no nodes, a duplicate or unknown node, a port of 0, a shard out of range, assigned twice or
-/// not at all).
+/// 1, a step deadline outside 1..max_step_deadline_ms, no nodes, a duplicate or unknown node, a
+/// port of 0, a shard out of range, assigned twice or not at all).
 std::variant<static_shard_map, std::string> make_shard_map(const cluster_spec& spec);
 
 } // namespace actorshop::domain

@@ -68,7 +68,8 @@ struct node::impl {
   const domain::node_info& self_info() const { return opt.map->nodes()[opt.self]; }
 
   wire_hello hello() const {
-    return {opt.map->version(), opt.map->fingerprint(), self_info().name};
+    return {opt.map->version(), opt.map->fingerprint(), self_info().name,
+            opt.step_deadline.count()};
   }
 
   void start() {
@@ -185,6 +186,12 @@ struct node::impl {
                     "{:016x}), this node version {} (map {:016x}); its shards answer "
                     "SHARD_UNAVAILABLE until both run the same file",
                     peer.name, theirs.version, theirs.map_hash, mine.version, mine.map_hash);
+              else if (theirs.step_deadline_ms != mine.step_deadline_ms)
+                out.refusal = fmt::format(
+                    "refusing the link to node '{}': its cluster file sets step_deadline_ms = {}, "
+                    "this node's {}; its shards answer SHARD_UNAVAILABLE until both run the same "
+                    "file",
+                    peer.name, theirs.step_deadline_ms, mine.step_deadline_ms);
             },
             [&](const caf::error& e) {
               // A gateway that does not know the hello (an older build) cannot be trusted

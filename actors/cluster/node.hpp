@@ -3,9 +3,10 @@
 // the node's actor port (the gateway serves requests for this node's shards by calling the local
 // shop) and keeps one link per peer: connect with remote_actor, monitor the peer's gateway, and
 // on loss (TCP close, or BASP's connection timeout for a silent peer) mark it down and reconnect.
-// A link is used only after a handshake: the connecting node sends its cluster file version and
-// map fingerprint to the peer's gateway, which answers with its own; any difference (or another
-// node answering at that address) refuses the link, so two nodes never route by different maps.
+// A link is used only after a handshake: the connecting node sends its cluster file version, map
+// fingerprint and saga step deadline to the peer's gateway, which answers with its own; any
+// difference (or another node answering at that address) refuses the link, so two nodes never
+// route by different maps or give up on a step after different times.
 //
 // Its routing calls have the shop's callback contract: they return at once and the callback runs
 // once, on an actor thread, or at once on the caller's stack for an answer decided locally (a
@@ -26,6 +27,7 @@ struct node_options {
   std::size_t self = 0; ///< index of this node in map->nodes()
   std::chrono::milliseconds heartbeat_interval{250};
   std::chrono::milliseconds connection_timeout{2'000};
+  std::chrono::milliseconds step_deadline{2'000};    ///< the saga's; peers must run the same
   std::chrono::milliseconds request_timeout{5'000};  ///< a remote call's answer (504 beyond)
   std::chrono::milliseconds reconnect_interval{100}; ///< between attempts to reach a down peer
 };

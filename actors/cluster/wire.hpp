@@ -22,12 +22,14 @@ namespace actorshop::actors::cluster {
 
 // --- the link handshake: sent by the node that made the link, answered with the gateway's own ---
 
-/// Who a node is and which cluster map it routes by. Two nodes link only if both fields match
-/// (and the answering node is the one the cluster file names at that address).
+/// Who a node is, which cluster map it routes by and its saga step deadline. Two nodes link only
+/// if version, map_hash and step_deadline_ms match (and the answering node is the one the
+/// cluster file names at that address).
 struct wire_hello {
-  std::int64_t version = 0;   ///< the cluster file's version
-  std::uint64_t map_hash = 0; ///< domain::shard_map::fingerprint()
-  std::string node;           ///< the sender's name in the cluster file
+  std::int64_t version = 0;          ///< the cluster file's version
+  std::uint64_t map_hash = 0;        ///< domain::shard_map::fingerprint()
+  std::string node;                  ///< the sender's name in the cluster file
+  std::int64_t step_deadline_ms = 0; ///< the cluster file's saga step deadline
 };
 
 // --- requests ---
@@ -175,7 +177,8 @@ struct wire_history {
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_hello& x) {
-  return f(caf::meta::type_name("actorshop.wire_hello"), x.version, x.map_hash, x.node);
+  return f(caf::meta::type_name("actorshop.wire_hello"), x.version, x.map_hash, x.node,
+           x.step_deadline_ms);
 }
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_issue& x) {
   return f(caf::meta::type_name("actorshop.wire_issue"), x.coupon_id, x.customer_id);

@@ -1,6 +1,6 @@
-// The cluster-version handshake: two daemons whose cluster files differ (version, or the map
-// under the same version) refuse to link, say why in one line each and answer 503
-// SHARD_UNAVAILABLE for each other's shards; the same file links them.
+// The cluster-version handshake: two daemons whose cluster files differ (version, the map under
+// the same version, or the saga step deadline) refuse to link, say why in one line each and
+// answer 503 SHARD_UNAVAILABLE for each other's shards; the same file links them.
 #include <catch2/catch.hpp>
 
 #include <array>
@@ -31,11 +31,13 @@ struct two_nodes {
   std::array<std::unique_ptr<daemon_process>, 2> nodes;
 
   /// Writes node `i`'s cluster file: shard s on node s % 2, or on (s + 1) % 2 if `swapped`.
-  std::string write_file(std::size_t i, int version, bool swapped = false) {
-    const auto path = dir.file(names[i] + "-v" + std::to_string(version) + ".toml");
+  std::string write_file(std::size_t i, int version, bool swapped, int step_deadline_ms) {
+    const auto path = dir.file(names[i] + "-v" + std::to_string(version) + "-" +
+                               std::to_string(step_deadline_ms) + ".toml");
     std::ofstream out(path);
     out << "version = " << version << "\nshards = " << shards
-        << "\nheartbeat_interval_ms = 100\nconnection_timeout_ms = 1000\n";
+        << "\nheartbeat_interval_ms = 100\nconnection_timeout_ms = 1000\nstep_deadline_ms = "
+        << step_deadline_ms << "\n";
     for (std::size_t n = 0; n < 2; ++n)
       out << "[[nodes]]\nname = \"" << names[n]
           << "\"\nhost = \"127.0.0.1\"\nhttp_port = " << http[n] << "\nactor_port = " << actor[n]
@@ -51,10 +53,11 @@ struct two_nodes {
     return path;
   }
 
-  void start(std::size_t i, int version, bool swapped = false) {
+  void start(std::size_t i, int version, bool swapped = false, int step_deadline_ms = 2000) {
     auto args = seeded_args(dir.path.string(), dir.file(names[i] + ".db"));
-    args.insert(args.end(), {"--port", std::to_string(http[i]), "--cluster-file",
-                             write_file(i, version, swapped), "--node", names[i]});
+    args.insert(args.end(),
+                {"--port", std::to_string(http[i]), "--cluster-file",
+                 write_file(i, version, swapped, step_deadline_ms), "--node", names[i]});
     nodes[i].reset();
     nodes[i] = std::make_unique<daemon_process>(args, std::vector<std::string>{}, log(i));
   }
@@ -144,4 +147,21 @@ TEST_CASE("nodes with the same version but different shard assignments refuse to
   }));
   client a(c.http[0]);
   CHECK(a.get("/balances/" + std::to_string(c.customer_on(1))).status == 503);
+}
+
+TEST_CASE("nodes whose cluster files set different saga step deadlines refuse to link",
+          "[cluster]") {
+  two_nodes c;
+  c.start(0, 1, false, 2000);
+  c.start(1, 1, false, 1500); // the same map and version, another step deadline
+  REQUIRE(wait_for_state([&] {
+    return read_all(c.log(0)).find("refusing the link to node 'b': its cluster file sets "
+                                   "step_deadline_ms = 1500, this node's 2000") !=
+           std::string::npos;
+  }));
+  client a(c.http[0]);
+  CHECK(a.get("/balances/" + std::to_string(c.customer_on(1))).status == 503);
+  c.start(1, 1, false, 2000); // the same file: linked
+  CHECK(wait_for_state(
+      [&] { return a.get("/balances/" + std::to_string(c.customer_on(1))).status == 200; }));
 }

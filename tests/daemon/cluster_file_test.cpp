@@ -45,6 +45,7 @@ TEST_CASE("a cluster file is read into a spec with defaults for the link timings
   CHECK(spec.shard_count == 4);
   CHECK(spec.heartbeat_interval_ms == 100);
   CHECK(spec.connection_timeout_ms == 2000);
+  CHECK(spec.step_deadline_ms == 2000);
   REQUIRE(spec.nodes.size() == 2);
   CHECK(spec.nodes[1].name == "b");
   CHECK(spec.nodes[1].actor_port == 9082);
@@ -69,4 +70,11 @@ TEST_CASE("the shipped config/cluster.toml is valid", "[daemon][cluster]") {
   const auto file = daemon::load_cluster_file(ACTORSHOP_SOURCE_DIR "/config/cluster.toml");
   CHECK(file.map.nodes().size() == 3);
   CHECK(file.map.shard_count() == 12);
+}
+
+TEST_CASE("the saga step deadline is read from the cluster file", "[daemon][cluster]") {
+  const auto spec =
+      daemon::parse_cluster_file(std::string("step_deadline_ms = 750\n") + valid, "cluster.toml");
+  CHECK(spec.step_deadline_ms == 750);
+  CHECK(std::holds_alternative<domain::static_shard_map>(domain::make_shard_map(spec)));
 }

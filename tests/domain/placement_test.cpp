@@ -134,3 +134,17 @@ TEST_CASE("the map fingerprint changes with any assignment, node or port, not th
   more_shards.assignments[2].second.push_back(6);
   CHECK(fingerprint(more_shards) != base);
 }
+
+TEST_CASE("the saga step deadline must be positive and leave the client a 503 before its 5 s "
+          "request timeout",
+          "[domain][cluster]") {
+  auto s = three_nodes();
+  CHECK(s.step_deadline_ms == 2000); // the default of a spec that does not set it
+  CHECK(std::holds_alternative<static_shard_map>(make_shard_map(s)));
+  s.step_deadline_ms = 0;
+  CHECK(error_of(s) == "cluster file: step_deadline_ms must be from 1 to 3000 (got 0)");
+  s.step_deadline_ms = 3'001;
+  CHECK(error_of(s) == "cluster file: step_deadline_ms must be from 1 to 3000 (got 3001)");
+  s.step_deadline_ms = 3'000;
+  CHECK(std::holds_alternative<static_shard_map>(make_shard_map(s)));
+}
