@@ -1,5 +1,6 @@
 #include "actors/cluster_saga.hpp"
 
+#include <algorithm>
 #include <random>
 
 #include <caf/actor_system.hpp>
@@ -391,11 +392,20 @@ void expire(saga* self) {
 
 enum class start { create, recovered, pay_recovery, cleanup };
 
+/// Step ids number an order's lines by position, so every run of the saga must see them in the
+/// same order: by option id, the order the database gives them back after a restart (order_item's
+/// key is (order, option)). Sorted at creation too, before the log row that recovery reads.
+void sort_lines(domain::order& o) {
+  std::stable_sort(o.lines.begin(), o.lines.end(),
+                   [](const auto& x, const auto& y) { return x.option_id < y.option_id; });
+}
+
 caf::behavior behavior(saga* self, context* ctx, domain::order o, start how,
                        answer_once<domain::order> r, storage::saga_record log) {
   auto& st = self->state;
   st.ctx = ctx;
   st.order = std::move(o);
+  sort_lines(st.order);
   st.created_answer = std::move(r);
   switch (how) {
   case start::create:

@@ -11,7 +11,7 @@
 
 namespace actorshop::test {
 
-three_node_cluster::three_node_cluster(std::vector<std::string> extra_args)
+three_node_cluster::three_node_cluster(std::vector<std::string> extra_args, int step_deadline_ms)
     : extra_args_(std::move(extra_args)) {
   for (std::size_t i = 0; i < size; ++i) {
     http_ports_[i] = free_port();
@@ -22,7 +22,8 @@ three_node_cluster::three_node_cluster(std::vector<std::string> extra_args)
   // Heartbeats every 100 ms and a 1 s timeout: a silent peer is dropped quickly; a killed one
   // is seen at once anyway (its sockets close).
   out << "version = 1\nshards = " << shards
-      << "\nheartbeat_interval_ms = 100\nconnection_timeout_ms = 1000\n";
+      << "\nheartbeat_interval_ms = 100\nconnection_timeout_ms = 1000\nstep_deadline_ms = "
+      << step_deadline_ms << "\n";
   for (std::size_t i = 0; i < size; ++i)
     out << "[[nodes]]\nname = \"" << names_[i]
         << "\"\nhost = \"127.0.0.1\"\nhttp_port = " << http_ports_[i]

@@ -5,11 +5,15 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
+#include <thread>
+
 #include "cluster/cluster_fixture.hpp"
 #include "storage/sqlite.hpp"
+#include "support/daemon_process.hpp"
 #include "support/http_client.hpp"
 #include "support/wait.hpp"
 
@@ -94,6 +98,53 @@ void check_conserved(const three_node_cluster& cluster) {
         60 * seed_stock);
   CHECK(sum_over_nodes(cluster, "SELECT COUNT(*) FROM stock WHERE quantity < 0 OR reserved < 0 OR "
                                 "sold < 0") == 0);
+}
+
+std::int64_t applied_steps(const three_node_cluster& cluster, std::size_t i, const char* kind) {
+  return count(cluster.db(i),
+               std::string("SELECT COUNT(*) FROM applied_step WHERE kind = '") + kind + "'");
+}
+
+std::int64_t open_logs(const three_node_cluster& cluster, std::size_t i) {
+  return count(cluster.db(i), "SELECT COUNT(*) FROM saga_log WHERE phase <> 'done'");
+}
+
+/// `actorshop audit` over the three databases, next to the running nodes.
+bool audit_passes(const three_node_cluster& cluster) {
+  const auto dbs = cluster.db(0) + "," + cluster.db(1) + "," + cluster.db(2);
+  auto r = run_actorshop({"audit", "--cluster-file", cluster.cluster_file(), "--db", dbs,
+                          "--stock-initial", std::to_string(seed_stock)});
+  UNSCOPED_INFO(r.out << r.err);
+  return r.exit_code == 0 && r.out.find("audit: 3 nodes ok") != std::string::npos;
+}
+
+/// What a client sees of a payment that was rolled back: the order still CREATED and payable,
+/// the coupon AVAILABLE in the wallet, the balance untouched, no payment row anywhere.
+void check_payment_rolled_back(const three_node_cluster& cluster, domain::id_t order,
+                               domain::id_t customer) {
+  for (std::size_t via = 0; via < cluster.size; ++via) {
+    client c(cluster.http_port(via));
+    CHECK(c.get("/orders/" + std::to_string(order)).body.find("\"CREATED\"") != std::string::npos);
+    const auto wallet = c.get("/coupons/customer/" + std::to_string(customer)).body;
+    CHECK(wallet.find("\"AVAILABLE\"") != std::string::npos);
+    CHECK(wallet.find("\"USED\"") == std::string::npos);
+    CHECK(json_int_field(c.get("/balances/" + std::to_string(customer)).body, "amount") ==
+          seed_balance);
+  }
+  CHECK(sum_over_nodes(cluster, "SELECT COUNT(*) FROM payment") == 0);
+}
+
+/// Pays `order` again with the coupon through node `via` and checks that every line is sold once.
+void check_payable_again(const three_node_cluster& cluster, std::size_t via, domain::id_t order,
+                         const std::vector<std::pair<domain::id_t, std::int64_t>>& lines) {
+  client c(cluster.http_port(via));
+  auto paid = c.post("/payments", pay_body(order, 4001));
+  REQUIRE(paid.status == 201);
+  CHECK(json_int_field(paid.body, "discountAmount") == 1000);
+  for (const auto& [option, qty] : lines)
+    CHECK(stock_row(cluster, option) == std::array<std::int64_t, 3>{seed_stock - qty, 0, qty});
+  CHECK(sum_over_nodes(cluster, "SELECT COUNT(*) FROM customer_coupon WHERE status = 'USED'") == 1);
+  CHECK(sum_over_nodes(cluster, "SELECT COUNT(*) FROM payment") == 1);
 }
 
 } // namespace
@@ -295,4 +346,143 @@ TEST_CASE("an unpaid order expires and its remote reservations are released", "[
   CHECK(stock_row(cluster, far) == far_before);
   CHECK(c.post("/payments", pay_body(order)).status == 409);
   check_conserved(cluster);
+}
+
+TEST_CASE("an order node killed -9 in the paying state (coupon used, one line sold, the other's "
+          "owner down) compensates the payment when it restarts",
+          "[cluster][saga]") {
+  // The longest step deadline: the window between the first sell and the saga's own
+  // compensation, in which the order node is killed, is this long.
+  three_node_cluster cluster({}, 3000);
+  const auto coupon_owner = cluster.owner_of(entity_kind::coupon, 4001);
+  const std::size_t down = coupon_owner == 2 ? 1 : 2; // neither the order's nor the coupon's node
+  const std::size_t sold = 3 - down;                  // the other remote stock owner
+  const auto customer = customers_on(cluster, 0).front();
+  const std::vector<std::pair<domain::id_t, std::int64_t>> lines{{option_on(cluster, sold), 2},
+                                                                 {option_on(cluster, down), 3}};
+  client via(cluster.http_port(sold));
+  REQUIRE(via.post("/coupons/issue",
+                   R"({"couponId":4001,"customerId":)" + std::to_string(customer) + "}")
+              .status == 201);
+  auto created = via.post("/orders", order_body(customer, lines));
+  REQUIRE(created.status == 201);
+  const auto order = json_int_field(created.body, "orderId");
+  const auto sold_reserved = stock_row(cluster, lines[0].first);
+  const auto down_reserved = stock_row(cluster, lines[1].first);
+
+  cluster.kill(down); // the second sell cannot be applied: the saga retries it
+  unsigned pay_status = 0;
+  std::string pay_answer;
+  std::thread payer([&] {
+    try {
+      client c(cluster.http_port(sold));
+      auto r = c.post("/payments", pay_body(order, 4001));
+      pay_status = r.status;
+      pay_answer = r.body;
+    } catch (const std::exception& e) {
+      pay_answer = e.what();
+    }
+  });
+  // The event: the first line is sold on its owner (after the coupon was used).
+  const bool selling = wait_for_state([&] { return applied_steps(cluster, sold, "sell") == 1; });
+  cluster.kill(0);
+  payer.join();
+  REQUIRE(selling);
+  INFO("the payer was answered " << pay_status << " " << pay_answer);
+  CHECK(pay_status == 503); // the order's node died: never acknowledged
+  CHECK(pay_answer.find("SHARD_UNAVAILABLE") != std::string::npos);
+  // Killed in the paying state: its log row open, nothing compensated yet.
+  REQUIRE(count(cluster.db(0), "SELECT COUNT(*) FROM saga_log WHERE phase = 'paying' AND "
+                               "order_id = " +
+                                   std::to_string(order)) == 1);
+  CHECK(applied_steps(cluster, coupon_owner, "use_coupon") == 1);
+  CHECK(applied_steps(cluster, sold, "unsell") == 0);
+  CHECK(applied_steps(cluster, coupon_owner, "unuse_coupon") == 0);
+  CHECK(sum_over_nodes(cluster, "SELECT COUNT(*) FROM customer_coupon WHERE status = 'USED'") == 1);
+
+  cluster.start(down);
+  cluster.start(0);
+  cluster.wait_until_linked();
+  REQUIRE(wait_for_state([&] { return open_logs(cluster, 0) == 0; }));
+  CHECK(stock_row(cluster, lines[0].first) == sold_reserved); // unsold: reserved again
+  CHECK(stock_row(cluster, lines[1].first) == down_reserved); // never sold
+  CHECK(applied_steps(cluster, sold, "unsell") == 1);
+  CHECK(applied_steps(cluster, down, "sell") == 0);
+  CHECK(applied_steps(cluster, down, "aborted") == 1); // its sell, if it ever arrives, is refused
+  CHECK(applied_steps(cluster, coupon_owner, "unuse_coupon") == 1);
+  check_payment_rolled_back(cluster, order, customer);
+  CHECK(audit_passes(cluster));
+
+  check_payable_again(cluster, down, order, lines);
+  check_conserved(cluster);
+  CHECK(audit_passes(cluster));
+}
+
+TEST_CASE("an order node that crashed after every remote step of a payment and before its own "
+          "commit compensates the payment from its saga log when it restarts",
+          "[cluster][saga]") {
+  three_node_cluster cluster;
+  const auto coupon_owner = cluster.owner_of(entity_kind::coupon, 4001);
+  const auto customer = customers_on(cluster, 0).front();
+  // In option id order: the saga numbers its steps by line position in that order.
+  auto lines = std::vector<std::pair<domain::id_t, std::int64_t>>{{option_on(cluster, 1), 2},
+                                                                  {option_on(cluster, 2), 3}};
+  std::sort(lines.begin(), lines.end());
+  client via(cluster.http_port(1));
+  REQUIRE(via.post("/coupons/issue",
+                   R"({"couponId":4001,"customerId":)" + std::to_string(customer) + "}")
+              .status == 201);
+  auto created = via.post("/orders", order_body(customer, lines));
+  REQUIRE(created.status == 201);
+  const auto order = json_int_field(created.body, "orderId");
+  const auto reserved =
+      std::array{stock_row(cluster, lines[0].first), stock_row(cluster, lines[1].first)};
+  // Node a crashed in the paying state after the coupon's owner applied the use and both stock
+  // owners applied their sells, before its own commit (debit, payment, order PAID, log closed):
+  // what the saga writes, staged with the step ids it uses.
+  cluster.kill(0);
+  const std::string attempt = std::to_string(order) + ".77";
+  {
+    storage::connection c(cluster.db(coupon_owner), SQLITE_OPEN_READWRITE);
+    c.busy_timeout(5000);
+    c.exec("BEGIN; UPDATE customer_coupon SET status = 'USED', used_at = '2026-12-01T00:00:00Z' "
+           "WHERE coupon_id = 4001 AND customer_id = " +
+           std::to_string(customer) + "; INSERT INTO applied_step VALUES ('" + attempt +
+           ":use', 0, 'use_coupon'); COMMIT;");
+  }
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const auto [option, qty] = lines[i];
+    storage::connection s(cluster.db(cluster.owner_of(entity_kind::stock, option)),
+                          SQLITE_OPEN_READWRITE);
+    s.busy_timeout(5000);
+    s.exec("BEGIN; UPDATE stock SET reserved = reserved - " + std::to_string(qty) +
+           ", sold = sold + " + std::to_string(qty) + " WHERE product_option_id = " +
+           std::to_string(option) + "; INSERT INTO applied_step VALUES ('" + attempt +
+           ":sell:" + std::to_string(i) + "', 0, 'sell'); COMMIT;");
+  }
+  {
+    storage::connection a(cluster.db(0), SQLITE_OPEN_READWRITE);
+    a.busy_timeout(5000);
+    a.exec("INSERT OR REPLACE INTO saga_log VALUES (" + std::to_string(order) + ", 'paying', 77, " +
+           "4001, " + std::to_string(customer) + ", '" + std::to_string(lines[0].first) + ":" +
+           std::to_string(lines[0].second) + "," + std::to_string(lines[1].first) + ":" +
+           std::to_string(lines[1].second) + ",')");
+  }
+  CHECK(stock_row(cluster, lines[0].first)[2] == lines[0].second);
+
+  cluster.start(0);
+  cluster.wait_until_linked();
+  REQUIRE(wait_for_state([&] { return open_logs(cluster, 0) == 0; }));
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    CHECK(stock_row(cluster, lines[i].first) == reserved[i]); // unsold: reserved again
+    CHECK(applied_steps(cluster, cluster.owner_of(entity_kind::stock, lines[i].first), "unsell") ==
+          1);
+  }
+  CHECK(applied_steps(cluster, coupon_owner, "unuse_coupon") == 1);
+  check_payment_rolled_back(cluster, order, customer);
+  CHECK(audit_passes(cluster));
+
+  check_payable_again(cluster, 2, order, lines);
+  check_conserved(cluster);
+  CHECK(audit_passes(cluster));
 }
