@@ -1,25 +1,60 @@
 #!/usr/bin/env python3
 """kill -9 of one node of three under load (issue 13 item 4), on loopback.
 
-Client threads spread over the three nodes issue the seed coupon to 1,500 distinct customers
-(the coupon-peak shape: 1,000 coupons) and charge balances, each charge a distinct amount so its
-history row is found exactly. Mid-run the coupon's owner is SIGKILLed; once the survivors answer
-503 SHARD_UNAVAILABLE for its shards it is restarted on the same database and the load goes on;
-issues answered 503 (or cut) are asked again after the restart (a repeat answers
-COUPON_ALREADY_ISSUED if the first one had committed). Then the nodes stop and the script checks:
-`actorshop audit` over the three databases (placement, coupon, money and stock conservation), and
-every answer the clients got against the rows: nothing acknowledged lost, nothing applied twice,
-nothing nobody asked for, at most 1,000 holders.
+--profile issue-charge: client threads spread over the three nodes issue the seed coupon to 1,500
+distinct customers (the coupon-peak shape: 1,000 coupons) and charge balances, each charge a
+distinct amount so its history row is found exactly. The coupon's owner is SIGKILLed; issues
+answered 503 (or cut) are asked again after the restart (a repeat answers COUPON_ALREADY_ISSUED if
+the first one had committed).
 
-  bench/cluster_kill_load.py [--bin build/daemon/actorshop] [--runs 1] [--threads 12]
+--profile order-payment (spec 5): thread t is VU t+1 on node t % 3, looping: POST /orders for
+customer 1001 + ((VU-1)*100 + ITER) % 2000 with (p1, option S, 1) and (p2, option M, 1) of two
+random products, then POST /payments {orderId} through the same node. Orders live on their
+customer's node and stock rows on theirs, so most orders span nodes. Run r SIGKILLs node r % 3
+while orders and payments are in flight; while it is down, orders and payments that need only
+live nodes must keep getting 2xx (counted) and those that need it 503 SHARD_UNAVAILABLE; payments
+answered 503 (or cut) are asked again after the restart (409 ORDER_NOT_PAYABLE if the first
+committed). After the restart every node's saga log must close (in-flight sagas resumed or
+compensated: their count is printed).
+
+Both: once a survivor answers 503 SHARD_UNAVAILABLE for the victim's shards (the detection time,
+measured from the signal and checked against the cluster file's connection_timeout_ms), the
+victim is restarted on the same database and the load goes on; then the nodes stop and the
+script checks `actorshop audit` over the three databases (placement, coupon, money and stock
+conservation, steps) and every answer the clients got against the rows: nothing acknowledged
+lost, nothing applied twice, nothing nobody asked for.
+
+  bench/cluster_kill_load.py [--bin build/daemon/actorshop] [--profile order-payment]
+                             [--runs 3] [--threads 12] [--seconds 60]
 
 Prints per run the requests, the outage (signal -> first 503, and restart -> served again) and
-PASS/FAIL; exits 1 if any run failed. Bounded: each run stops its load after --seconds.
+PASS/FAIL, then the detection time's median [min..max] over the runs; exits 1 if any run failed.
+Bounded: each run stops its load after --seconds.
 """
-import argparse, http.client, json, os, random, sys, tempfile, threading, time
+import argparse, http.client, json, os, random, statistics, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cluster_common import COUPON, SEED_COUPON, Cluster, Ledger, call, free_port  # noqa: E402
+from cluster_common import (COUPON, CUSTOMER, ORDER, SEED_COUPON, STOCK, Cluster,  # noqa: E402
+                            Ledger, OrderLedger, call, free_port)
+
+
+def request(cluster, conn_box, node, method, path, body):
+    """One request on a thread's connection; a transport failure is status 0 (uncertain: it may
+    have been applied) and is never retried here (a retry could apply it twice); a refused
+    connection (the node is down: nothing was sent) is status -1."""
+    try:
+        if conn_box[0] is None:
+            conn_box[0] = http.client.HTTPConnection(cluster.hosts[node], cluster.http_ports[node],
+                                                     timeout=10)
+        conn_box[0].request(method, path, json.dumps(body), {"content-type": "application/json"})
+        r = conn_box[0].getresponse()
+        return r.status, r.read().decode()
+    except ConnectionRefusedError as e:
+        conn_box[0] = None
+        return -1, str(e)
+    except (OSError, http.client.HTTPException) as e:
+        conn_box[0] = None
+        return 0, str(e)
 
 
 class Load:
@@ -36,18 +71,7 @@ class Load:
             self.threads.append(threading.Thread(target=self.run, args=(t, seed + t), daemon=True))
 
     def request(self, conn_box, node, method, path, body):
-        """One request on the thread's connection; a transport failure is status 0 (uncertain:
-        it may have been applied) and is never retried here (a retry could apply it twice)."""
-        try:
-            if conn_box[0] is None:
-                conn_box[0] = http.client.HTTPConnection(self.cluster.hosts[node],
-                                                          self.cluster.http_ports[node], timeout=10)
-            conn_box[0].request(method, path, json.dumps(body), {"content-type": "application/json"})
-            r = conn_box[0].getresponse()
-            return r.status, r.read().decode()
-        except (OSError, http.client.HTTPException) as e:
-            conn_box[0] = None
-            return 0, str(e)
+        return request(self.cluster, conn_box, node, method, path, body)
 
     def run(self, t, seed):
         rng, node, conn = random.Random(seed), t % 3, [None]
@@ -82,27 +106,222 @@ class Load:
         return self.ok - start >= count
 
 
+class OrderLoad:
+    """The order-payment profile: thread t is VU t+1 with one keep-alive connection to node t % 3.
+    While a node is down (`down`, from `detected` on), every answer is classed by the nodes the
+    request needs: the node it was sent to, the customer's (the order's) and the two stock rows'."""
+
+    def __init__(self, cluster, threads, seed):
+        self.cluster, self.ledger, self.lock = cluster, OrderLedger(), threading.Lock()
+        self.stop, self.threads = threading.Event(), []
+        self.ok = 0
+        self.retry = []  # order ids whose payment got no answer: paid again after the restart
+        self.retrying = False
+        self.down = None  # the victim's index while it is down
+        self.detected = None  # monotonic time of the first 503 for its shards (the probe's)
+        self.killed = None
+        self.live_ok = 0  # 2xx on requests needing only live nodes, while one is down
+        self.live_failed = []  # such requests answered neither 2xx nor 409
+        self.needs_down = {}  # status -> count, on requests needing the victim, while it is down
+        self.first_refusal = None  # seconds from the signal to the load's first SHARD_UNAVAILABLE
+        self.refusal_ms = {"direct": [], "saga step": []}  # how long a 503 for it took
+        for t in range(threads):
+            self.threads.append(threading.Thread(target=self.run, args=(t, seed + t), daemon=True))
+
+    def nodes_of(self, via, customer, options):
+        c = self.cluster
+        return {via, c.owner(CUSTOMER, customer)} | {c.owner(STOCK, o) for o in options}
+
+    def note(self, nodes, what, status, body, took, direct):
+        """Counts an answer against the outage, under the lock. `direct`: the victim owns the
+        request's own entity (the customer, the order) rather than only a stock row a saga step
+        goes to: the former is refused at once, the latter once the saga's step deadline passes
+        and its compensation is sent."""
+        if 200 <= status < 300:
+            self.ok += 1
+        if self.down is None:
+            return
+        if self.down in nodes:
+            self.needs_down[status] = self.needs_down.get(status, 0) + 1
+            if status == 503 and "SHARD_UNAVAILABLE" in body:
+                if self.first_refusal is None:
+                    self.first_refusal = time.monotonic() - self.killed
+                if self.detected is not None:
+                    self.refusal_ms["direct" if direct else "saga step"].append(took * 1000)
+        elif self.detected is not None:
+            if 200 <= status < 300:
+                self.live_ok += 1
+            elif status != 409:
+                self.live_failed.append(f"{what}: {status} {body[:120]}")
+
+    def pay(self, conn, via, order_id, nodes, owner):
+        began = time.monotonic()
+        status, body = request(self.cluster, conn, via, "POST", "/payments", {"orderId": order_id})
+        took = time.monotonic() - began
+        pid = json.loads(body).get("paymentId") if status == 201 else None
+        with self.lock:
+            self.ledger.payments.setdefault(order_id, []).append((status, pid))
+            if status not in (201, 409):
+                self.retry.append((order_id, nodes, owner))
+            self.note(nodes, f"payment of order {order_id}", status, body, took,
+                      owner == self.down)
+        return status
+
+    def run(self, t, seed):
+        rng, via, conn, vu, it = random.Random(seed), t % 3, [None], t + 1, 0
+        while not self.stop.is_set():
+            with self.lock:
+                again = self.retry.pop() if self.retrying and self.retry else None
+            if again is not None:
+                if self.pay(conn, via, *again) in (-1, 0, 503):
+                    time.sleep(0.02)  # still no answer: do not spin
+                continue
+            customer = 1001 + ((vu - 1) * 100 + it) % 2000
+            it += 1
+            p1, p2 = rng.randint(5001, 5020), rng.randint(5001, 5020)
+            s_of_p1, m_of_p2 = 6001 + 3 * (p1 - 5001), 6001 + 3 * (p2 - 5001) + 1
+            nodes = self.nodes_of(via, customer, (s_of_p1, m_of_p2))
+            items = [{"productId": p1, "productOptionId": s_of_p1, "quantity": 1},
+                     {"productId": p2, "productOptionId": m_of_p2, "quantity": 1}]
+            owner = self.cluster.owner(CUSTOMER, customer)  # the order's node too
+            began = time.monotonic()
+            status, body = request(self.cluster, conn, via, "POST", "/orders",
+                                   {"customerId": customer, "items": items})
+            took = time.monotonic() - began
+            oid = json.loads(body).get("orderId") if status == 201 else None
+            with self.lock:
+                if status != -1:  # a refused connection sent nothing
+                    self.ledger.orders.append((customer, status, oid))
+                self.note(nodes, f"order of customer {customer}", status, body, took,
+                          owner == self.down)
+            if oid is not None:
+                status = self.pay(conn, via, oid, nodes, owner)
+            if status in (-1, 0, 503):
+                time.sleep(0.02)  # a node is down: do not spin
+
+    def wait(self, state, seconds):
+        """Polls `state` (under the lock) every 10 ms for at most `seconds`."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            with self.lock:
+                if state():
+                    return True
+            time.sleep(0.01)
+        return False
+
+
+def start_cluster(binary, d, timeout_ms):
+    cluster = Cluster(binary, d, ["127.0.0.1"] * 3, [free_port() for _ in range(3)],
+                      [free_port() for _ in range(3)], timeout_ms=timeout_ms)
+    for i in range(3):
+        cluster.start(i)
+    cluster.wait_linked()
+    return cluster
+
+
+def detect(cluster, victim, end):
+    """SIGKILLs `victim` and returns the seconds until a survivor answers 503 for its shards."""
+    survivor, lost = (victim + 1) % 3, f"/balances/{cluster.customer_on(victim)}"
+    killed = time.monotonic()
+    cluster.kill(victim)  # SIGKILL
+    while call(cluster.url(survivor, lost))[0] != 503:
+        assert time.monotonic() < end + 30, "no 503 after the kill"
+    return killed, time.monotonic() - killed
+
+
+def order_run(binary, threads, seed, seconds, timeout_ms, victim):
+    with tempfile.TemporaryDirectory() as d:
+        cluster = start_cluster(binary, d, timeout_ms)
+        try:
+            load = OrderLoad(cluster, threads, seed)
+            for th in load.threads:
+                th.start()
+            end = time.monotonic() + seconds
+            assert load.wait(lambda: load.ok >= 300, seconds), "the load never got going"
+            with load.lock:
+                load.down, load.killed = victim, time.monotonic()
+            killed, detected = detect(cluster, victim, end)
+            with load.lock:
+                load.detected = time.monotonic()
+            in_flight_at_kill = cluster.open_sagas(victim)  # its sagas the restart must finish
+            # The rest is served: orders and payments that need only the live nodes.
+            served = load.wait(lambda: load.live_ok >= 20, 60)
+            survivors_open = sum(cluster.open_sagas(i) for i in range(3) if i != victim)
+            cluster.start(victim)
+            restarted = time.monotonic()
+            cluster.wait_linked()
+            back = time.monotonic() - restarted
+            with load.lock:
+                load.down, load.retrying = None, True
+            drained = load.wait(lambda: not load.retry, max(5.0, end - time.monotonic()))
+            load.stop.set()
+            for th in load.threads:
+                th.join(timeout=30)
+            closed = wait_for(lambda: all(cluster.open_sagas(i) == 0 for i in range(3)), 30)
+            settled = time.monotonic() - restarted
+            stuck = cluster.stop_all(grace_s=10)
+            ok, text = cluster.audit()
+            problems = stuck + ([] if ok else ["actorshop audit failed:\n" + text])
+            problems += load.ledger.check(cluster)
+            if detected * 1000 > timeout_ms:
+                problems.append(f"503 after {detected * 1000:.0f} ms, beyond the configured "
+                                f"detection time (connection_timeout_ms = {timeout_ms})")
+            if not served:
+                problems.append(f"only {load.live_ok} 2xx on live-only requests in 60 s of outage")
+            problems += [f"live-only request failed during the outage: {f}"
+                         for f in load.live_failed]
+            if not drained:
+                problems.append(f"{len(load.retry)} payments still unanswered at the end")
+            if not closed:
+                problems.append("saga logs still open 30 s after the load stopped: "
+                                f"{[cluster.open_sagas(i) for i in range(3)]}")
+            refusal = ("none" if load.first_refusal is None
+                       else f"{load.first_refusal * 1000:.0f} ms")
+            waits = "; ".join(f"{k}: {spread(v)}" for k, v in load.refusal_ms.items())
+            line = (f"{load.ledger.summary()}; kill -9 of node {cluster.names[victim]}: 503 "
+                    f"SHARD_UNAVAILABLE after {detected * 1000:.0f} ms (probe; the load's first "
+                    f"after {refusal}; connection_timeout_ms = {timeout_ms}); while down: "
+                    f"{load.live_ok} 2xx on live-only requests, {len(load.live_failed)} failed, "
+                    f"requests needing it answered {dict(sorted(load.needs_down.items()))} (-1: "
+                    f"connection refused), a 503 took ({waits}); "
+                    f"sagas open: {in_flight_at_kill} on it at the kill, {survivors_open} on the "
+                    f"survivors before the restart, all closed {settled * 1000:.0f} ms after it; "
+                    f"served again {back * 1000:.0f} ms after the restart; {text}")
+            return problems, line, detected
+        finally:
+            for i in range(3):
+                if cluster.procs[i]:
+                    cluster.procs[i].kill()
+                    cluster.procs[i].wait()
+
+
+def spread(values):
+    """median [min..max] of `values` (ms), or 'none'."""
+    if not values:
+        return "none"
+    return f"median {statistics.median(values):.0f} ms [{min(values):.0f}..{max(values):.0f}]"
+
+
+def wait_for(state, seconds):
+    end = time.monotonic() + seconds
+    while not state():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def one_run(binary, threads, seed, seconds, timeout_ms):
     with tempfile.TemporaryDirectory() as d:
-        cluster = Cluster(binary, d, ["127.0.0.1"] * 3, [free_port() for _ in range(3)],
-                          [free_port() for _ in range(3)], timeout_ms=timeout_ms)
+        cluster = start_cluster(binary, d, timeout_ms)
         try:
-            for i in range(3):
-                cluster.start(i)
-            cluster.wait_linked()
             victim = cluster.owner(COUPON, SEED_COUPON)
-            lost = f"/balances/{cluster.customer_on(victim)}"
-            survivor = (victim + 1) % 3
             load = Load(cluster, threads, seed)
             for th in load.threads:
                 th.start()
             end = time.monotonic() + seconds
             assert load.wait_ok(300, seconds), "the load never got going"
-            killed = time.monotonic()
-            cluster.kill(victim)  # SIGKILL
-            while call(cluster.url(survivor, lost))[0] != 503:
-                assert time.monotonic() < end + 30, "no 503 after the kill"
-            detected = time.monotonic() - killed
+            killed, detected = detect(cluster, victim, end)
             assert load.wait_ok(100, 30), "the survivors stopped serving"  # the rest is served
             cluster.start(victim)
             restarted = time.monotonic()
@@ -121,7 +340,7 @@ def one_run(binary, threads, seed, seconds, timeout_ms):
                     f"kill -9 of node {cluster.names[victim]} (the coupon's owner) seen as 503 "
                     f"after {detected * 1000:.0f} ms, served again {back * 1000:.0f} ms after the "
                     f"restart; {text}")
-            return problems, line
+            return problems, line, detected
         finally:
             for i in range(3):
                 if cluster.procs[i]:
@@ -132,19 +351,30 @@ def one_run(binary, threads, seed, seconds, timeout_ms):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default="build/daemon/actorshop")
+    ap.add_argument("--profile", choices=["issue-charge", "order-payment"], default="issue-charge")
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--threads", type=int, default=12)
     ap.add_argument("--seconds", type=float, default=60, help="bound of each run's load")
-    ap.add_argument("--timeout-ms", type=int, default=1000)
+    ap.add_argument("--timeout-ms", type=int, default=1000,
+                    help="the cluster file's connection_timeout_ms: the detection time")
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
-    failed = 0
+    failed, detections = 0, []
     for r in range(a.runs):
-        problems, line = one_run(a.bin, a.threads, a.seed + 100 * r, a.seconds, a.timeout_ms)
+        seed = a.seed + 100 * r
+        if a.profile == "order-payment":
+            problems, line, detected = order_run(a.bin, a.threads, seed, a.seconds, a.timeout_ms,
+                                                 victim=r % 3)
+        else:
+            problems, line, detected = one_run(a.bin, a.threads, seed, a.seconds, a.timeout_ms)
+        detections.append(detected * 1000)
         print(f"run {r + 1}: {'PASS' if not problems else 'FAIL'}: {line}", flush=True)
         for p in problems[:50]:
             print("  " + p)
         failed += bool(problems)
+    print(f"{a.profile}: kill -9 -> 503 SHARD_UNAVAILABLE on a survivor: median "
+          f"{statistics.median(detections):.0f} ms [{min(detections):.0f}..{max(detections):.0f}] "
+          f"over {a.runs} runs (connection_timeout_ms = {a.timeout_ms}); {failed} runs failed")
     return 1 if failed else 0
 
 
