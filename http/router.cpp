@@ -288,8 +288,9 @@ response router::balance_history(domain::id_t customer_id, std::string_view quer
 
 // Cluster mode: the customer's reads go to the customer's owner, an order's to the order's owner
 // (answered later, on an actor thread, when it is another node), a wallet is gathered from every
-// node; the commands route in their own handlers (issue, charge, create_order, pay), and a
-// coupon is created on the node that receives it, under an id that node owns.
+// node, and so is the catalogue's stock (each node holds its own stock rows); the commands route in
+// their own handlers (issue, charge, create_order, pay), and a coupon is created on the node that
+// receives it, under an id that node owns.
 bool router::dispatch_clustered(const route_match& m, caller who, respond_fn& respond) {
   auto* cluster = options_.cluster;
   const auto matched = m.matched;
@@ -326,6 +327,11 @@ bool router::dispatch_clustered(const route_match& m, caller who, respond_fn& re
     return true;
   case route::customer_coupons:
     cluster->customer_coupons(m.id, [send](domain::result<std::vector<domain::wallet_coupon>> r) {
+      send(from_result(200, std::move(r)));
+    });
+    return true;
+  case route::products:
+    cluster->products([send](domain::result<std::vector<domain::product_summary>> r) {
       send(from_result(200, std::move(r)));
     });
     return true;

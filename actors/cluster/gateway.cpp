@@ -140,6 +140,10 @@ caf::behavior gateway_behavior(caf::event_based_actor* self, shop* local_shop, w
         return guarded<std::vector<domain::wallet_coupon>>(
             n, [&] { return local->customer_coupons(m.customer_id); });
       },
+      [=](const wire_stock_query&) {
+        ++n->received;
+        return guarded<std::vector<domain::product_summary>>(n, [&] { return local->products(); });
+      },
       [](gateway_task& t) { t.run(); },
   };
 }

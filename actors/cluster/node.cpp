@@ -5,11 +5,13 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <shared_mutex>
 #include <stdexcept>
 #include <thread>
 #include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -479,6 +481,54 @@ void node::customer_coupons(id_t customer_id, callback<std::vector<domain::walle
     } else {
       d.remote<wire_wallet>(i, wire_wallet_query{customer_id}, callback<wallet>(add));
     }
+  }
+}
+
+void node::products(callback<std::vector<domain::product_summary>> cb) {
+  using catalogue = std::vector<domain::product_summary>;
+  struct gather {
+    std::mutex m;
+    std::size_t left;
+    domain::result<catalogue> local = catalogue{};
+    std::unordered_map<id_t, domain::quantity> remote; ///< stock held by the other nodes
+    std::optional<errc> failed;
+    callback<catalogue> cb;
+  };
+  auto& d = *impl_;
+  const auto nodes = d.opt.map->nodes().size();
+  auto g = std::make_shared<gather>();
+  g->left = nodes;
+  g->cb = std::move(cb);
+  auto done = [g](std::unique_lock<std::mutex>& lock) {
+    if (--g->left != 0)
+      return;
+    domain::result<catalogue> out = std::move(g->local);
+    if (g->failed)
+      out = *g->failed;
+    else if (out)
+      for (auto& p : *out)
+        p.stock += g->remote[p.id];
+    lock.unlock();
+    g->cb(std::move(out));
+  };
+  for (std::size_t i = 0; i < nodes; ++i) {
+    if (i == d.opt.self) {
+      ++d.local_calls;
+      auto mine = d.local.products();
+      std::unique_lock lock(g->m);
+      g->local = std::move(mine);
+      done(lock);
+      continue;
+    }
+    d.remote<wire_stock>(i, wire_stock_query{}, callback<catalogue>([g, done](auto part) {
+                           std::unique_lock lock(g->m);
+                           if (!part && !g->failed)
+                             g->failed = part.error();
+                           else if (part)
+                             for (const auto& p : *part)
+                               g->remote[p.id] += p.stock;
+                           done(lock);
+                         }));
   }
 }
 

@@ -77,6 +77,10 @@ public:
            callback<domain::payment> cb, domain::id_t payer);
   void order(domain::id_t order_id, callback<domain::order> cb);
   void customer_coupons(domain::id_t customer_id, callback<std::vector<domain::wallet_coupon>> cb);
+  /// The catalogue with every product's stock summed over the owners of its options' stock rows
+  /// (each node holds only its own); SHARD_UNAVAILABLE if any node cannot answer: a partial sum
+  /// would understate the stock without saying so.
+  void products(callback<std::vector<domain::product_summary>> cb);
   /// step_transport: a step on a local entity is applied by the local shop, a remote one by its
   /// owner's gateway (SHARD_UNAVAILABLE or TIMEOUT if it cannot be reached: the saga retries).
   void send_step(storage::step s, step_callback cb) override;

@@ -31,6 +31,8 @@ void register_wire_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<wire_payment>("actorshop.wire_payment");
   cfg.add_message_type<wire_wallet_coupon>("actorshop.wire_wallet_coupon");
   cfg.add_message_type<wire_wallet>("actorshop.wire_wallet");
+  cfg.add_message_type<wire_stock_query>("actorshop.wire_stock_query");
+  cfg.add_message_type<wire_stock>("actorshop.wire_stock");
 }
 
 wire_issued to_wire(const domain::result<domain::issued_coupon>& r) {
@@ -204,6 +206,28 @@ domain::result<std::vector<domain::wallet_coupon>> from_wire(const wire_wallet& 
     out.push_back({c.coupon_id, c.name, static_cast<domain::discount_type>(c.type),
                    c.discount_amount, static_cast<domain::coupon_status>(c.status), c.issued_at,
                    c.expired_at});
+  return out;
+}
+
+wire_stock to_wire(const domain::result<std::vector<domain::product_summary>>& r) {
+  wire_stock w;
+  if (!r) {
+    w.code = wire_code(r.error());
+    return w;
+  }
+  for (const auto& p : *r) {
+    w.ids.push_back(p.id);
+    w.stock.push_back(p.stock);
+  }
+  return w;
+}
+
+domain::result<std::vector<domain::product_summary>> from_wire(const wire_stock& w) {
+  if (w.code != 0)
+    return errc_of(w.code);
+  std::vector<domain::product_summary> out;
+  for (std::size_t i = 0; i < w.ids.size() && i < w.stock.size(); ++i)
+    out.push_back({w.ids[i], {}, 0, w.stock[i]});
   return out;
 }
 

@@ -91,6 +91,11 @@ struct wire_wallet_query {
   domain::id_t customer_id = 0;
 };
 
+/// The catalogue's stock as the receiving node holds it (its own stock rows only).
+struct wire_stock_query {
+  std::uint8_t unused = 0; ///< a CAF message type needs a field to inspect
+};
+
 // --- replies: code 0 is success, else a domain::errc ---
 
 struct wire_step_outcome {
@@ -146,6 +151,13 @@ struct wire_wallet_coupon {
 struct wire_wallet {
   std::uint8_t code = 0;
   std::vector<wire_wallet_coupon> coupons;
+};
+
+/// Available units by product over the answering node's stock rows: ids[i] has stock[i].
+struct wire_stock {
+  std::uint8_t code = 0;
+  std::vector<domain::id_t> ids;
+  std::vector<domain::quantity> stock;
 };
 
 // --- replies: code 0 is success, else a domain::errc ---
@@ -257,6 +269,13 @@ typename Inspector::result_type inspect(Inspector& f, wire_wallet_coupon& x) {
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_wallet& x) {
   return f(caf::meta::type_name("actorshop.wire_wallet"), x.code, x.coupons);
 }
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wire_stock_query& x) {
+  return f(caf::meta::type_name("actorshop.wire_stock_query"), x.unused);
+}
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_stock& x) {
+  return f(caf::meta::type_name("actorshop.wire_stock"), x.code, x.ids, x.stock);
+}
 
 /// Registers every wire type under its name; call on every node's config before the system
 /// starts (a node missing one cannot deserialize that message and drops it).
@@ -284,5 +303,8 @@ wire_payment to_wire(const domain::result<domain::payment>& r);
 domain::result<domain::payment> from_wire(const wire_payment& w);
 wire_wallet to_wire(const domain::result<std::vector<domain::wallet_coupon>>& r);
 domain::result<std::vector<domain::wallet_coupon>> from_wire(const wire_wallet& w);
+/// Only the product ids and their stock cross: names and prices are on every node.
+wire_stock to_wire(const domain::result<std::vector<domain::product_summary>>& r);
+domain::result<std::vector<domain::product_summary>> from_wire(const wire_stock& w);
 
 } // namespace actorshop::actors::cluster

@@ -281,3 +281,57 @@ TEST_CASE("actorshop audit checks the three nodes' databases together, next to t
   CHECK(r.out.find("rows_on_owner: 1 holders of coupon 4001 are on node") != std::string::npos);
   CHECK(r.out.find("coupon_holders_match_quantity") != std::string::npos);
 }
+
+namespace {
+
+/// The stock GET /products lists for `product`, or -1 if it is not listed.
+std::int64_t listed_stock(const std::string& body, domain::id_t product) {
+  const auto at = body.find("{\"id\":" + std::to_string(product) + ",");
+  if (at == std::string::npos)
+    return -1;
+  return json_int_field(body.substr(at, body.find('}', at) - at + 1), "stock");
+}
+
+std::size_t listed_products(const std::string& body) {
+  std::size_t n = 0;
+  for (auto at = body.find("{\"id\":"); at != std::string::npos; at = body.find("{\"id\":", at + 1))
+    ++n;
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("GET /products through any node sums each product's stock over its options' owners, "
+          "and answers 503 SHARD_UNAVAILABLE while an owner is down",
+          "[cluster]") {
+  three_node_cluster cluster;
+  domain::id_t option = 6001; // the first seed option whose stock row is on node c
+  while (cluster.owner_of(domain::entity_kind::stock, option) != 2)
+    ++option;
+  const domain::id_t product = 5001 + (option - 6001) / 3, other = product == 5001 ? 5002 : 5001;
+  constexpr std::int64_t all_options = 3 * 100'000; // S, M and L, seeded with 100,000 each
+  client c1(cluster.http_port(1));
+  auto created = c1.post("/orders", R"({"customerId":)" + std::to_string(cluster.customer_on(0)) +
+                                        R"(,"items":[{"productId":)" + std::to_string(product) +
+                                        R"(,"productOptionId":)" + std::to_string(option) +
+                                        R"(,"quantity":5}]})");
+  REQUIRE(created.status == 201); // 5 units reserved on node c
+  for (std::size_t via = 0; via < cluster.size; ++via) {
+    client c(cluster.http_port(via));
+    auto listed = c.get("/products");
+    REQUIRE(listed.status == 200);
+    CHECK(listed_products(listed.body) == 20);
+    CHECK(listed_stock(listed.body, product) == all_options - 5);
+    CHECK(listed_stock(listed.body, other) == all_options);
+  }
+
+  cluster.kill(2);
+  client c0(cluster.http_port(0));
+  CHECK(wait_for_state([&] {
+    auto r = c0.get("/products");
+    return r.status == 503 && r.body.find("SHARD_UNAVAILABLE") != std::string::npos;
+  }));
+  cluster.start(2);
+  cluster.wait_until_linked();
+  CHECK(listed_stock(c0.get("/products").body, product) == all_options - 5);
+}
