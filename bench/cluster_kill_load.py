@@ -25,7 +25,8 @@ conservation, steps) and every answer the clients got against the rows: nothing 
 lost, nothing applied twice, nothing nobody asked for.
 
   bench/cluster_kill_load.py [--bin build/daemon/actorshop] [--profile order-payment]
-                             [--runs 3] [--threads 12] [--seconds 60]
+                             [--runs 3] [--threads 12] [--seconds 60] [--timeout-ms 1000]
+                             [--step-deadline-ms 2000]
 
 Prints per run the requests, the outage (signal -> first 503, and restart -> served again) and
 PASS/FAIL, then the detection time's median [min..max] over the runs; exits 1 if any run failed.
@@ -210,9 +211,10 @@ class OrderLoad:
         return False
 
 
-def start_cluster(binary, d, timeout_ms):
+def start_cluster(binary, d, timeout_ms, step_deadline_ms=2000):
     cluster = Cluster(binary, d, ["127.0.0.1"] * 3, [free_port() for _ in range(3)],
-                      [free_port() for _ in range(3)], timeout_ms=timeout_ms)
+                      [free_port() for _ in range(3)], timeout_ms=timeout_ms,
+                      step_deadline_ms=step_deadline_ms)
     for i in range(3):
         cluster.start(i)
     cluster.wait_linked()
@@ -229,9 +231,9 @@ def detect(cluster, victim, end):
     return killed, time.monotonic() - killed
 
 
-def order_run(binary, threads, seed, seconds, timeout_ms, victim):
+def order_run(binary, threads, seed, seconds, timeout_ms, victim, step_deadline_ms):
     with tempfile.TemporaryDirectory() as d:
-        cluster = start_cluster(binary, d, timeout_ms)
+        cluster = start_cluster(binary, d, timeout_ms, step_deadline_ms)
         try:
             load = OrderLoad(cluster, threads, seed)
             for th in load.threads:
@@ -280,7 +282,8 @@ def order_run(binary, threads, seed, seconds, timeout_ms, victim):
             waits = "; ".join(f"{k}: {spread(v)}" for k, v in load.refusal_ms.items())
             line = (f"{load.ledger.summary()}; kill -9 of node {cluster.names[victim]}: 503 "
                     f"SHARD_UNAVAILABLE after {detected * 1000:.0f} ms (probe; the load's first "
-                    f"after {refusal}; connection_timeout_ms = {timeout_ms}); while down: "
+                    f"after {refusal}; connection_timeout_ms = {timeout_ms}, step_deadline_ms = "
+                    f"{step_deadline_ms}); while down: "
                     f"{load.live_ok} 2xx on live-only requests, {len(load.live_failed)} failed, "
                     f"requests needing it answered {dict(sorted(load.needs_down.items()))} (-1: "
                     f"connection refused), a 503 took ({waits}); "
@@ -357,6 +360,8 @@ def main():
     ap.add_argument("--seconds", type=float, default=60, help="bound of each run's load")
     ap.add_argument("--timeout-ms", type=int, default=1000,
                     help="the cluster file's connection_timeout_ms: the detection time")
+    ap.add_argument("--step-deadline-ms", type=int, default=2000,
+                    help="the cluster file's step_deadline_ms (order-payment profile)")
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
     failed, detections = 0, []
@@ -364,7 +369,7 @@ def main():
         seed = a.seed + 100 * r
         if a.profile == "order-payment":
             problems, line, detected = order_run(a.bin, a.threads, seed, a.seconds, a.timeout_ms,
-                                                 victim=r % 3)
+                                                 r % 3, a.step_deadline_ms)
         else:
             problems, line, detected = one_run(a.bin, a.threads, seed, a.seconds, a.timeout_ms)
         detections.append(detected * 1000)
