@@ -108,11 +108,21 @@ void run_steps(saga* self, std::vector<step> steps, bool until_acknowledged, con
     send_one(self, i);
 }
 
+/// Whether a forward step without an outcome is given up now: at its deadline, or at once when its
+/// owner is known to be down (its link is lost: SHARD_UNAVAILABLE), so that the client hears 503
+/// within the failure detection time instead of after the step deadline. A timeout may be a slow
+/// owner and is retried until the deadline; compensations (no deadline) retry until acknowledged.
+bool give_up(const cluster_saga_state& st, const step_result& r) {
+  if (!st.deadline)
+    return false;
+  return r.error() == errc::shard_unavailable || steady::now() >= *st.deadline;
+}
+
 void on_step(saga* self, std::uint64_t batch, std::size_t slot, step_result r) {
   auto& st = self->state;
   if (batch != st.batch || st.results[slot])
     return;
-  if (!r && (!st.deadline || steady::now() < *st.deadline)) { // no outcome yet: same id again
+  if (!r && !give_up(st, r)) { // no outcome yet: same id again
     self->delayed_send(self, retry_pause, saga_retry_atom::value, batch, slot);
     return;
   }
@@ -158,9 +168,13 @@ void answer_failure(saga* self) {
 
 /// The client waits for the compensation's acknowledgements, but at most half a step deadline: a
 /// participant that is down would keep it waiting until it is back, and the compensation is safe
-/// without the client (it keeps retrying, and the log row resumes it after a crash).
+/// without the client (it keeps retrying, and the log row resumes it after a crash). A failure
+/// because a participant is down is answered at once: its compensation cannot be acknowledged
+/// before it is back anyway, and the client is told to retry later.
 void fail_with(saga* self, errc e) {
   self->state.failure = e;
+  if (e == errc::shard_unavailable)
+    return self->send(self, answer_atom::value);
   self->delayed_send(self, self->state.ctx->options.step_deadline / 2, answer_atom::value);
 }
 

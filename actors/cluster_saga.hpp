@@ -6,11 +6,13 @@
 //   pay:     log "paying" -> use the coupon -> sell every line -> debit + payment + log closed
 //            (the pivot, one commit on this node; the client's 201 comes after it)
 //   expire:  order EXPIRED + log "releasing" -> release every line -> log closed
-// A step that gets no answer is sent again (same id) until the step deadline; then, or on a
-// refusal, the saga compensates what it may have applied (release, unsell, unuse: every step of
-// the phase, since a compensation of a step that never arrived only leaves a tombstone), and
-// compensations are retried until acknowledged. Recovery resumes from the log: a phase not
-// closed is compensated (creation, payment) or finished (expiry).
+// A step that gets no answer is sent again (same id) until the step deadline (the cluster file's
+// step_deadline_ms); then, at once if its owner is known to be down (SHARD_UNAVAILABLE: the
+// client gets 503 within the failure detection time), or on a refusal, the saga compensates what it
+// may have applied (release, unsell, unuse: every step of the phase, since a compensation of a step
+// that never arrived only leaves a tombstone), and compensations are retried until acknowledged.
+// Recovery resumes from the log: a phase not closed is compensated (creation, payment) or finished
+// (expiry).
 #pragma once
 
 #include <optional>

@@ -11,7 +11,8 @@
 
 namespace actorshop::test {
 
-three_node_cluster::three_node_cluster(std::vector<std::string> extra_args, int step_deadline_ms)
+three_node_cluster::three_node_cluster(std::vector<std::string> extra_args, int step_deadline_ms,
+                                       int connection_timeout_ms)
     : extra_args_(std::move(extra_args)) {
   for (std::size_t i = 0; i < size; ++i) {
     http_ports_[i] = free_port();
@@ -19,11 +20,11 @@ three_node_cluster::three_node_cluster(std::vector<std::string> extra_args, int 
   }
   cluster_file_ = dir_.file("cluster.toml");
   std::ofstream out(cluster_file_);
-  // Heartbeats every 100 ms and a 1 s timeout: a silent peer is dropped quickly; a killed one
-  // is seen at once anyway (its sockets close).
+  // Heartbeats every 100 ms and (by default) a 1 s timeout: a silent peer is dropped quickly; a
+  // killed one is seen at once anyway (its sockets close).
   out << "version = 1\nshards = " << shards
-      << "\nheartbeat_interval_ms = 100\nconnection_timeout_ms = 1000\nstep_deadline_ms = "
-      << step_deadline_ms << "\n";
+      << "\nheartbeat_interval_ms = 100\nconnection_timeout_ms = " << connection_timeout_ms
+      << "\nstep_deadline_ms = " << step_deadline_ms << "\n";
   for (std::size_t i = 0; i < size; ++i)
     out << "[[nodes]]\nname = \"" << names_[i]
         << "\"\nhost = \"127.0.0.1\"\nhttp_port = " << http_ports_[i]

@@ -18,10 +18,10 @@ public:
   static constexpr std::uint32_t shards = 12;
   static constexpr std::size_t size = 3;
 
-  /// `extra_args`: more daemon flags for every node (e.g. --order-ttl); `step_deadline_ms`: the
-  /// cluster file's saga step deadline.
-  explicit three_node_cluster(std::vector<std::string> extra_args = {},
-                              int step_deadline_ms = 2000);
+  /// `extra_args`: more daemon flags for every node (e.g. --order-ttl); `step_deadline_ms` and
+  /// `connection_timeout_ms`: the cluster file's saga step deadline and silent-peer timeout.
+  explicit three_node_cluster(std::vector<std::string> extra_args = {}, int step_deadline_ms = 2000,
+                              int connection_timeout_ms = 1000);
 
   /// Starts node `i` (again, after a kill): same ports, same database.
   void start(std::size_t i);
