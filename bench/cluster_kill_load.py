@@ -249,12 +249,14 @@ def order_run(binary, threads, seed, seconds, timeout_ms, victim, step_deadline_
             # The rest is served: orders and payments that need only the live nodes.
             served = load.wait(lambda: load.live_ok >= 20, 60)
             survivors_open = sum(cluster.open_sagas(i) for i in range(3) if i != victim)
+            with load.lock:
+                load.down = None  # the outage's counts end at the restart
             cluster.start(victim)
             restarted = time.monotonic()
             cluster.wait_linked()
             back = time.monotonic() - restarted
             with load.lock:
-                load.down, load.retrying = None, True
+                load.retrying = True
             drained = load.wait(lambda: not load.retry, max(5.0, end - time.monotonic()))
             load.stop.set()
             for th in load.threads:
