@@ -23,7 +23,9 @@ namespace actorshop::actors::cluster {
 // --- the link handshake: sent by the node that made the link, answered with the gateway's own ---
 
 /// Who a node is and which cluster map it routes by. Two nodes link only if both fields match
-/// (and the answering node is the one the cluster file names at that address).
+/// (and the answering node is the one the cluster file names at that address). Its registered
+/// name carries the wire protocol's revision (v2: requests and replies are `(call id, value)`
+/// messages): a node of another revision cannot read the hello, so the two never link.
 struct wire_hello {
   std::int64_t version = 0;   ///< the cluster file's version
   std::uint64_t map_hash = 0; ///< domain::shard_map::fingerprint()
@@ -175,7 +177,7 @@ struct wire_history {
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_hello& x) {
-  return f(caf::meta::type_name("actorshop.wire_hello"), x.version, x.map_hash, x.node);
+  return f(caf::meta::type_name("actorshop.wire_hello.v2"), x.version, x.map_hash, x.node);
 }
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_issue& x) {
   return f(caf::meta::type_name("actorshop.wire_issue"), x.coupon_id, x.customer_id);
