@@ -3,6 +3,8 @@
 #include "actors/cluster/gateway.hpp"
 
 #include <caf/all.hpp>
+#include <caf/io/broker.hpp>
+#include <caf/io/middleman.hpp>
 #include <caf/logger.hpp>
 
 #include "actors/cluster/wire.hpp"
@@ -16,13 +18,14 @@ namespace {
 /// message to a proxy may be sent from any thread; no hop through this gateway's mailbox.
 class reply_address {
 public:
-  reply_address(caf::event_based_actor* self, std::uint64_t call, gateway_counters* n)
+  reply_address(caf::io::broker* self, std::uint64_t call, gateway_counters* n)
       : to_(caf::actor_cast<caf::actor>(self->current_sender())), call_(call), n_(n) {}
 
   template <class Wire> void send(Wire w) const {
     ++n_->sent;
+    w.call = call_;
     if (to_)
-      caf::anon_send(to_, call_, std::move(w));
+      caf::anon_send(to_, std::move(w));
   }
 
 private:
@@ -54,7 +57,7 @@ template <class T, class Query> auto guarded(Query query) {
 /// hung on SIGTERM once a remote request had activated a customer.
 class shop_access {
 public:
-  shop_access(caf::event_based_actor* self, shop* target) : self_(self), target_(target) {}
+  shop_access(caf::io::broker* self, shop* target) : self_(self), target_(target) {}
 
   /// Lives until the end of the full expression `local->f(...)`, i.e. until the call returned.
   class call_scope {
@@ -73,13 +76,13 @@ public:
   call_scope operator->() const { return {self_->system(), target_}; }
 
 private:
-  caf::event_based_actor* self_;
+  caf::io::broker* self_;
   shop* target_;
 };
 
-// Every request is `(call id, request)`; its reply `(call id, reply)` goes to the sender (the
+// Every request carries the caller's call id; its reply echoes it and goes to the sender (the
 // caller's requester). Only the hello is a CAF request (the handshake awaits its response).
-caf::behavior gateway_behavior(caf::event_based_actor* self, shop* local_shop, wire_hello hello,
+caf::behavior gateway_behavior(caf::io::broker* self, shop* local_shop, wire_hello hello,
                                gateway_counters* n) {
   const shop_access local{self, local_shop};
   auto caller = [self, n](std::uint64_t call) {
@@ -92,41 +95,42 @@ caf::behavior gateway_behavior(caf::event_based_actor* self, shop* local_shop, w
         ++n->sent;
         return hello;
       },
-      [=](std::uint64_t call, const wire_issue& m) {
+      [=](const wire_issue& m) {
         local->issue_coupon(m.coupon_id, m.customer_id,
-                            reply_through<domain::issued_coupon>(caller(call)));
+                            reply_through<domain::issued_coupon>(caller(m.call)));
       },
-      [=](std::uint64_t call, const wire_charge& m) {
-        local->charge(m.customer_id, m.amount, reply_through<domain::balance_view>(caller(call)));
+      [=](const wire_charge& m) {
+        local->charge(m.customer_id, m.amount, reply_through<domain::balance_view>(caller(m.call)));
       },
-      [=](std::uint64_t call, const wire_balance_query& m) {
-        const auto to = caller(call);
+      [=](const wire_balance_query& m) {
+        const auto to = caller(m.call);
         to.send(guarded<domain::balance_view>([&] { return local->balance(m.customer_id); }));
       },
-      [=](std::uint64_t call, const wire_history_query& m) {
-        const auto to = caller(call);
+      [=](const wire_history_query& m) {
+        const auto to = caller(m.call);
         to.send(guarded<domain::balance_history_page>(
             [&] { return local->balance_history_page(m.customer_id, m.limit, m.before); }));
       },
       // Cluster mode's saga and order routes.
-      [=](std::uint64_t call, const wire_step& m) {
-        local->apply_step(from_wire(m), reply_through<storage::step_outcome>(caller(call)));
+      [=](const wire_step& m) {
+        local->apply_step(from_wire(m), reply_through<storage::step_outcome>(caller(m.call)));
       },
-      [=](std::uint64_t call, const wire_create_order& m) {
-        local->create_order(m.customer_id, lines_of(m), reply_through<domain::order>(caller(call)));
+      [=](const wire_create_order& m) {
+        local->create_order(m.customer_id, lines_of(m),
+                            reply_through<domain::order>(caller(m.call)));
       },
-      [=](std::uint64_t call, const wire_pay& m) {
+      [=](const wire_pay& m) {
         std::optional<domain::id_t> coupon;
         if (m.coupon_id != 0)
           coupon = m.coupon_id;
-        local->pay(m.order_id, coupon, reply_through<domain::payment>(caller(call)), m.payer);
+        local->pay(m.order_id, coupon, reply_through<domain::payment>(caller(m.call)), m.payer);
       },
-      [=](std::uint64_t call, const wire_order_query& m) {
-        const auto to = caller(call);
+      [=](const wire_order_query& m) {
+        const auto to = caller(m.call);
         to.send(guarded<domain::order>([&] { return local->order(m.order_id); }));
       },
-      [=](std::uint64_t call, const wire_wallet_query& m) {
-        const auto to = caller(call);
+      [=](const wire_wallet_query& m) {
+        const auto to = caller(m.call);
         to.send(guarded<std::vector<domain::wallet_coupon>>(
             [&] { return local->customer_coupons(m.customer_id); }));
       },
@@ -137,7 +141,7 @@ caf::behavior gateway_behavior(caf::event_based_actor* self, shop* local_shop, w
 
 caf::actor spawn_gateway(caf::actor_system& system, shop& local, wire_hello self,
                          gateway_counters& counters) {
-  return system.spawn(gateway_behavior, &local, std::move(self), &counters);
+  return system.middleman().spawn_broker(gateway_behavior, &local, std::move(self), &counters);
 }
 
 } // namespace actorshop::actors::cluster

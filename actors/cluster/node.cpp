@@ -300,7 +300,8 @@ struct node::impl {
     ++sent;
     if (call.start_sweep)
       start_sweep(requester, sweep_interval());
-    caf::send_as(requester, gw, call.id, std::move(req));
+    req.call = call.id;
+    caf::send_as(requester, gw, std::move(req));
   }
 
   bool known_sold_out(id_t coupon_id) const {

@@ -4,6 +4,8 @@
 #include <utility>
 
 #include <caf/all.hpp>
+#include <caf/io/broker.hpp>
+#include <caf/io/middleman.hpp>
 
 #include "actors/cluster/wire.hpp"
 
@@ -68,8 +70,8 @@ using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
 
 /// The handler of reply type `Reply`: the call it answers gets it, unless it already ended.
 template <class Reply> auto on_reply(call_table* table) {
-  return [table](std::uint64_t id, const Reply& reply) {
-    if (auto c = table->take(id))
+  return [table](const Reply& reply) {
+    if (auto c = table->take(reply.call))
       c->answer(typeid(Reply), &reply);
   };
 }
@@ -78,29 +80,30 @@ template <class Reply> auto on_reply(call_table* table) {
 
 caf::actor spawn_requester(caf::actor_system& system, call_table& table,
                            std::chrono::milliseconds sweep) {
-  return system.spawn([t = &table, sweep](caf::event_based_actor* self) -> caf::behavior {
-    self->set_exit_handler([self, t](caf::exit_msg& m) {
-      for (auto& c : t->take_all())
-        c->fail(domain::errc::shard_unavailable);
-      self->quit(m.reason);
-    });
-    return {
-        on_reply<wire_issued>(t),
-        on_reply<wire_balance>(t),
-        on_reply<wire_history>(t),
-        on_reply<wire_step_outcome>(t),
-        on_reply<wire_order>(t),
-        on_reply<wire_payment>(t),
-        on_reply<wire_wallet>(t),
-        [self, t, sweep](sweep_atom) {
-          bool again = false;
-          for (auto& c : t->take_expired(call_table::clock::now(), again))
-            c->fail(domain::errc::timeout);
-          if (again)
-            self->delayed_send(self, sweep, sweep_atom::value);
-        },
-    };
-  });
+  return system.middleman().spawn_broker(
+      [t = &table, sweep](caf::io::broker* self) -> caf::behavior {
+        self->set_exit_handler([self, t](caf::exit_msg& m) {
+          for (auto& c : t->take_all())
+            c->fail(domain::errc::shard_unavailable);
+          self->quit(m.reason);
+        });
+        return {
+            on_reply<wire_issued>(t),
+            on_reply<wire_balance>(t),
+            on_reply<wire_history>(t),
+            on_reply<wire_step_outcome>(t),
+            on_reply<wire_order>(t),
+            on_reply<wire_payment>(t),
+            on_reply<wire_wallet>(t),
+            [self, t, sweep](sweep_atom) {
+              bool again = false;
+              for (auto& c : t->take_expired(call_table::clock::now(), again))
+                c->fail(domain::errc::timeout);
+              if (again)
+                self->delayed_send(self, sweep, sweep_atom::value);
+            },
+        };
+      });
 }
 
 void start_sweep(const caf::actor& requester, std::chrono::milliseconds sweep) {

@@ -1,7 +1,7 @@
 // The requester: the one actor that peers' gateways answer. A call is sent from the thread that
 // makes it (an HTTP or saga thread) straight to the peer's gateway, as an asynchronous message
-// `(call id, request)` with the requester as its sender; the gateway answers `(call id, reply)`
-// and the requester hands the reply to the call's continuation on the thread that received it.
+// carrying its call id, with the requester as its sender; the gateway's reply echoes the id and
+// the requester hands it to the call's continuation on the thread that received it.
 // No hop through the requester's mailbox on the way out, no CAF request/response handler and no
 // timer per call: timeouts are one periodic sweep while calls are pending. One long-lived sender:
 // a peer creates one proxy for it once, instead of a proxy per call announced over the link.
