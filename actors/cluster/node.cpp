@@ -153,7 +153,11 @@ struct node::impl {
   caf::actor connect(const domain::node_info& peer) {
     caf::actor found;
     caf::scoped_actor self{*system};
-    const auto deadline = std::max(opt.connection_timeout, std::chrono::milliseconds(1'000));
+    // At most 5 s: when two nodes connect to each other at the same moment, one connect can be
+    // left unanswered by CAF (seen with a 60 s connection timeout under valgrind); the next
+    // attempt then links at once, so a long deadline only delays the link.
+    const auto deadline = std::clamp(opt.connection_timeout, std::chrono::milliseconds(1'000),
+                                     std::chrono::milliseconds(5'000));
     self->request(system->middleman().actor_handle(), deadline, caf::connect_atom::value, peer.host,
                   peer.actor_port)
         .receive(
