@@ -202,7 +202,13 @@ class client:
         if body is not None:
             h["Content-Type"] = "application/json"
             body = json.dumps(body, separators=(",", ":"))
-        self.conn.request(method, path, body=body, headers=h)
+        try:
+            self.conn.request(method, path, body=body, headers=h)
+        except (BrokenPipeError, ConnectionResetError):
+            # The node closed this keep-alive connection while it sat idle (a long callgrind
+            # run outlasts server.idle_timeout): nothing was sent, so send it again.
+            self.conn.close()
+            self.conn.request(method, path, body=body, headers=h)
         r = self.conn.getresponse()
         data = r.read()
         if want is not None and r.status != want:
@@ -253,6 +259,11 @@ def run_phases(cl, plan, pause, settle, callgrind):
         clients[front].call(*request_of("coupon issue", 2990 + front))
     results = {}
     for label, kind, where, reqs in plan:
+        # A fresh keep-alive connection per front before the window: one left idle for a whole
+        # callgrind phase can outlast the node's server.idle_timeout and be closed under us.
+        for c in clients:
+            c.conn.close()
+            c.call("GET", "/health", want=200)
         before_cpu = cl.cpu_seconds()
         before_link = cl.link_counters()
         before_msgs = cl.metrics('actorshop_cluster_messages_total{direction="sent"}')[0]

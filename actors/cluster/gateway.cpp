@@ -2,42 +2,45 @@
 // commit); queries read the committed state at once.
 #include "actors/cluster/gateway.hpp"
 
-#include <functional>
-
 #include <caf/all.hpp>
+#include <caf/io/broker.hpp>
+#include <caf/io/middleman.hpp>
 #include <caf/logger.hpp>
 
 #include "actors/cluster/wire.hpp"
 
 namespace actorshop::actors::cluster {
-
-/// Work the gateway must run on its own thread: delivering a response promise from a shop
-/// thread would race with the gateway's scheduling. Local only, never sent to another node.
-struct gateway_task {
-  std::function<void()> run;
-};
-
-} // namespace actorshop::actors::cluster
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorshop::actors::cluster::gateway_task)
-
-namespace actorshop::actors::cluster {
 namespace {
 
-/// Returns a shop callback that hands `to_wire(result)` back to `gateway`, which delivers it.
-template <class T>
-callback<T> reply_through(caf::actor gateway, caf::response_promise rp, gateway_counters* n) {
-  return [gateway = std::move(gateway), rp = std::move(rp), n](domain::result<T> r) mutable {
-    caf::anon_send(gateway, gateway_task{[rp, w = to_wire(r), n]() mutable {
-                     ++n->sent;
-                     rp.deliver(w);
-                   }});
-  };
+/// Where a call's reply goes: the caller's requester (through its proxy here), with the caller's
+/// call id. Sent anonymously (the requester needs no handle on this gateway) and from whatever
+/// thread has the answer: a shop thread after the commit, or the gateway's own for a query. A
+/// message to a proxy may be sent from any thread; no hop through this gateway's mailbox.
+class reply_address {
+public:
+  reply_address(caf::io::broker* self, std::uint64_t call, gateway_counters* n)
+      : to_(caf::actor_cast<caf::actor>(self->current_sender())), call_(call), n_(n) {}
+
+  template <class Wire> void send(Wire w) const {
+    ++n_->sent;
+    w.call = call_;
+    if (to_)
+      caf::anon_send(to_, std::move(w));
+  }
+
+private:
+  caf::actor to_;
+  std::uint64_t call_;
+  gateway_counters* n_;
+};
+
+/// Returns a shop callback that sends `to_wire(result)` to `to`.
+template <class T> callback<T> reply_through(reply_address to) {
+  return [to = std::move(to)](domain::result<T> r) { to.send(to_wire(r)); };
 }
 
 /// Runs a query; a storage exception becomes STORAGE_FAILURE instead of killing the gateway.
-template <class T, class Query> auto guarded(gateway_counters* n, Query query) {
-  ++n->sent;
+template <class T, class Query> auto guarded(Query query) {
   try {
     return to_wire(query());
   } catch (const std::exception&) {
@@ -54,7 +57,7 @@ template <class T, class Query> auto guarded(gateway_counters* n, Query query) {
 /// hung on SIGTERM once a remote request had activated a customer.
 class shop_access {
 public:
-  shop_access(caf::event_based_actor* self, shop* target) : self_(self), target_(target) {}
+  shop_access(caf::io::broker* self, shop* target) : self_(self), target_(target) {}
 
   /// Lives until the end of the full expression `local->f(...)`, i.e. until the call returned.
   class call_scope {
@@ -73,78 +76,68 @@ public:
   call_scope operator->() const { return {self_->system(), target_}; }
 
 private:
-  caf::event_based_actor* self_;
+  caf::io::broker* self_;
   shop* target_;
 };
 
-caf::behavior gateway_behavior(caf::event_based_actor* self, shop* local_shop, wire_hello hello,
+// Every request carries the caller's call id; its reply echoes it and goes to the sender (the
+// caller's requester). Only the hello is a CAF request (the handshake awaits its response).
+caf::behavior gateway_behavior(caf::io::broker* self, shop* local_shop, wire_hello hello,
                                gateway_counters* n) {
-  auto me = [self] { return caf::actor_cast<caf::actor>(self); };
   const shop_access local{self, local_shop};
+  auto caller = [self, n](std::uint64_t call) {
+    ++n->received;
+    return reply_address{self, call, n};
+  };
   return {
       [=](const wire_hello&) {
         ++n->received;
         ++n->sent;
         return hello;
       },
-      [=](const wire_issue& m) -> caf::response_promise {
-        ++n->received;
-        auto rp = self->make_response_promise();
+      [=](const wire_issue& m) {
         local->issue_coupon(m.coupon_id, m.customer_id,
-                            reply_through<domain::issued_coupon>(me(), rp, n));
-        return rp;
+                            reply_through<domain::issued_coupon>(caller(m.call)));
       },
-      [=](const wire_charge& m) -> caf::response_promise {
-        ++n->received;
-        auto rp = self->make_response_promise();
-        local->charge(m.customer_id, m.amount, reply_through<domain::balance_view>(me(), rp, n));
-        return rp;
+      [=](const wire_charge& m) {
+        local->charge(m.customer_id, m.amount, reply_through<domain::balance_view>(caller(m.call)));
       },
       [=](const wire_balance_query& m) {
-        ++n->received;
-        return guarded<domain::balance_view>(n, [&] { return local->balance(m.customer_id); });
+        const auto to = caller(m.call);
+        to.send(guarded<domain::balance_view>([&] { return local->balance(m.customer_id); }));
       },
       [=](const wire_history_query& m) {
-        ++n->received;
-        return guarded<domain::balance_history_page>(
-            n, [&] { return local->balance_history_page(m.customer_id, m.limit, m.before); });
+        const auto to = caller(m.call);
+        to.send(guarded<domain::balance_history_page>(
+            [&] { return local->balance_history_page(m.customer_id, m.limit, m.before); }));
       },
       // Cluster mode's saga and order routes.
-      [=](const wire_step& m) -> caf::response_promise {
-        ++n->received;
-        auto rp = self->make_response_promise();
-        local->apply_step(from_wire(m), reply_through<storage::step_outcome>(me(), rp, n));
-        return rp;
+      [=](const wire_step& m) {
+        local->apply_step(from_wire(m), reply_through<storage::step_outcome>(caller(m.call)));
       },
-      [=](const wire_create_order& m) -> caf::response_promise {
-        ++n->received;
-        auto rp = self->make_response_promise();
-        local->create_order(m.customer_id, lines_of(m), reply_through<domain::order>(me(), rp, n));
-        return rp;
+      [=](const wire_create_order& m) {
+        local->create_order(m.customer_id, lines_of(m),
+                            reply_through<domain::order>(caller(m.call)));
       },
-      [=](const wire_pay& m) -> caf::response_promise {
-        ++n->received;
-        auto rp = self->make_response_promise();
+      [=](const wire_pay& m) {
         std::optional<domain::id_t> coupon;
         if (m.coupon_id != 0)
           coupon = m.coupon_id;
-        local->pay(m.order_id, coupon, reply_through<domain::payment>(me(), rp, n), m.payer);
-        return rp;
+        local->pay(m.order_id, coupon, reply_through<domain::payment>(caller(m.call)), m.payer);
       },
       [=](const wire_order_query& m) {
-        ++n->received;
-        return guarded<domain::order>(n, [&] { return local->order(m.order_id); });
+        const auto to = caller(m.call);
+        to.send(guarded<domain::order>([&] { return local->order(m.order_id); }));
       },
       [=](const wire_wallet_query& m) {
-        ++n->received;
-        return guarded<std::vector<domain::wallet_coupon>>(
-            n, [&] { return local->customer_coupons(m.customer_id); });
+        const auto to = caller(m.call);
+        to.send(guarded<std::vector<domain::wallet_coupon>>(
+            [&] { return local->customer_coupons(m.customer_id); }));
       },
-      [=](const wire_stock_query&) {
-        ++n->received;
-        return guarded<std::vector<domain::product_summary>>(n, [&] { return local->products(); });
+      [=](const wire_stock_query& m) {
+        const auto to = caller(m.call);
+        to.send(guarded<std::vector<domain::product_summary>>([&] { return local->products(); }));
       },
-      [](gateway_task& t) { t.run(); },
   };
 }
 
@@ -152,7 +145,7 @@ caf::behavior gateway_behavior(caf::event_based_actor* self, shop* local_shop, w
 
 caf::actor spawn_gateway(caf::actor_system& system, shop& local, wire_hello self,
                          gateway_counters& counters) {
-  return system.spawn(gateway_behavior, &local, std::move(self), &counters);
+  return system.middleman().spawn_broker(gateway_behavior, &local, std::move(self), &counters);
 }
 
 } // namespace actorshop::actors::cluster

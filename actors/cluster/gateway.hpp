@@ -1,7 +1,7 @@
 // The gateway: the one actor a node publishes on its actor port. Peers send it the wire requests
 // of wire.hpp for entities of this node's shards; it calls the local shop and replies with the
-// wire answer. The shop answers on its own threads, so the answer is handed back to the gateway
-// as a local task and the response promise is delivered on the gateway's own thread. A peer's
+// wire answer, sent to the caller's requester straight from the thread that has it (a shop thread
+// after the commit, this gateway's for a query), not through the gateway's mailbox. A peer's
 // hello (the link handshake) is answered with this node's own, whatever it said: the peer decides.
 #pragma once
 

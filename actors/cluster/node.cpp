@@ -35,9 +35,11 @@ namespace {
 /// The link to one peer: its gateway's proxy while connected, and the thread that reconnects.
 struct peer {
   domain::node_info info;
+  std::size_t index = 0; ///< in the cluster file
   mutable std::mutex m;
   std::condition_variable changed;
   caf::actor gateway;                  ///< null while the link is down
+  std::uint64_t link = 0;              ///< counts the links made: a call is failed with its own
   std::atomic<bool> mismatched{false}; ///< refused by the handshake (another map)
   std::vector<caf::actor> watchers;    ///< one per link made; each marks its link down on loss
   std::thread keeper;
@@ -54,9 +56,10 @@ struct node::impl {
   shop& local;
   node_options opt;
   caf::actor_system_config cfg;
+  call_table calls; ///< the calls to peers in flight; outlives the system (declared before it)
   std::unique_ptr<caf::actor_system> system;
   caf::actor gateway;
-  caf::actor requester;                     ///< sends every call to the peers
+  caf::actor requester;                     ///< receives the peers' replies
   gateway_counters served;                  ///< the gateway's messages
   std::vector<std::unique_ptr<peer>> peers; ///< by node index; the slot of `self` is unused
   std::atomic<bool> stopping{false};
@@ -84,9 +87,12 @@ struct node::impl {
     cfg.set("scheduler.max-threads", std::size_t{2}); // gateway and requesters only: light work
     cfg.set("scheduler.policy", caf::atom("sharing"));
     cfg.set("logger.verbosity", caf::atom("quiet"));
+    // BASP hands every received message to a worker thread to deserialize by default: one more
+    // wake-up and actor resume per message. Our messages are small: the multiplexer does it.
+    cfg.set("middleman.workers", std::size_t{0});
     system = std::make_unique<caf::actor_system>(cfg);
     gateway = spawn_gateway(*system, local, hello(), served);
-    requester = spawn_requester(*system);
+    requester = spawn_requester(*system, calls, sweep_interval());
     const auto& me = self_info();
     auto port = system->middleman().publish(gateway, me.actor_port, me.host.c_str(), true);
     if (!port) {
@@ -102,6 +108,7 @@ struct node::impl {
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       peers.push_back(std::make_unique<peer>());
       peers.back()->info = nodes[i];
+      peers.back()->index = i;
     }
     for (std::size_t i = 0; i < nodes.size(); ++i)
       if (i != opt.self)
@@ -149,7 +156,11 @@ struct node::impl {
   caf::actor connect(const domain::node_info& peer) {
     caf::actor found;
     caf::scoped_actor self{*system};
-    const auto deadline = std::max(opt.connection_timeout, std::chrono::milliseconds(1'000));
+    // At most 5 s: when two nodes connect to each other at the same moment, one connect can be
+    // left unanswered by CAF (seen with a 60 s connection timeout under valgrind); the next
+    // attempt then links at once, so a long deadline only delays the link.
+    const auto deadline = std::clamp(opt.connection_timeout, std::chrono::milliseconds(1'000),
+                                     std::chrono::milliseconds(5'000));
     self->request(system->middleman().actor_handle(), deadline, caf::connect_atom::value, peer.host,
                   peer.actor_port)
         .receive(
@@ -215,6 +226,7 @@ struct node::impl {
     {
       std::lock_guard lock(p.m);
       p.gateway = gw;
+      ++p.link;
     }
     spdlog::info("cluster[{}]: linked to node '{}' at {}:{}", self_info().name, p.info.name,
                  p.info.host, p.info.actor_port);
@@ -230,53 +242,79 @@ struct node::impl {
     p.watchers.push_back(std::move(watcher));
   }
 
+  // The calls sent over the dropped link are failed here: CAF fails no message already on the
+  // wire when a link drops, the reply just never comes. A call is registered under p.m while the
+  // link is up, so every call sent over it is in the table by now.
   void link_down(peer& p, const caf::actor_addr& dead) {
+    std::uint64_t link = 0;
     {
       std::lock_guard lock(p.m);
       if (!p.gateway || p.gateway.address() != dead)
         return;
       p.gateway = nullptr;
+      link = p.link;
     }
     p.changed.notify_all();
+    for (auto& c : calls.take_link(p.index, link))
+      c->fail(errc::shard_unavailable);
     if (!stopping)
       spdlog::warn("cluster[{}]: lost node '{}'; reconnecting", self_info().name, p.info.name);
   }
 
+  /// How often the requester fails the calls past their deadline (while calls are pending): a
+  /// call times out between request_timeout and request_timeout + this.
+  std::chrono::milliseconds sweep_interval() const {
+    return std::clamp(opt.request_timeout / 10, std::chrono::milliseconds(10),
+                      std::chrono::milliseconds(250));
+  }
+
+  /// A call's continuation: `cb` gets the reply of type Reply, converted from the wire.
+  template <class Reply, class T> class typed_call final : public pending_call {
+  public:
+    typed_call(impl& d, callback<T> cb) : d_(d), cb_(std::move(cb)) {}
+    void answer(const std::type_info& type, const void* reply) override {
+      ++d_.received;
+      if (type != typeid(Reply)) // another kind of reply under this call's id: never guess
+        return cb_(errc::storage_failure);
+      cb_(from_wire(*static_cast<const Reply*>(reply)));
+    }
+    void fail(errc e) override {
+      if (e == errc::shard_unavailable)
+        ++d_.unavailable;
+      cb_(e);
+    }
+
+  private:
+    impl& d_;
+    callback<T> cb_;
+  };
+
   /// Sends `req` to node `owner`'s gateway and answers `cb` with the reply, SHARD_UNAVAILABLE if
-  /// the link is down or drops before the answer, REQUEST_TIMEOUT if the owner is too slow.
+  /// the link is down or drops before the answer, TIMEOUT if the owner is too slow. The message
+  /// leaves from this thread, with the requester as its sender (the gateway answers it).
   template <class Reply, class Request, class T>
   void remote(std::size_t owner, Request req, callback<T> cb) {
-    auto gw = peers[owner]->current();
-    if (!gw || stopping) {
+    auto& p = *peers[owner];
+    caf::actor gw;
+    call_table::added call{};
+    {
+      std::lock_guard lock(p.m);
+      if (p.gateway && !stopping) {
+        gw = p.gateway;
+        call = calls.add(owner, p.link, call_table::clock::now() + opt.request_timeout,
+                         std::make_unique<typed_call<Reply, T>>(*this, std::move(cb)));
+      }
+    }
+    if (!gw) {
       ++unavailable;
       return cb(errc::shard_unavailable);
     }
     ++remote_calls;
     ++sent;
-    const auto timeout = opt.request_timeout;
-    post(requester, [this, gw = std::move(gw), req, timeout,
-                     cb = std::move(cb)](requester_actor* self) mutable {
-      auto& calls = self->state;
-      const auto id = calls.add(self, gw, [this, cb] {
-        ++unavailable;
-        cb(errc::shard_unavailable);
-      });
-      self->request(gw, timeout, req)
-          .then(
-              [this, &calls, id, cb](const Reply& rep) {
-                ++received;
-                if (calls.finish(id))
-                  cb(from_wire(rep));
-              },
-              [this, &calls, id, cb](const caf::error& e) {
-                if (!calls.finish(id))
-                  return; // already answered at the link's loss
-                if (e == caf::sec::request_timeout)
-                  return cb(errc::timeout);
-                ++unavailable;
-                cb(errc::shard_unavailable);
-              });
-    });
+    if (call.start_sweep)
+      start_sweep(requester, sweep_interval());
+    req.call = call.id;
+    caf::send_as(requester, gw, std::move(req));
   }
 
   bool known_sold_out(id_t coupon_id) const {
@@ -310,6 +348,8 @@ struct node::impl {
     gateway = nullptr;
     requester = nullptr;
     system.reset();
+    for (auto& c : calls.take_all()) // a call made while the requester went away
+      c->fail(errc::shard_unavailable);
   }
 };
 

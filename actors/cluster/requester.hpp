@@ -1,50 +1,83 @@
-// The requester: the one actor through which a node sends its calls to the peers' gateways.
-// One long-lived sender instead of an actor per call: a peer creates one proxy for it once,
-// instead of a proxy per call announced and killed over the link (two more BASP messages each),
-// and the requester watches each gateway once instead of every call monitoring it.
+// The requester: the one actor that peers' gateways answer. A call is sent from the thread that
+// makes it (an HTTP or saga thread) straight to the peer's gateway, as an asynchronous message
+// carrying its call id, with the requester as its sender; the gateway's reply echoes the id and
+// the requester hands it to the call's continuation on the thread that received it.
+// No hop through the requester's mailbox on the way out, no CAF request/response handler and no
+// timer per call: timeouts are one periodic sweep while calls are pending. One long-lived sender:
+// a peer creates one proxy for it once, instead of a proxy per call announced over the link.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
-#include <functional>
+#include <memory>
+#include <mutex>
+#include <typeinfo>
 #include <unordered_map>
-#include <unordered_set>
+#include <vector>
 
 #include <caf/actor.hpp>
-#include <caf/actor_addr.hpp>
 #include <caf/actor_system.hpp>
-#include <caf/stateful_actor.hpp>
+
+#include "domain/result.hpp"
 
 namespace actorshop::actors::cluster {
 
-/// The calls in flight, by id, each with what answers it if its gateway's link drops first
-/// (CAF fails no request already on the wire when a link drops: the reply just never comes).
-class pending_calls {
+/// A call in flight: answered once, with its reply or with the error that ended it.
+class pending_call {
 public:
-  /// Registers a call to `gw`; monitors `gw` if no call watched it yet.
-  std::uint64_t add(caf::event_based_actor* self, const caf::actor& gw, std::function<void()> fail);
-  /// Removes call `id`; false if it is no longer pending (failed at a loss or at the stop).
-  bool finish(std::uint64_t id);
-  /// Fails every call to the gateway at `gw` (its link dropped).
-  void fail_calls_to(const caf::actor_addr& gw);
-  /// Fails every call (the node stops).
-  void fail_all();
-
-private:
-  struct call {
-    caf::actor_addr gateway;
-    std::function<void()> fail;
-  };
-  std::uint64_t next_ = 0;
-  std::unordered_map<std::uint64_t, call> calls_;
-  std::unordered_set<caf::actor_addr> watched_;
+  virtual ~pending_call() = default;
+  /// `reply` points at a value of type `type` (the reply type the gateway sent).
+  virtual void answer(const std::type_info& type, const void* reply) = 0;
+  virtual void fail(domain::errc e) = 0;
 };
 
-using requester_actor = caf::stateful_actor<pending_calls>;
+/// The calls in flight, by id; thread-safe (calls are added on the callers' threads, answered on
+/// the requester's, failed at a link's loss on the watcher's).
+class call_table {
+public:
+  using clock = std::chrono::steady_clock;
+  struct added {
+    std::uint64_t id;
+    bool start_sweep; ///< the first pending call since the last sweep ended: schedule one
+  };
 
-/// Spawns the requester in `system`; it fails its pending calls when it is told to exit.
-caf::actor spawn_requester(caf::actor_system& system);
+  /// Registers `c`, sent to node `peer` over its link number `link`, expiring at `deadline`.
+  added add(std::size_t peer, std::uint64_t link, clock::time_point deadline,
+            std::unique_ptr<pending_call> c);
+  /// Removes and returns call `id`, or null if it already ended (failed at a loss or timed out).
+  std::unique_ptr<pending_call> take(std::uint64_t id);
+  /// Removes and returns the calls sent over link `link` of node `peer` (it dropped).
+  std::vector<std::unique_ptr<pending_call>> take_link(std::size_t peer, std::uint64_t link);
+  /// Removes and returns the calls whose deadline passed; `keep_sweeping` tells whether calls are
+  /// still pending (else the sweep stops until the next add()).
+  std::vector<std::unique_ptr<pending_call>> take_expired(clock::time_point now,
+                                                          bool& keep_sweeping);
+  /// Removes and returns every call (the node stops).
+  std::vector<std::unique_ptr<pending_call>> take_all();
 
-/// Runs `work` on the requester's thread, with the requester (and its pending calls).
-void post(const caf::actor& requester, std::function<void(requester_actor*)> work);
+private:
+  struct entry {
+    std::size_t peer;
+    std::uint64_t link;
+    clock::time_point deadline;
+    std::unique_ptr<pending_call> call;
+  };
+  /// Removes and returns the calls whose entry satisfies `pred`; m_ must be held.
+  template <class Pred> std::vector<std::unique_ptr<pending_call>> take_if_locked(Pred pred);
+
+  std::mutex m_;
+  std::uint64_t next_ = 0;
+  bool sweeping_ = false;
+  std::unordered_map<std::uint64_t, entry> calls_;
+};
+
+/// Spawns the requester in `system`: it answers the calls of `table` with the replies it
+/// receives, fails the expired ones every `sweep` while calls are pending (TIMEOUT), and fails
+/// every pending call when it is told to exit. `table` must outlive it.
+caf::actor spawn_requester(caf::actor_system& system, call_table& table,
+                           std::chrono::milliseconds sweep);
+
+/// Starts the sweep of `requester`'s table (after call_table::add said so).
+void start_sweep(const caf::actor& requester, std::chrono::milliseconds sweep);
 
 } // namespace actorshop::actors::cluster

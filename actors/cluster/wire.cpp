@@ -10,7 +10,7 @@ domain::errc errc_of(std::uint8_t c) { return static_cast<domain::errc>(c); }
 } // namespace
 
 void register_wire_types(caf::actor_system_config& cfg) {
-  cfg.add_message_type<wire_hello>("actorshop.wire_hello");
+  cfg.add_message_type<wire_hello>("actorshop.wire_hello.v2");
   cfg.add_message_type<wire_issue>("actorshop.wire_issue");
   cfg.add_message_type<wire_charge>("actorshop.wire_charge");
   cfg.add_message_type<wire_balance_query>("actorshop.wire_balance_query");

@@ -1,6 +1,8 @@
 // The messages that cross between nodes (CAF BASP): requests to a node's gateway and its
 // replies. Every one has an inspect() and is registered under the same name on every node
-// (register_wire_types), as CAF 0.17 requires of a remote type. Domain values are flattened
+// (register_wire_types), as CAF 0.17 requires of a remote type. A request carries the caller's call
+// id and its reply echoes it (one value per message: CAF serializes and looks up a type name per
+// element, so a separate id element would cost a second one). Domain values are flattened
 // into integers so that the wire format does not depend on how CAF serializes enums, and a
 // reply carries an errc code (0: success) instead of a CAF error, so the caller can tell a
 // domain refusal from a lost node.
@@ -24,7 +26,9 @@ namespace actorshop::actors::cluster {
 
 /// Who a node is, which cluster map it routes by and its saga step deadline. Two nodes link only
 /// if version, map_hash and step_deadline_ms match (and the answering node is the one the
-/// cluster file names at that address).
+/// cluster file names at that address). Its registered name carries the wire protocol's revision
+/// (v2: requests and replies carry a call id): a node of another revision cannot read the hello,
+/// so the two never link.
 struct wire_hello {
   std::int64_t version = 0;          ///< the cluster file's version
   std::uint64_t map_hash = 0;        ///< domain::shard_map::fingerprint()
@@ -37,21 +41,25 @@ struct wire_hello {
 struct wire_issue {
   domain::id_t coupon_id = 0;
   domain::id_t customer_id = 0;
+  std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
 };
 
 struct wire_charge {
   domain::id_t customer_id = 0;
   domain::money amount = 0;
+  std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
 };
 
 struct wire_balance_query {
   domain::id_t customer_id = 0;
+  std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
 };
 
 struct wire_history_query {
   domain::id_t customer_id = 0;
   std::int32_t limit = 0;
   domain::id_t before = 0;
+  std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
 };
 
 // Cluster mode's saga and order routes.
@@ -64,6 +72,7 @@ struct wire_step {
   domain::quantity qty = 0;
   std::string undoes;
   domain::timestamp at = 0;
+  std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
 };
 
 struct wire_line {
@@ -75,25 +84,29 @@ struct wire_line {
 struct wire_create_order {
   domain::id_t customer_id = 0;
   std::vector<wire_line> lines;
+  std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
 };
 
 struct wire_pay {
   domain::id_t order_id = 0;
   domain::id_t coupon_id = 0; ///< 0: none
   domain::id_t payer = 0;     ///< 0: anyone (open mode)
+  std::uint64_t call = 0;     ///< the caller's call id, echoed by the reply
 };
 
 struct wire_order_query {
   domain::id_t order_id = 0;
+  std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
 };
 
 struct wire_wallet_query {
   domain::id_t customer_id = 0;
+  std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
 };
 
 /// The catalogue's stock as the receiving node holds it (its own stock rows only).
 struct wire_stock_query {
-  std::uint8_t unused = 0; ///< a CAF message type needs a field to inspect
+  std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
 };
 
 // --- replies: code 0 is success, else a domain::errc ---
@@ -103,6 +116,7 @@ struct wire_step_outcome {
   std::uint8_t outcome = 0; ///< the step's first outcome: 0 applied, else the refusal
   std::uint8_t type = 0;
   domain::money amount = 0;
+  std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
 };
 
 struct wire_order_line {
@@ -124,6 +138,7 @@ struct wire_order {
   domain::timestamp created_at = 0;
   domain::timestamp expires_at = 0;
   std::vector<wire_order_line> lines;
+  std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
 };
 
 struct wire_payment {
@@ -136,6 +151,7 @@ struct wire_payment {
   domain::money discount_amount = 0;
   domain::money discounted_price = 0;
   domain::timestamp paid_at = 0;
+  std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
 };
 
 struct wire_wallet_coupon {
@@ -151,6 +167,7 @@ struct wire_wallet_coupon {
 struct wire_wallet {
   std::uint8_t code = 0;
   std::vector<wire_wallet_coupon> coupons;
+  std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
 };
 
 /// Available units by product over the answering node's stock rows: ids[i] has stock[i].
@@ -158,6 +175,7 @@ struct wire_stock {
   std::uint8_t code = 0;
   std::vector<domain::id_t> ids;
   std::vector<domain::quantity> stock;
+  std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
 };
 
 // --- replies: code 0 is success, else a domain::errc ---
@@ -167,12 +185,14 @@ struct wire_issued {
   domain::id_t coupon_id = 0;
   domain::id_t customer_id = 0;
   std::uint8_t status = 0;
+  std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
 };
 
 struct wire_balance {
   std::uint8_t code = 0;
   domain::id_t customer_id = 0;
   domain::money amount = 0;
+  std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
 };
 
 struct wire_change {
@@ -186,67 +206,70 @@ struct wire_history {
   std::uint8_t code = 0;
   std::vector<wire_change> entries;
   domain::id_t next_before = 0;
+  std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_hello& x) {
-  return f(caf::meta::type_name("actorshop.wire_hello"), x.version, x.map_hash, x.node,
+  return f(caf::meta::type_name("actorshop.wire_hello.v2"), x.version, x.map_hash, x.node,
            x.step_deadline_ms);
 }
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_issue& x) {
-  return f(caf::meta::type_name("actorshop.wire_issue"), x.coupon_id, x.customer_id);
+  return f(caf::meta::type_name("actorshop.wire_issue"), x.coupon_id, x.customer_id, x.call);
 }
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_charge& x) {
-  return f(caf::meta::type_name("actorshop.wire_charge"), x.customer_id, x.amount);
+  return f(caf::meta::type_name("actorshop.wire_charge"), x.customer_id, x.amount, x.call);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, wire_balance_query& x) {
-  return f(caf::meta::type_name("actorshop.wire_balance_query"), x.customer_id);
+  return f(caf::meta::type_name("actorshop.wire_balance_query"), x.customer_id, x.call);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, wire_history_query& x) {
-  return f(caf::meta::type_name("actorshop.wire_history_query"), x.customer_id, x.limit, x.before);
+  return f(caf::meta::type_name("actorshop.wire_history_query"), x.customer_id, x.limit, x.before,
+           x.call);
 }
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_issued& x) {
   return f(caf::meta::type_name("actorshop.wire_issued"), x.code, x.coupon_id, x.customer_id,
-           x.status);
+           x.status, x.call);
 }
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_balance& x) {
-  return f(caf::meta::type_name("actorshop.wire_balance"), x.code, x.customer_id, x.amount);
+  return f(caf::meta::type_name("actorshop.wire_balance"), x.code, x.customer_id, x.amount, x.call);
 }
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_change& x) {
   return f(caf::meta::type_name("actorshop.wire_change"), x.type, x.change_amount, x.total_amount,
            x.created_at);
 }
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_history& x) {
-  return f(caf::meta::type_name("actorshop.wire_history"), x.code, x.entries, x.next_before);
+  return f(caf::meta::type_name("actorshop.wire_history"), x.code, x.entries, x.next_before,
+           x.call);
 }
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_step& x) {
   return f(caf::meta::type_name("actorshop.wire_step"), x.id, x.kind, x.entity, x.customer, x.qty,
-           x.undoes, x.at);
+           x.undoes, x.at, x.call);
 }
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_line& x) {
   return f(caf::meta::type_name("actorshop.wire_line"), x.product_id, x.option_id, x.qty);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, wire_create_order& x) {
-  return f(caf::meta::type_name("actorshop.wire_create_order"), x.customer_id, x.lines);
+  return f(caf::meta::type_name("actorshop.wire_create_order"), x.customer_id, x.lines, x.call);
 }
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_pay& x) {
-  return f(caf::meta::type_name("actorshop.wire_pay"), x.order_id, x.coupon_id, x.payer);
+  return f(caf::meta::type_name("actorshop.wire_pay"), x.order_id, x.coupon_id, x.payer, x.call);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, wire_order_query& x) {
-  return f(caf::meta::type_name("actorshop.wire_order_query"), x.order_id);
+  return f(caf::meta::type_name("actorshop.wire_order_query"), x.order_id, x.call);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, wire_wallet_query& x) {
-  return f(caf::meta::type_name("actorshop.wire_wallet_query"), x.customer_id);
+  return f(caf::meta::type_name("actorshop.wire_wallet_query"), x.customer_id, x.call);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, wire_step_outcome& x) {
-  return f(caf::meta::type_name("actorshop.wire_step_outcome"), x.code, x.outcome, x.type,
-           x.amount);
+  return f(caf::meta::type_name("actorshop.wire_step_outcome"), x.code, x.outcome, x.type, x.amount,
+           x.call);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, wire_order_line& x) {
@@ -255,11 +278,11 @@ typename Inspector::result_type inspect(Inspector& f, wire_order_line& x) {
 }
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_order& x) {
   return f(caf::meta::type_name("actorshop.wire_order"), x.code, x.id, x.customer_id, x.status,
-           x.total_price, x.created_at, x.expires_at, x.lines);
+           x.total_price, x.created_at, x.expires_at, x.lines, x.call);
 }
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_payment& x) {
   return f(caf::meta::type_name("actorshop.wire_payment"), x.code, x.id, x.order_id, x.customer_id,
-           x.coupon_id, x.original_price, x.discount_amount, x.discounted_price, x.paid_at);
+           x.coupon_id, x.original_price, x.discount_amount, x.discounted_price, x.paid_at, x.call);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, wire_wallet_coupon& x) {
@@ -267,14 +290,14 @@ typename Inspector::result_type inspect(Inspector& f, wire_wallet_coupon& x) {
            x.discount_amount, x.status, x.issued_at, x.expired_at);
 }
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_wallet& x) {
-  return f(caf::meta::type_name("actorshop.wire_wallet"), x.code, x.coupons);
+  return f(caf::meta::type_name("actorshop.wire_wallet"), x.code, x.coupons, x.call);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, wire_stock_query& x) {
-  return f(caf::meta::type_name("actorshop.wire_stock_query"), x.unused);
+  return f(caf::meta::type_name("actorshop.wire_stock_query"), x.call);
 }
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_stock& x) {
-  return f(caf::meta::type_name("actorshop.wire_stock"), x.code, x.ids, x.stock);
+  return f(caf::meta::type_name("actorshop.wire_stock"), x.code, x.ids, x.stock, x.call);
 }
 
 /// Registers every wire type under its name; call on every node's config before the system
