@@ -121,9 +121,9 @@ measure() {
   before="$("$cpu" tree "$browser")"
   sleep "$window"
   after="$("$cpu" tree "$browser")"
-  kill -TERM "$browser"; wait "$browser" || true
-  rm -rf "$profile"
   python3 -c 'import sys; print(f"{float(sys.argv[2]) - float(sys.argv[1]):.3f}")' "$before" "$after"
+  kill -TERM "$browser"; wait "$browser" || true
+  rm -rf "$profile" 2>/dev/null || true # its children may still be writing: a leftover in $out
 }
 
 pages=(blank ref new)
