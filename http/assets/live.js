@@ -350,13 +350,13 @@
   };
 
   // For the self-check: some point of a series was placed in the plot, and the plot's place on
-  // the board holds a pixel of a series' color (not the white background, the grey grid or the
-  // black text).
+  // the board (its frame included: a line at 0 lies on the bottom edge) holds a pixel of a
+  // series' color (not the white background, the grey grid and frame or the black text).
   LiveChart.prototype.drawn = function () {
     if (this.points === 0 || this.width === undefined) return false;
     var r = this.area(), k = board.ratio;
-    var px = board.ctx.getImageData(Math.ceil((this.left + r.x + 1) * k), Math.ceil((this.top + r.y + 1) * k),
-      Math.floor((r.w - 2) * k), Math.floor((r.h - 2) * k)).data;
+    var px = board.ctx.getImageData(Math.floor((this.left + r.x) * k), Math.floor((this.top + r.y) * k),
+      Math.ceil((r.w + 2) * k), Math.ceil((r.h + 2) * k)).data;
     for (var i = 0; i < px.length; i += 4)
       if (Math.max(Math.abs(px[i] - px[i + 1]), Math.abs(px[i + 1] - px[i + 2])) > 24) return true;
     return false;
