@@ -69,7 +69,7 @@ void write_series(json_writer& w, MetricType type, const prometheus::ClientMetri
 std::string build_page() {
   std::string page = "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
                      "<title>actorshop live</title>\n";
-  page += assets::chart_head();
+  page += assets::live_head();
   page += "</head><body><h1>actorshop live</h1><p class=\"meta\">Prometheus families of this "
           "daemon (also at <a href=\"/metrics\">/metrics</a>), the last five minutes. "
           "<span id=\"state\">waiting for data</span></p><div id=\"charts\" class=\"grid\">"

@@ -1,6 +1,7 @@
-// dashboard: the daemon's live view. GET /dashboard is one self-contained page (dygraphs and the
-// page script inlined, nothing fetched but its data); GET /dashboard/data is the compact JSON of
-// every Prometheus family (docs: the metric names contract), polled by the page once a second.
+// dashboard: the daemon's live view. GET /dashboard is one self-contained page (live.js, a
+// canvas renderer, and the page script inlined, nothing fetched but its data); GET /dashboard/data
+// is the compact JSON of every Prometheus family (docs: the metric names contract), polled by the
+// page once a second.
 #pragma once
 
 #include <string>

@@ -138,7 +138,6 @@
         return [d[0]].concat(from.map(function (i) { return i < 0 ? null : d[i + 1]; }));
       });
       c.names = names;
-      c.labelsChanged = true;
     }
     var values = c.names.map(function (n) { return n in row && isFinite(row[n]) ? row[n] : null; });
     var last = c.data.length ? c.data[c.data.length - 1] : null;
@@ -147,18 +146,12 @@
     if (c.data.length > keep) c.data.shift();
   }
 
-  function labels(c) { return ['time'].concat(c.names.length ? c.names : ['(none)']); }
-  function file(c) { return c.names.length ? c.data : c.data.map(function (d) { return [d[0], null]; }); }
-
   // Redraws a chart if it is on screen, the page is visible and it has changed (or has only grown
-  // flat for flatRedraw ms).
+  // flat for flatRedraw ms); the chart paints at the next animation frame.
   function draw(c, now) {
     if (!c.graph || !c.onScreen || document.hidden) return;
     if (!c.changed && now - c.drawnAt < flatRedraw) return;
-    var o = {file: file(c)};
-    if (c.labelsChanged) o.labels = labels(c);
-    c.graph.updateOptions(o);
-    c.labelsChanged = false;
+    c.graph.update(c.names, c.data);
     c.changed = false;
     c.drawnAt = now;
   }
@@ -182,21 +175,19 @@
   function create(spec, j, last) {
     var c = charts[j];
     var m = missing(spec, last);
-    c.graph = Charts.timeSeries(grid, {title: spec.title, ylabel: spec.ylabel, labels: labels(c), data: file(c),
-      stacked: spec.stacked, dates: true, drawPoints: false, missing: m,
-      note: m.length ? 'not exposed by this daemon: ' + m.join(', ') : ''});
-    c.labelsChanged = false;
+    c.graph = new Charts.LiveChart(grid, {title: spec.title, unit: spec.ylabel, stacked: spec.stacked,
+      span: keep * 1000, missing: m, note: m.length ? 'not exposed by this daemon: ' + m.join(', ') : ''});
+    c.graph.update(c.names, c.data);
     c.changed = false;
     c.drawnAt = Date.now();
-    var box = c.graph.maindiv_.parentNode;
-    box.dataset.chart = j;
-    if (watcher) watcher.observe(box); else c.onScreen = true;
+    c.graph.box.dataset.chart = j;
+    if (watcher) watcher.observe(c.graph.box); else c.onScreen = true;
   }
 
   // One new snapshot: one new row per chart, then the redraws.
   function add(s) {
     if (!prev) { prev = s; return; }
-    var a = prev, b = s, time = new Date(b.t * 1000);
+    var a = prev, b = s, time = b.t * 1000;
     prev = s;
     if (!charts) charts = specs.map(function () { return {graph: null, names: [], data: [], onScreen: false}; });
     specs.forEach(function (spec, j) {

@@ -19,6 +19,12 @@ std::string chart_head() {
   return out;
 }
 
+std::string live_head() {
+  std::string out = "<style>\n";
+  out.append(embedded("charts.css")).append("\n</style>\n");
+  return out + inline_script("live.js");
+}
+
 std::string json_script(std::string_view id, std::string_view json) {
   std::string out = "<script type=\"application/json\" id=\"";
   out.append(id).append("\">");

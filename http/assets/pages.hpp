@@ -1,5 +1,6 @@
 // Self-contained HTML pages built on the embedded chart assets: dygraphs, its synchronizer, our
-// charts.js wrapper and stylesheet, plus a page script (report.js, dashboard.js), all inlined.
+// charts.js wrapper and stylesheet, plus a page script (report.js), all inlined; the live
+// dashboard's page: the stylesheet, live.js and dashboard.js.
 #pragma once
 
 #include <string>
@@ -10,6 +11,10 @@ namespace actorshop::http::assets {
 /// Returns `<style>` and `<script>` elements that inline dygraphs, its synchronizer extra,
 /// charts.css and charts.js: what any chart page needs in its <head>.
 std::string chart_head();
+
+/// Returns the `<style>` and `<script>` elements of the live dashboard's <head>: charts.css and
+/// live.js, its canvas renderer (no dygraphs: bench/http/dashboard_cpu.sh measured why).
+std::string live_head();
 
 /// Returns a `<script>` element that inlines embedded script `name`.
 std::string inline_script(std::string_view name);

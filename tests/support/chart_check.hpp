@@ -1,6 +1,7 @@
 // Chart pages (the bench's --report, the daemon's /dashboard) as Debian's headless Chromium draws
 // them: tests/support/chart_check.js drives Chromium over the DevTools protocol, waits for the
-// page's own self-check (charts.js) to say every chart drew data, and reports what it saw.
+// page's own self-check (charts.js, or live.js on the dashboard) to say every chart drew data, and
+// reports what it saw.
 #pragma once
 
 #include <cstdint>
