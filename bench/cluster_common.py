@@ -107,6 +107,14 @@ class Cluster:
                 problems.append(str(e))
         return problems
 
+    def kill_remaining(self):
+        """SIGKILL every node still running (the end of a run that failed half way)."""
+        for p in self.procs:
+            if p:
+                p.kill()
+                p.wait()
+        self.procs = [None] * len(self.procs)
+
     def url(self, i, path):
         return f"http://{self.hosts[i]}:{self.http_ports[i]}{path}"
 

@@ -294,10 +294,7 @@ def order_run(binary, threads, seed, seconds, timeout_ms, victim, step_deadline_
                     f"served again {back * 1000:.0f} ms after the restart; {text}")
             return problems, line, detected
         finally:
-            for i in range(3):
-                if cluster.procs[i]:
-                    cluster.procs[i].kill()
-                    cluster.procs[i].wait()
+            cluster.kill_remaining()
 
 
 def spread(values):
@@ -347,10 +344,7 @@ def one_run(binary, threads, seed, seconds, timeout_ms):
                     f"restart; {text}")
             return problems, line, detected
         finally:
-            for i in range(3):
-                if cluster.procs[i]:
-                    cluster.procs[i].kill()
-                    cluster.procs[i].wait()
+            cluster.kill_remaining()
 
 
 def main():
