@@ -9,6 +9,12 @@
 // grows by a pixel or two a second: it is redrawn every 5 s), and only while the page is
 // visible; a chart that comes into view or a page that becomes visible again is brought up to
 // date at once.
+//
+// Clicking a chart (or Enter on it: the boxes are focusable) opens its detail view: the same
+// series over the page's whole history, drawn by charts.js (dygraphs, as in the bench's report)
+// with zoom by drag, double-click to reset and hover values, and updated on each poll while it is
+// open. Esc, the close button or a click outside closes it. Nothing of dygraphs runs per poll
+// while no detail is open.
 (function () {
   'use strict';
   var keep = 300;                     // rows (seconds) on the charts
@@ -181,8 +187,89 @@
     c.changed = false;
     c.drawnAt = Date.now();
     c.graph.box.dataset.chart = j;
+    focusable(c.graph.box, j, spec.title);
     if (watcher) watcher.observe(c.graph.box); else c.onScreen = true;
   }
+
+  // A chart box that opens its detail view when clicked or when Enter is pressed on it.
+  function focusable(box, j, title) {
+    box.tabIndex = 0;
+    box.setAttribute('role', 'button');
+    box.setAttribute('aria-label', title + ': open the detail view');
+    box.title = 'click or Enter: detail view (zoom, hover values)';
+    box.addEventListener('click', function () { openDetail(j); });
+    box.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter') { e.preventDefault(); openDetail(j); }
+    });
+  }
+
+  var detail = null;                  // the open detail view: {j, overlay, graph, names, from}
+
+  // A chart's rows as dygraphs takes them: Date x values.
+  function detailRows(c) {
+    return c.data.map(function (d) { return [new Date(d[0])].concat(d.slice(1)); });
+  }
+
+  function openDetail(j) {
+    if (detail) closeDetail();
+    var c = charts[j], spec = specs[j];
+    var overlay = document.body.appendChild(document.createElement('div'));
+    overlay.className = 'detail';
+    var panel = overlay.appendChild(document.createElement('div'));
+    panel.className = 'panel';
+    panel.setAttribute('role', 'dialog');
+    panel.setAttribute('aria-label', spec.title);
+    var close = panel.appendChild(document.createElement('button'));
+    close.className = 'close';
+    close.textContent = '\u00d7';
+    close.setAttribute('aria-label', 'close');
+    close.addEventListener('click', closeDetail);
+    var hint = panel.appendChild(document.createElement('div'));
+    hint.className = 'note';
+    hint.textContent = 'drag to zoom, double-click to reset, Esc to close';
+    overlay.addEventListener('click', function (e) { if (e.target === overlay) closeDetail(); });
+    detail = {j: j, overlay: overlay, panel: panel, graph: null, names: '', from: c.graph.box};
+    drawDetail();
+    close.focus();
+  }
+
+  // Makes the detail's chart once the chart has a series, then gives it each new row (a zoom
+  // set by dragging stays: dygraphs keeps its window across new data).
+  function drawDetail() {
+    var c = charts[detail.j], spec = specs[detail.j];
+    if (!c.names.length || !c.data.length) return;
+    var labels = ['time'].concat(c.names), key = labels.join('\u0001');
+    if (detail.graph && key === detail.names) {
+      detail.graph.updateOptions({file: detailRows(c)});
+      return;
+    }
+    if (detail.graph) dropGraph(detail.graph);
+    detail.names = key;
+    detail.graph = Charts.dygraphs.timeSeries(detail.panel, {title: spec.title, ylabel: spec.ylabel,
+      labels: labels, data: detailRows(c), dates: true, stacked: spec.stacked, wide: true,
+      drawPoints: false, colors: Charts.palette});
+  }
+
+  // Removes a detail chart from the page and from charts.js's self-check list.
+  function dropGraph(g) {
+    var all = Charts.dygraphs.all;
+    for (var i = all.length - 1; i >= 0; i--) if (all[i].graph === g) all.splice(i, 1);
+    var box = g.maindiv_.parentNode;
+    g.destroy();
+    if (box && box.parentNode) box.parentNode.removeChild(box);
+  }
+
+  function closeDetail() {
+    if (!detail) return;
+    var d = detail;
+    detail = null;
+    if (d.graph) dropGraph(d.graph);
+    d.overlay.parentNode.removeChild(d.overlay);
+    d.from.focus();
+  }
+  document.addEventListener('keydown', function (e) { if (e.key === 'Escape') closeDetail(); });
+  window.dashboardDetail = {open: openDetail, close: closeDetail,
+    isOpen: function () { return !!detail; }};
 
   // One new snapshot: one new row per chart, then the redraws.
   function add(s) {
@@ -197,6 +284,7 @@
       Charts.all[j].missing = missing(spec, b);
     });
     drawAll();
+    if (detail) drawDetail();
   }
 
   function poll() {

@@ -4,9 +4,12 @@
 // per label, no style or layout work), in one requestAnimationFrame for every chart that has
 // something new. With dygraphs (which rebuilds its axis-label divs and legend on every draw)
 // Chromium spent ~7x the CPU of a page that only polls with the dashboard open, with this ~2.2x
-// (bench/http/dashboard_cpu.sh, busy host); the bench's --report keeps dygraphs (charts.js),
-// where zooming matters and it is drawn once.
-// Exposes window.Charts.{all, status} like charts.js, for the headless self-check.
+// (bench/http/dashboard_cpu.sh, busy host). Dygraphs (charts.js) stays where zooming matters and
+// a chart is not redrawn every second by default: the bench's --report, and a chart's detail view
+// on this page (dashboard.js), which only an open detail draws.
+// Exposes window.Charts.{all, status} like charts.js, for the headless self-check; charts.js's own
+// window.Charts (dygraphs, loaded before this file on the dashboard) stays reachable as
+// window.Charts.dygraphs, for the detail view of a chart.
 (function () {
   'use strict';
 
@@ -370,5 +373,6 @@
     });
   }
 
-  window.Charts = {LiveChart: LiveChart, all: charts, status: status, palette: palette};
+  window.Charts = {LiveChart: LiveChart, all: charts, status: status, palette: palette,
+    dygraphs: window.Charts && window.Charts.timeSeries ? window.Charts : null};
 })();

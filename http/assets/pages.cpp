@@ -21,8 +21,11 @@ std::string chart_head() {
 
 std::string live_head() {
   std::string out = "<style>\n";
-  out.append(embedded("charts.css")).append("\n</style>\n");
-  return out + inline_script("live.js");
+  out.append(embedded("dygraph.min.css")).append("\n").append(embedded("charts.css"));
+  out += "\n</style>\n";
+  for (const char* name : {"dygraph.min.js", "charts.js", "live.js"})
+    out += inline_script(name);
+  return out;
 }
 
 std::string json_script(std::string_view id, std::string_view json) {

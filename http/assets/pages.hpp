@@ -1,6 +1,6 @@
 // Self-contained HTML pages built on the embedded chart assets: dygraphs, its synchronizer, our
 // charts.js wrapper and stylesheet, plus a page script (report.js), all inlined; the live
-// dashboard's page: the stylesheet, live.js and dashboard.js.
+// dashboard's page: the same plus live.js and dashboard.js.
 #pragma once
 
 #include <string>
@@ -12,8 +12,10 @@ namespace actorshop::http::assets {
 /// charts.css and charts.js: what any chart page needs in its <head>.
 std::string chart_head();
 
-/// Returns the `<style>` and `<script>` elements of the live dashboard's <head>: charts.css and
-/// live.js, its canvas renderer (no dygraphs: bench/http/dashboard_cpu.sh measured why).
+/// Returns the `<style>` and `<script>` elements of the live dashboard's <head>: live.js, its
+/// canvas renderer for the once-a-second charts (dygraphs cost ~3x the CPU there:
+/// bench/http/dashboard_cpu.sh), and dygraphs with charts.js for a chart's detail view, the
+/// charting piece the bench's report uses (drawn only while a detail is open).
 std::string live_head();
 
 /// Returns a `<script>` element that inlines embedded script `name`.

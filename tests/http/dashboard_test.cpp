@@ -142,10 +142,12 @@ TEST_CASE("dashboard JSON leaves out histogram series without observations, neve
 
 TEST_CASE("the dashboard page is self-contained and its routes are GET only", "[dashboard]") {
   const auto& page = http::dashboard_page();
-  // The canvas renderer is inlined; dygraphs is not (the live page stopped using it: see
-  // http/assets/live.js).
+  // The canvas renderer (the live charts) and dygraphs with charts.js (a chart's detail view)
+  // are both inlined.
   CHECK(page.find("LiveChart") != std::string::npos);
-  CHECK(page.find("Dygraph") == std::string::npos);
+  CHECK(page.find("Dygraph") != std::string::npos);
+  CHECK(page.find("timeSeries") != std::string::npos);
+  CHECK(page.find("openDetail") != std::string::npos);
   CHECK(page.find("dashboard/data") != std::string::npos);
   CHECK(page.find("<script src") == std::string::npos);
   CHECK(page.find("sourceMappingURL") == std::string::npos);
@@ -172,6 +174,7 @@ TEST_CASE("the live dashboard draws every chart in Chromium while the daemon is 
   bounded_load load(d.port(), 3);
   chart_check_options options;
   options.min_polls = 5; // the page's refreshes to wait for
+  options.detail = true; // then click the first chart and check its dygraphs detail view
   const auto r = check_charts("http://127.0.0.1:" + std::to_string(d.port()) + "/dashboard",
                               dir.path.string(), options);
   INFO(r.json);
@@ -191,5 +194,13 @@ TEST_CASE("the live dashboard draws every chart in Chromium while the daemon is 
       CHECK(c.drawn);
     }
   }
+  // The click opened the first chart's detail view, whose dygraphs chart drew data, took the
+  // next poll's row, and went away with Esc.
+  CHECK(r.detail.opened);
+  CHECK(r.detail.title == r.charts.front().title);
+  CHECK(r.detail.rows > 0);
+  CHECK(r.detail.drawn);
+  CHECK(r.detail.grew);
+  CHECK(r.detail.closed);
   CHECK(load.answered > 0);
 }

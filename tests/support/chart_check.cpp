@@ -45,6 +45,15 @@ void read_result(const std::string& text, chart_check_result& r) {
     r.zoom_synced = zoom["synced"].get_bool().value_unsafe();
     r.zoomed_charts = zoom["charts"].get_int64().value_unsafe();
   }
+  simdjson::dom::object detail;
+  if (root["detail"].get(detail) == simdjson::SUCCESS) {
+    r.detail.opened = detail["opened"].get_bool().value_unsafe();
+    r.detail.title = std::string(detail["title"].get_string().value_unsafe());
+    r.detail.rows = detail["rows"].get_int64().value_unsafe();
+    r.detail.drawn = detail["drawn"].get_bool().value_unsafe();
+    r.detail.grew = detail["grew"].get_bool().value_unsafe();
+    r.detail.closed = detail["closed"].get_bool().value_unsafe();
+  }
 }
 
 } // namespace
@@ -60,6 +69,8 @@ chart_check_result check_charts(const std::string& url, const std::string& work_
                     std::to_string(o.min_polls);
   if (o.zoom)
     cmd += " --zoom";
+  if (o.detail)
+    cmd += " --detail";
   if (!o.screenshot.empty())
     cmd += " --screenshot " + sh_quote(o.screenshot);
   int status = 0;

@@ -13,6 +13,7 @@ namespace actorshop::test {
 struct chart_check_options {
   int min_polls = 0;      ///< the dashboard's refreshes to wait for
   bool zoom = false;      ///< zoom the first chart and check that the time series follow
+  bool detail = false;    ///< click the first dashboard chart, check its detail view, press Esc
   std::string screenshot; ///< a PNG to write once the charts drew (empty: none)
   int deadline_s = 90;    ///< the bound of the wait (polling, not a sleep)
 };
@@ -32,6 +33,15 @@ struct chart_check_result {
   std::int64_t polls = 0;
   bool zoom_synced = false;
   std::int64_t zoomed_charts = 0;
+  /// The dashboard's detail view of the first chart (with options.detail): whether the click
+  /// opened it, its dygraphs chart's title, rows and drawn (charts.js's self-check), whether a
+  /// poll added a row to it, and whether Esc removed the view and its chart.
+  struct detail_state {
+    bool opened = false;
+    std::string title;
+    std::int64_t rows = 0;
+    bool drawn = false, grew = false, closed = false;
+  } detail;
   std::string json; ///< everything, for INFO
 };
 

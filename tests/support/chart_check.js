@@ -20,6 +20,8 @@ function parseArgs(argv) {
     const k = argv[i];
     if (k === '--zoom')
       a.zoom = true;
+    else if (k === '--detail')
+      a.detail = true;
     else if (k === '--url')
       a.url = argv[++i];
     else if (k === '--out')
@@ -103,6 +105,55 @@ const zoomScript = `(() => {
       near(c.graph.xAxisRange()[1], want[1]) && c.graph.isZoomed('x'))});
 })()`;
 
+// The dashboard's detail view: the first chart box's centre (for a real click through the
+// DevTools protocol) and what the view shows: whether it is open, and charts.js's self-check of
+// its dygraphs chart (only detail views make dygraphs charts on the dashboard).
+const firstBoxScript = `JSON.stringify((() => {
+  const b = document.querySelector('.chart.live');
+  b.scrollIntoView();
+  const r = b.getBoundingClientRect();
+  return {x: r.left + r.width / 2, y: r.top + r.height / 2};
+})())`;
+const detailProbe = `JSON.stringify({open: !!document.querySelector('.detail'),
+  charts: window.Charts && Charts.dygraphs ? Charts.dygraphs.status() : null})`;
+
+// Clicks the first chart, waits until its detail chart drew data and then gained a row (a poll
+// reached it), then presses Esc and reads whether the view and its chart are gone.
+async function checkDetail(dt, sessionId, evaluate, deadline) {
+  const out = {opened : false, title : '', rows : 0, drawn : false, grew : false, closed : false};
+  const at = JSON.parse(await evaluate(firstBoxScript));
+  for (const type of ['mousePressed', 'mouseReleased'])
+    await dt.send('Input.dispatchMouseEvent',
+                  {type, x : at.x, y : at.y, button : 'left', buttons : 1, clickCount : 1},
+                  sessionId);
+  let firstRows = 0;
+  while (Date.now() < deadline) {
+    const s = JSON.parse(await evaluate(detailProbe));
+    const c = s.charts && s.charts.length === 1 ? s.charts[0] : null;
+    out.opened = s.open;
+    if (c) {
+      out.title = c.title;
+      out.rows = c.rows;
+      out.drawn = c.drawn;
+    }
+    if (c && c.drawn && c.rows > 0) {
+      if (!firstRows)
+        firstRows = c.rows;
+      else if (c.rows > firstRows) {
+        out.grew = true;
+        break;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  for (const type of ['keyDown', 'keyUp'])
+    await dt.send('Input.dispatchKeyEvent',
+                  {type, key : 'Escape', code : 'Escape', windowsVirtualKeyCode : 27}, sessionId);
+  const after = JSON.parse(await evaluate(detailProbe));
+  out.closed = !after.open && !!after.charts && after.charts.length === 0;
+  return out;
+}
+
 async function main() {
   const args = parseArgs(process.argv);
   const profile = args.profile || fs.mkdtempSync(path.join(os.tmpdir(), 'chart-check-'));
@@ -168,6 +219,8 @@ async function main() {
     }
     if (result.ok && args.zoom)
       result.zoom = JSON.parse(await evaluate(zoomScript));
+    if (result.ok && args.detail)
+      result.detail = await checkDetail(dt, sessionId, evaluate, deadline);
   } catch (e) {
     result.errors.push('chart_check: ' + e.message);
   }
