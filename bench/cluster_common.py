@@ -132,8 +132,13 @@ class Cluster:
 
     def open_sagas(self, i):
         """Saga log rows not closed in node i's database (read-only: the node may run)."""
+        return len(self.open_saga_ids(i))
+
+    def open_saga_ids(self, i):
+        """The orders whose saga log row is not closed in node i's database."""
         with sqlite3.connect(f"file:{self.db(i)}?mode=ro", uri=True, timeout=10) as d:
-            return d.execute("SELECT COUNT(*) FROM saga_log WHERE phase <> 'done'").fetchone()[0]
+            return {oid for (oid,) in d.execute(
+                "SELECT order_id FROM saga_log WHERE phase <> 'done'")}
 
     def audit(self, stock_initial=SEED_STOCK):
         """`actorshop audit` over every node's file; returns (ok, output)."""
@@ -285,6 +290,8 @@ class OrderLedger:
         paid = sum(1 for a in self.payments.values() if any(s == 201 for s, _ in a))
         unsure = sum(1 for a in self.payments.values() if not any(s in (201, 409) for s, _ in a))
         stored = getattr(self, "stored", None)
-        tail = "" if stored is None else f"; stored: {stored[0]} orders, {stored[1]} PAID"
+        tail = "" if stored is None else (
+            f"; stored: {stored[0]} orders ({stored[0] - created} without a 201: applied, the "
+            f"answer lost), {stored[1]} PAID")
         return (f"{len(self.orders)} orders ({created} got 201), {len(self.payments)} paid for "
                 f"({paid} got 201, {unsure} never answered){tail}")

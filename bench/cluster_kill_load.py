@@ -15,7 +15,8 @@ while orders and payments are in flight; while it is down, orders and payments t
 live nodes must keep getting 2xx (counted) and those that need it 503 SHARD_UNAVAILABLE; payments
 answered 503 (or cut) are asked again after the restart (409 ORDER_NOT_PAYABLE if the first
 committed). After the restart every node's saga log must close (in-flight sagas resumed or
-compensated: their count is printed).
+compensated: their count is printed). The load is bench/cluster_order_load.py, shared with the
+netns partition test.
 
 Both: once a survivor answers 503 SHARD_UNAVAILABLE for the victim's shards (the detection time,
 measured from the signal and checked against the cluster file's connection_timeout_ms), the
@@ -32,30 +33,11 @@ Prints per run the requests, the outage (signal -> first 503, and restart -> ser
 PASS/FAIL, then the detection time's median [min..max] over the runs; exits 1 if any run failed.
 Bounded: each run stops its load after --seconds.
 """
-import argparse, http.client, json, os, random, statistics, sys, tempfile, threading, time
+import argparse, os, random, statistics, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cluster_common import (COUPON, CUSTOMER, ORDER, SEED_COUPON, STOCK, Cluster,  # noqa: E402
-                            Ledger, OrderLedger, call, free_port)
-
-
-def request(cluster, conn_box, node, method, path, body):
-    """One request on a thread's connection; a transport failure is status 0 (uncertain: it may
-    have been applied) and is never retried here (a retry could apply it twice); a refused
-    connection (the node is down: nothing was sent) is status -1."""
-    try:
-        if conn_box[0] is None:
-            conn_box[0] = http.client.HTTPConnection(cluster.hosts[node], cluster.http_ports[node],
-                                                     timeout=10)
-        conn_box[0].request(method, path, json.dumps(body), {"content-type": "application/json"})
-        r = conn_box[0].getresponse()
-        return r.status, r.read().decode()
-    except ConnectionRefusedError as e:
-        conn_box[0] = None
-        return -1, str(e)
-    except (OSError, http.client.HTTPException) as e:
-        conn_box[0] = None
-        return 0, str(e)
+from cluster_common import COUPON, SEED_COUPON, Cluster, Ledger, call, free_port  # noqa: E402
+from cluster_order_load import OrderLoad, request  # noqa: E402
 
 
 class Load:
@@ -107,110 +89,6 @@ class Load:
         return self.ok - start >= count
 
 
-class OrderLoad:
-    """The order-payment profile: thread t is VU t+1 with one keep-alive connection to node t % 3.
-    While a node is down (`down`, from `detected` on), every answer is classed by the nodes the
-    request needs: the node it was sent to, the customer's (the order's) and the two stock rows'."""
-
-    def __init__(self, cluster, threads, seed):
-        self.cluster, self.ledger, self.lock = cluster, OrderLedger(), threading.Lock()
-        self.stop, self.threads = threading.Event(), []
-        self.ok = 0
-        self.retry = []  # order ids whose payment got no answer: paid again after the restart
-        self.retrying = False
-        self.down = None  # the victim's index while it is down
-        self.detected = None  # monotonic time of the first 503 for its shards (the probe's)
-        self.killed = None
-        self.live_ok = 0  # 2xx on requests needing only live nodes, while one is down
-        self.live_failed = []  # such requests answered neither 2xx nor 409
-        self.needs_down = {}  # status -> count, on requests needing the victim, while it is down
-        self.first_refusal = None  # seconds from the signal to the load's first SHARD_UNAVAILABLE
-        self.refusal_ms = {"direct": [], "saga step": []}  # how long a 503 for it took
-        for t in range(threads):
-            self.threads.append(threading.Thread(target=self.run, args=(t, seed + t), daemon=True))
-
-    def nodes_of(self, via, customer, options):
-        c = self.cluster
-        return {via, c.owner(CUSTOMER, customer)} | {c.owner(STOCK, o) for o in options}
-
-    def note(self, nodes, what, status, body, took, direct):
-        """Counts an answer against the outage, under the lock. `direct`: the victim owns the
-        request's own entity (the customer, the order) rather than only a stock row a saga step
-        goes to: the former is refused at once, the latter once the saga's step deadline passes
-        and its compensation is sent."""
-        if 200 <= status < 300:
-            self.ok += 1
-        if self.down is None:
-            return
-        if self.down in nodes:
-            self.needs_down[status] = self.needs_down.get(status, 0) + 1
-            if status == 503 and "SHARD_UNAVAILABLE" in body:
-                if self.first_refusal is None:
-                    self.first_refusal = time.monotonic() - self.killed
-                if self.detected is not None:
-                    self.refusal_ms["direct" if direct else "saga step"].append(took * 1000)
-        elif self.detected is not None:
-            if 200 <= status < 300:
-                self.live_ok += 1
-            elif status != 409:
-                self.live_failed.append(f"{what}: {status} {body[:120]}")
-
-    def pay(self, conn, via, order_id, nodes, owner):
-        began = time.monotonic()
-        status, body = request(self.cluster, conn, via, "POST", "/payments", {"orderId": order_id})
-        took = time.monotonic() - began
-        pid = json.loads(body).get("paymentId") if status == 201 else None
-        with self.lock:
-            self.ledger.payments.setdefault(order_id, []).append((status, pid))
-            if status not in (201, 409):
-                self.retry.append((order_id, nodes, owner))
-            self.note(nodes, f"payment of order {order_id}", status, body, took,
-                      owner == self.down)
-        return status
-
-    def run(self, t, seed):
-        rng, via, conn, vu, it = random.Random(seed), t % 3, [None], t + 1, 0
-        while not self.stop.is_set():
-            with self.lock:
-                again = self.retry.pop() if self.retrying and self.retry else None
-            if again is not None:
-                if self.pay(conn, via, *again) in (-1, 0, 503):
-                    time.sleep(0.02)  # still no answer: do not spin
-                continue
-            customer = 1001 + ((vu - 1) * 100 + it) % 2000
-            it += 1
-            p1, p2 = rng.randint(5001, 5020), rng.randint(5001, 5020)
-            s_of_p1, m_of_p2 = 6001 + 3 * (p1 - 5001), 6001 + 3 * (p2 - 5001) + 1
-            nodes = self.nodes_of(via, customer, (s_of_p1, m_of_p2))
-            items = [{"productId": p1, "productOptionId": s_of_p1, "quantity": 1},
-                     {"productId": p2, "productOptionId": m_of_p2, "quantity": 1}]
-            owner = self.cluster.owner(CUSTOMER, customer)  # the order's node too
-            began = time.monotonic()
-            status, body = request(self.cluster, conn, via, "POST", "/orders",
-                                   {"customerId": customer, "items": items})
-            took = time.monotonic() - began
-            oid = json.loads(body).get("orderId") if status == 201 else None
-            with self.lock:
-                if status != -1:  # a refused connection sent nothing
-                    self.ledger.orders.append((customer, status, oid))
-                self.note(nodes, f"order of customer {customer}", status, body, took,
-                          owner == self.down)
-            if oid is not None:
-                status = self.pay(conn, via, oid, nodes, owner)
-            if status in (-1, 0, 503):
-                time.sleep(0.02)  # a node is down: do not spin
-
-    def wait(self, state, seconds):
-        """Polls `state` (under the lock) every 10 ms for at most `seconds`."""
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            with self.lock:
-                if state():
-                    return True
-            time.sleep(0.01)
-        return False
-
-
 def start_cluster(binary, d, timeout_ms, step_deadline_ms=2000):
     cluster = Cluster(binary, d, ["127.0.0.1"] * 3, [free_port() for _ in range(3)],
                       [free_port() for _ in range(3)], timeout_ms=timeout_ms,
@@ -236,21 +114,17 @@ def order_run(binary, threads, seed, seconds, timeout_ms, victim, step_deadline_
         cluster = start_cluster(binary, d, timeout_ms, step_deadline_ms)
         try:
             load = OrderLoad(cluster, threads, seed)
-            for th in load.threads:
-                th.start()
+            load.start()
             end = time.monotonic() + seconds
             assert load.wait(lambda: load.ok >= 300, seconds), "the load never got going"
-            with load.lock:
-                load.down, load.killed = victim, time.monotonic()
+            load.split([{i for i in range(3) if i != victim}])  # the victim is on no side
             killed, detected = detect(cluster, victim, end)
-            with load.lock:
-                load.detected = time.monotonic()
+            load.mark_detected()
             in_flight_at_kill = cluster.open_sagas(victim)  # its sagas the restart must finish
             # The rest is served: orders and payments that need only the live nodes.
-            served = load.wait(lambda: load.live_ok >= 20, 60)
+            served = load.wait(lambda: load.within_ok >= 20, 60)
             survivors_open = sum(cluster.open_sagas(i) for i in range(3) if i != victim)
-            with load.lock:
-                load.down = None  # the outage's counts end at the restart
+            load.heal()  # the outage's counts end at the restart
             cluster.start(victim)
             restarted = time.monotonic()
             cluster.wait_linked()
@@ -258,9 +132,7 @@ def order_run(binary, threads, seed, seconds, timeout_ms, victim, step_deadline_
             with load.lock:
                 load.retrying = True
             drained = load.wait(lambda: not load.retry, max(5.0, end - time.monotonic()))
-            load.stop.set()
-            for th in load.threads:
-                th.join(timeout=30)
+            load.finish()
             closed = wait_for(lambda: all(cluster.open_sagas(i) == 0 for i in range(3)), 30)
             settled = time.monotonic() - restarted
             stuck = cluster.stop_all(grace_s=10)
@@ -271,9 +143,10 @@ def order_run(binary, threads, seed, seconds, timeout_ms, victim, step_deadline_
                 problems.append(f"503 after {detected * 1000:.0f} ms, beyond the configured "
                                 f"detection time (connection_timeout_ms = {timeout_ms})")
             if not served:
-                problems.append(f"only {load.live_ok} 2xx on live-only requests in 60 s of outage")
+                problems.append(f"only {load.within_ok} 2xx on live-only requests in 60 s of "
+                                "outage")
             problems += [f"live-only request failed during the outage: {f}"
-                         for f in load.live_failed]
+                         for f in load.within_failed]
             if not drained:
                 problems.append(f"{len(load.retry)} payments still unanswered at the end")
             if not closed:
@@ -286,8 +159,9 @@ def order_run(binary, threads, seed, seconds, timeout_ms, victim, step_deadline_
                     f"SHARD_UNAVAILABLE after {detected * 1000:.0f} ms (probe; the load's first "
                     f"after {refusal}; connection_timeout_ms = {timeout_ms}, step_deadline_ms = "
                     f"{step_deadline_ms}); while down: "
-                    f"{load.live_ok} 2xx on live-only requests, {len(load.live_failed)} failed, "
-                    f"requests needing it answered {dict(sorted(load.needs_down.items()))} (-1: "
+                    f"{load.within_ok} 2xx on live-only requests, {len(load.within_failed)} "
+                    f"failed, requests needing it answered {dict(sorted(load.across.items()))} "
+                    f"(-1: "
                     f"connection refused), a 503 took ({waits}); "
                     f"sagas open: {in_flight_at_kill} on it at the kill, {survivors_open} on the "
                     f"survivors before the restart, all closed {settled * 1000:.0f} ms after it; "
