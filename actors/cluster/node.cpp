@@ -21,6 +21,7 @@
 #include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 
+#include "actors/cluster/connector.hpp"
 #include "actors/cluster/gateway.hpp"
 #include "actors/cluster/requester.hpp"
 #include "actors/cluster/wire.hpp"
@@ -60,6 +61,7 @@ struct node::impl {
   std::unique_ptr<caf::actor_system> system;
   caf::actor gateway;
   caf::actor requester;                     ///< receives the peers' replies
+  caf::io::middleman_actor connector;       ///< makes the links' TCP connections, bounded
   gateway_counters served;                  ///< the gateway's messages
   std::vector<std::unique_ptr<peer>> peers; ///< by node index; the slot of `self` is unused
   std::atomic<bool> stopping{false};
@@ -104,6 +106,7 @@ struct node::impl {
       throw std::runtime_error("cluster: cannot publish the gateway on " + me.host + ":" +
                                std::to_string(me.actor_port) + ": " + system->render(port.error()));
     }
+    connector = spawn_bounded_connector(*system, connect_deadline());
     const auto& nodes = opt.map->nodes();
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       peers.push_back(std::make_unique<peer>());
@@ -150,18 +153,24 @@ struct node::impl {
     }
   }
 
+  /// How long one connect attempt may take. At most 5 s: when two nodes connect to each other at
+  /// the same moment, one connect can be left unanswered by CAF (seen with a 60 s connection
+  /// timeout under valgrind); the next attempt then links at once, so a long deadline only
+  /// delays the link.
+  std::chrono::milliseconds connect_deadline() const {
+    return std::clamp(opt.connection_timeout, std::chrono::milliseconds(1'000),
+                      std::chrono::milliseconds(5'000));
+  }
+
   /// Returns the gateway published at `peer`, or null. middleman::remote_actor() waits without
   /// a bound, so a frozen peer (whose kernel still accepts the TCP connection) would block this
-  /// keeper, and the node's stop, forever: the middleman actor's connect is asked with a deadline.
+  /// keeper, and the node's stop, forever: the connect is asked with a deadline, and of our own
+  /// connector (whose TCP connect has one too), not of CAF's middleman actor (whose blocking
+  /// connect() to a partitioned peer held it, and the stop's unpublish, for minutes).
   caf::actor connect(const domain::node_info& peer) {
     caf::actor found;
     caf::scoped_actor self{*system};
-    // At most 5 s: when two nodes connect to each other at the same moment, one connect can be
-    // left unanswered by CAF (seen with a 60 s connection timeout under valgrind); the next
-    // attempt then links at once, so a long deadline only delays the link.
-    const auto deadline = std::clamp(opt.connection_timeout, std::chrono::milliseconds(1'000),
-                                     std::chrono::milliseconds(5'000));
-    self->request(system->middleman().actor_handle(), deadline, caf::connect_atom::value, peer.host,
+    self->request(connector, connect_deadline(), caf::connect_atom::value, peer.host,
                   peer.actor_port)
         .receive(
             [&](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
@@ -343,9 +352,11 @@ struct node::impl {
       p->gateway = nullptr;
     }
     (void)system->middleman().unpublish(gateway, self_info().actor_port);
+    caf::anon_send_exit(connector, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(requester, caf::exit_reason::user_shutdown); // fails its pending calls
     gateway = nullptr;
+    connector = nullptr;
     requester = nullptr;
     system.reset();
     for (auto& c : calls.take_all()) // a call made while the requester went away

@@ -1,12 +1,21 @@
 // The cluster-version handshake: two daemons whose cluster files differ (version, the map under
 // the same version, or the saga step deadline) refuse to link, say why in one line each and
-// answer 503 SHARD_UNAVAILABLE for each other's shards; the same file links them.
+// answer 503 SHARD_UNAVAILABLE for each other's shards; the same file links them. And the link
+// attempts to a peer whose packets vanish (a partition) leave the node free to stop.
 #include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <array>
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
+#include <vector>
 
 #include "domain/placement.hpp"
 #include "support/daemon_process.hpp"
@@ -87,6 +96,55 @@ std::size_t occurrences(const std::string& text, const std::string& part) {
   return n;
 }
 
+/// A loopback port that swallows connection attempts as a partition does (the SYN goes unanswered,
+/// no RST): a listener with backlog 0 whose accept queue is kept full by connections it never
+/// accepts, so the kernel drops every further SYN and the connecting side retries it for minutes.
+class black_hole {
+public:
+  black_hole() : listener_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    addr_.sin_family = AF_INET;
+    addr_.sin_port = htons(port);
+    addr_.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(listener_, address(), sizeof addr_) != 0 || ::listen(listener_, 0) != 0)
+      throw std::runtime_error("black_hole: cannot listen");
+    for (int i = 0; i < 8 && !swallows(); ++i) // the attempt that completed fills the queue
+      ;
+  }
+  ~black_hole() {
+    for (int fd : queued_)
+      ::close(fd);
+    ::close(listener_);
+  }
+  black_hole(const black_hole&) = delete;
+  black_hole& operator=(const black_hole&) = delete;
+
+  /// Whether a connection attempt is still unanswered after 300 ms (one that completed is kept
+  /// in the queue).
+  bool swallows() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (::connect(fd, address(), sizeof addr_) == 0) {
+      queued_.push_back(fd);
+      return false;
+    }
+    pollfd p{fd, POLLOUT, 0};
+    if (::poll(&p, 1, 300) == 0) {
+      ::close(fd);
+      return true;
+    }
+    queued_.push_back(fd);
+    return false;
+  }
+
+  const unsigned short port = free_port();
+
+private:
+  const sockaddr* address() const { return reinterpret_cast<const sockaddr*>(&addr_); }
+
+  int listener_;
+  sockaddr_in addr_{};
+  std::vector<int> queued_;
+};
+
 /// The value of an unlabelled counter in a /metrics text, or -1.
 double metric(const std::string& text, const std::string& name) {
   auto at = text.find("\n" + name + " ");
@@ -164,4 +222,23 @@ TEST_CASE("nodes whose cluster files set different saga step deadlines refuse to
   c.start(1, 1, false, 2000); // the same file: linked
   CHECK(wait_for_state(
       [&] { return a.get("/balances/" + std::to_string(c.customer_on(1))).status == 200; }));
+}
+
+TEST_CASE("a node whose peer swallows its connection attempts (a partition) stops on SIGTERM",
+          "[cluster]") {
+  two_nodes c;
+  black_hole hole;
+  REQUIRE(hole.swallows());
+  c.actor[1] = hole.port; // node b never runs: its actor port is the hole
+  c.start(0, 1);
+  // The link's first connect attempt has given up at its deadline. CAF's own middleman actor
+  // connects with a blocking connect() the kernel retries for about two minutes, and the node's
+  // stop (its unpublish) queued behind it: a SIGTERM during a partition hung.
+  const auto unreachable = "node 'b' at 127.0.0.1:" + std::to_string(hole.port) + " is unreachable";
+  REQUIRE(
+      wait_for_state([&] { return read_all(c.log(0)).find(unreachable) != std::string::npos; }));
+  client a(c.http[0]);
+  CHECK(a.get("/balances/" + std::to_string(c.customer_on(1))).status == 503);
+  CHECK(a.get("/balances/" + std::to_string(c.customer_on(0))).status == 200);
+  CHECK(c.nodes[0]->terminate() == 0);
 }
