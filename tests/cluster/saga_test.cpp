@@ -59,28 +59,6 @@ std::vector<domain::id_t> customers_on(const three_node_cluster& cluster, std::s
   return out;
 }
 
-domain::id_t product_of(domain::id_t option) { return 5001 + (option - 6001) / 3; }
-
-std::string order_body(domain::id_t customer,
-                       const std::vector<std::pair<domain::id_t, std::int64_t>>& lines) {
-  std::string body = R"({"customerId":)" + std::to_string(customer) + R"(,"items":[)";
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (i)
-      body += ',';
-    body += R"({"productId":)" + std::to_string(product_of(lines[i].first)) +
-            R"(,"productOptionId":)" + std::to_string(lines[i].first) + R"(,"quantity":)" +
-            std::to_string(lines[i].second) + "}";
-  }
-  return body + "]}";
-}
-
-std::string pay_body(domain::id_t order, std::optional<domain::id_t> coupon = std::nullopt) {
-  std::string body = R"({"orderId":)" + std::to_string(order);
-  if (coupon)
-    body += R"(,"couponId":)" + std::to_string(*coupon);
-  return body + "}";
-}
-
 /// A stock row as its owner holds it: (available, reserved, sold).
 std::array<std::int64_t, 3> stock_row(const three_node_cluster& cluster, domain::id_t option) {
   const auto db = cluster.db(cluster.owner_of(entity_kind::stock, option));
