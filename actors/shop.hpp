@@ -45,6 +45,9 @@ struct shop_stats {
   std::uint64_t events_delivered = 0;
   std::uint64_t event_delivery_failures = 0;
   std::uint64_t event_retries = 0;
+  /// Cluster mode: "paying" saga log rows found at start whose order was no longer open (closed
+  /// with a warning instead of resumed; see set_step_transport).
+  std::uint64_t saga_recovery_skipped = 0;
   std::vector<std::pair<domain::id_t, std::int64_t>> coupon_remaining; ///< (coupon id, remaining)
 };
 

@@ -102,6 +102,7 @@ shop_stats shop::stats() const {
   s.writes_failed = w.units_failed;
   s.write_batches = w.batches;
   s.write_queue_depth = w.queue_depth;
+  s.saga_recovery_skipped = d.saga_recovery_skipped.load();
   if (d.events) {
     s.events_pending = d.events->pending();
     s.events_delivered = d.events->delivered();
