@@ -311,11 +311,11 @@ bool router::dispatch_clustered(const route_match& m, caller who, respond_fn& re
     r.matched = matched;
     respond(std::move(r));
   };
+  // A query's callback: 200 with its value, or its error's status.
+  auto answer = [send](auto r) { send(from_result(200, std::move(r))); };
   switch (matched) {
   case route::balance:
-    cluster->balance(m.id, [send](domain::result<domain::balance_view> r) {
-      send(from_result(200, std::move(r)));
-    });
+    cluster->balance(m.id, answer);
     return true;
   case route::balance_history: {
     auto args = parse_history_query(m.query);
@@ -339,19 +339,13 @@ bool router::dispatch_clustered(const route_match& m, caller who, respond_fn& re
     });
     return true;
   case route::customer_coupons:
-    cluster->customer_coupons(m.id, [send](domain::result<std::vector<domain::wallet_coupon>> r) {
-      send(from_result(200, std::move(r)));
-    });
+    cluster->customer_coupons(m.id, answer);
     return true;
   case route::products:
-    cluster->products([send](domain::result<std::vector<domain::product_summary>> r) {
-      send(from_result(200, std::move(r)));
-    });
+    cluster->products(answer);
     return true;
   case route::product:
-    cluster->product(m.id, [send](domain::result<domain::product_detail> r) {
-      send(from_result(200, std::move(r)));
-    });
+    cluster->product(m.id, answer);
     return true;
   case route::popular: {
     auto days = popular_days(m.query);
@@ -359,9 +353,7 @@ bool router::dispatch_clustered(const route_match& m, caller who, respond_fn& re
       send(error_response(errc::invalid_period));
       return true;
     }
-    cluster->popular(*days, [send](domain::result<std::vector<domain::popular_product>> r) {
-      send(from_result(200, std::move(r)));
-    });
+    cluster->popular(*days, answer);
     return true;
   }
   default:
