@@ -560,18 +560,17 @@ void node::customer_coupons(id_t customer_id, callback<std::vector<domain::walle
   d.gather<wire_wallet, wallet>(
       d.all_nodes(), wire_wallet_query{customer_id},
       [&d, customer_id] { return d.local.customer_coupons(customer_id); },
-      callback<std::vector<wallet>>(
-          [cb = std::move(cb)](domain::result<std::vector<wallet>> parts) {
-            if (!parts)
-              return cb(parts.error());
-            wallet merged;
-            for (auto& part : *parts)
-              merged.insert(merged.end(), part.begin(), part.end());
-            std::sort(merged.begin(), merged.end(), [](const auto& a, const auto& b) {
-              return std::tie(a.issued_at, a.coupon_id) < std::tie(b.issued_at, b.coupon_id);
-            });
-            cb(std::move(merged));
-          }));
+      [cb = std::move(cb)](domain::result<std::vector<wallet>> parts) {
+        if (!parts)
+          return cb(parts.error());
+        wallet merged;
+        for (auto& part : *parts)
+          merged.insert(merged.end(), part.begin(), part.end());
+        std::sort(merged.begin(), merged.end(), [](const auto& a, const auto& b) {
+          return std::tie(a.issued_at, a.coupon_id) < std::tie(b.issued_at, b.coupon_id);
+        });
+        cb(std::move(merged));
+      });
 }
 
 void node::products(callback<std::vector<domain::product_summary>> cb) {
@@ -581,21 +580,21 @@ void node::products(callback<std::vector<domain::product_summary>> cb) {
   d.gather<wire_stock, catalogue>(
       d.all_nodes(), wire_stock_query{},
       [&d] { return domain::result<catalogue>(d.local.products()); },
-      callback<std::vector<catalogue>>(
-          [self, cb = std::move(cb)](domain::result<std::vector<catalogue>> parts) {
-            if (!parts)
-              return cb(parts.error());
-            std::unordered_map<id_t, domain::quantity> elsewhere; ///< stock on the other nodes
-            for (std::size_t i = 0; i < parts->size(); ++i)
-              if (i != self)
-                for (const auto& p : (*parts)[i])
-                  elsewhere[p.id] += p.stock;
-            // Names and prices are the same on every node: this node's list carries them.
-            auto out = std::move((*parts)[self]);
-            for (auto& p : out)
-              p.stock += elsewhere[p.id];
-            cb(std::move(out));
-          }));
+
+      [self, cb = std::move(cb)](domain::result<std::vector<catalogue>> parts) {
+        if (!parts)
+          return cb(parts.error());
+        std::unordered_map<id_t, domain::quantity> elsewhere; ///< stock on the other nodes
+        for (std::size_t i = 0; i < parts->size(); ++i)
+          if (i != self)
+            for (const auto& p : (*parts)[i])
+              elsewhere[p.id] += p.stock;
+        // Names and prices are the same on every node: this node's list carries them.
+        auto out = std::move((*parts)[self]);
+        for (auto& p : out)
+          p.stock += elsewhere[p.id];
+        cb(std::move(out));
+      });
 }
 
 void node::product(id_t product_id, callback<domain::product_detail> cb) {
@@ -625,8 +624,7 @@ void node::product(id_t product_id, callback<domain::product_detail> cb) {
     cb(std::move(out));
   };
   d.gather<wire_option_stock, domain::product_detail>(
-      owners, wire_product_query{product_id}, [here] { return here; },
-      callback<std::vector<domain::product_detail>>(std::move(merge)));
+      owners, wire_product_query{product_id}, [here] { return here; }, std::move(merge));
 }
 
 void node::popular(int days, callback<std::vector<domain::popular_product>> cb) {
@@ -636,8 +634,7 @@ void node::popular(int days, callback<std::vector<domain::popular_product>> cb) 
   d.gather<wire_sales, sales>(
       d.all_nodes(), wire_sales_query{days, now},
       [&d, days, now] { return d.local.product_sales(days, now); },
-      callback<std::vector<sales>>([&d,
-                                    cb = std::move(cb)](domain::result<std::vector<sales>> parts) {
+      [&d, cb = std::move(cb)](domain::result<std::vector<sales>> parts) {
         if (!parts)
           return cb(parts.error());
         std::unordered_map<id_t, domain::quantity> units; // summed before ranking, not top lists
@@ -646,7 +643,7 @@ void node::popular(int days, callback<std::vector<domain::popular_product>> cb) 
             units[p.id] += p.total_sales;
         cb(d.local.top_sellers(
             std::vector<std::pair<id_t, domain::quantity>>(units.begin(), units.end())));
-      }));
+      });
 }
 
 } // namespace actorshop::actors::cluster
