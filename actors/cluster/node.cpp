@@ -63,6 +63,7 @@ struct node::impl {
   gateway_counters served;                  ///< the gateway's messages
   std::vector<std::unique_ptr<peer>> peers; ///< by node index; the slot of `self` is unused
   std::atomic<bool> stopping{false};
+  bool published = false; ///< the gateway is on the actor port (to unpublish at stop)
   mutable std::shared_mutex sold_out_mutex;
   std::unordered_set<id_t> sold_out; ///< coupons whose owner answered COUPON_INSUFFICIENT
   std::atomic<std::uint64_t> local_calls{0}, remote_calls{0}, unavailable{0}, sold_out_hits{0};
@@ -77,7 +78,10 @@ struct node::impl {
             opt.step_deadline.count()};
   }
 
-  void start() {
+  /// Starts the cluster actor system with the gateway and the requester, and the peers' slots
+  /// (every link down): enough for send_step(), whose remote steps answer SHARD_UNAVAILABLE until
+  /// start_links() has linked their owner. Nothing is reachable from a peer yet.
+  void start_system() {
     cfg.load<caf::io::middleman>();
     register_wire_types(cfg);
     // BASP sends no heartbeats and never times a peer out unless told to: without these a peer
@@ -93,24 +97,28 @@ struct node::impl {
     system = std::make_unique<caf::actor_system>(cfg);
     gateway = spawn_gateway(*system, local, hello(), served);
     requester = spawn_requester(*system, calls, sweep_interval());
-    const auto& me = self_info();
-    auto port = system->middleman().publish(gateway, me.actor_port, me.host.c_str(), true);
-    if (!port) {
-      // The system waits for every actor at destruction: the gateway must go before we throw.
-      caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
-      caf::anon_send_exit(requester, caf::exit_reason::user_shutdown);
-      gateway = nullptr;
-      requester = nullptr;
-      throw std::runtime_error("cluster: cannot publish the gateway on " + me.host + ":" +
-                               std::to_string(me.actor_port) + ": " + system->render(port.error()));
-    }
     const auto& nodes = opt.map->nodes();
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       peers.push_back(std::make_unique<peer>());
       peers.back()->info = nodes[i];
       peers.back()->index = i;
     }
-    for (std::size_t i = 0; i < nodes.size(); ++i)
+  }
+
+  /// Publishes the gateway on this node's actor port: from here on peers reach the local shop.
+  /// Throws std::runtime_error if the port cannot be had.
+  void publish() {
+    const auto& me = self_info();
+    auto port = system->middleman().publish(gateway, me.actor_port, me.host.c_str(), true);
+    if (!port)
+      throw std::runtime_error("cluster: cannot publish the gateway on " + me.host + ":" +
+                               std::to_string(me.actor_port) + ": " + system->render(port.error()));
+    published = true;
+  }
+
+  /// Starts one keeper thread per peer, which links to it and keeps the link up.
+  void start_links() {
+    for (std::size_t i = 0; i < peers.size(); ++i)
       if (i != opt.self)
         peers[i]->keeper = std::thread([this, p = peers[i].get()] { keep_linked(*p); });
   }
@@ -410,7 +418,8 @@ struct node::impl {
       p->watchers.clear();
       p->gateway = nullptr;
     }
-    (void)system->middleman().unpublish(gateway, self_info().actor_port);
+    if (published)
+      (void)system->middleman().unpublish(gateway, self_info().actor_port);
     caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(requester, caf::exit_reason::user_shutdown); // fails its pending calls
     gateway = nullptr;
@@ -423,8 +432,28 @@ struct node::impl {
 
 node::node(shop& local, node_options options)
     : impl_(std::make_unique<impl>(local, std::move(options))) {
-  impl_->start();
-  impl_->local.set_step_transport(this); // resumes the sagas in flight: steps retry until linked
+  auto& d = *impl_;
+  d.start_system();
+  // The order matters. The sagas must be resumed and the shop must have its step transport
+  // before any request can reach the shop: a peer's payment for an open order whose saga is not
+  // resumed yet would get 409 ORDER_NOT_PAYABLE, and an order created before the transport is set
+  // would have nowhere to send its steps. So: recovery first (its steps to peers answer
+  // SHARD_UNAVAILABLE and retry, as with any peer down), then the gateway is published, then the
+  // links are made (our handshakes go out only once the peers can call us back). The HTTP
+  // front-end listens only after this constructor returned (daemon/serve.cpp).
+  try {
+    d.local.set_step_transport(this); // resumes the sagas in flight
+    d.publish();
+  } catch (const std::exception& e) {
+    // The resumed sagas send their steps through this node, which goes away with the exception:
+    // the shop stops first. Its shutdown flushes the writer, so every committed write stays, and
+    // the saga log resumes the same sagas at the next start. No client was answered yet.
+    d.local.shutdown();
+    d.stop();
+    throw std::runtime_error(std::string(e.what()) +
+                             " (the shop was shut down; its sagas resume at the next start)");
+  }
+  d.start_links();
 }
 
 node::~node() { stop(); }

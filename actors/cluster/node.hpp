@@ -45,9 +45,12 @@ struct node_stats {
 
 class node final : public step_transport {
 public:
-  /// Starts the cluster actor system, publishes the gateway on this node's actor port (throws
-  /// std::runtime_error if it cannot) and starts connecting to the peers. `shop` must outlive
-  /// the node.
+  /// Starts the cluster actor system, hands itself to `local` as its step transport (which
+  /// resumes the sagas in flight), then publishes the gateway on this node's actor port and
+  /// starts connecting to the peers: no peer reaches the shop before its recovery ran. Throws
+  /// std::runtime_error if the port cannot be had (or recovery fails), after shutting `local`
+  /// down (its resumed sagas would otherwise send steps through a node that is gone). `shop` must
+  /// outlive the node.
   node(shop& local, node_options options);
   ~node() override; ///< stop()
   node(const node&) = delete;
