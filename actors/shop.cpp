@@ -11,6 +11,7 @@
 #include "domain/coupon_rules.hpp"
 #include "domain/pricing.hpp"
 #include "storage/coupon_units.hpp"
+#include "storage/logging.hpp"
 #include "storage/reader.hpp"
 #include "storage/sqlite.hpp"
 
@@ -143,12 +144,38 @@ std::uint64_t shop::set_step_transport(step_transport* transport) {
   }
   for (auto& o : storage::thread_reader(d.ctx.options.db_path).open_orders()) {
     std::optional<storage::saga_record> in_flight;
-    if (auto it = paying.find(o.id); it != paying.end())
+    if (auto it = paying.find(o.id); it != paying.end()) {
       in_flight = std::move(it->second);
+      paying.erase(it);
+    }
     spawn_recovered_cluster_saga(d.ctx, std::move(o), std::move(in_flight));
     ++started;
   }
+  for (const auto& [order_id, r] : paying)
+    d.skip_stale_paying_log(r);
   return started;
+}
+
+// A "paying" row is written only while the order is CREATED, and every way out of that phase
+// closes or replaces it in the commit that ends it (the payment's own commit, the compensation's
+// close, the expiry's "releasing" row), so a row left with its order PAID, EXPIRED or gone should
+// not occur. If it does, nothing is undone from here: with the order PAID the row's attempt may
+// be the one that paid (unselling and unusing would take back a paid order's goods and coupon);
+// with it EXPIRED the expiry already released the reservations (an unsell would put back stock
+// the order no longer holds). The all-nodes audit tells whether anything is unbalanced. Closing
+// the row is safe: recovery acts on a "paying" row only for an open order, and an order never
+// becomes CREATED again; the row stays (done), so its order id is never handed out again; and
+// the update applies only to this attempt's row while the order is still not CREATED at commit.
+void shop::impl::skip_stale_paying_log(const storage::saga_record& r) {
+  ++saga_recovery_skipped;
+  storage::log_fields(storage::log_level::warn,
+                      "saga recovery: a \"paying\" saga log row whose order is no longer open; "
+                      "nothing compensated, the row is closed",
+                      {{"order_id", r.order_id},
+                       {"attempt", static_cast<std::int64_t>(r.attempt)},
+                       {"coupon_id", r.coupon_id}});
+  writer->submit(storage::saga_log_label, storage::end_stale_paying_log(r.order_id, r.attempt),
+                 [](domain::status) {}); // a failed close: met again at the next start
 }
 
 } // namespace actorshop::actors

@@ -27,6 +27,9 @@ namespace actorshop::actors {
 
 template <class T> using callback = std::function<void(domain::result<T>)>;
 
+/// How many products GET /products/popular lists.
+inline constexpr int popular_limit = 5;
+
 struct shop_stats {
   std::uint64_t live_customer_actors = 0;
   std::uint64_t live_order_sagas = 0;
@@ -42,6 +45,9 @@ struct shop_stats {
   std::uint64_t events_delivered = 0;
   std::uint64_t event_delivery_failures = 0;
   std::uint64_t event_retries = 0;
+  /// Cluster mode: "paying" saga log rows found at start whose order was no longer open (closed
+  /// with a warning instead of resumed; see set_step_transport).
+  std::uint64_t saga_recovery_skipped = 0;
   std::vector<std::pair<domain::id_t, std::int64_t>> coupon_remaining; ///< (coupon id, remaining)
 };
 
@@ -111,6 +117,17 @@ public:
   std::vector<domain::product_summary> products();
   domain::result<domain::product_detail> product(domain::id_t product_id);
   domain::result<std::vector<domain::popular_product>> popular(int days);
+  /// Cluster mode's part of popular(): units paid per product on this node's orders in the `days`
+  /// days (1..30, else INVALID_PERIOD) up to `now`, every product that sold, unranked.
+  domain::result<std::vector<domain::popular_product>> product_sales(int days,
+                                                                     domain::timestamp now);
+  /// Ranks units paid per product (summed over the nodes) as popular() does: by units, most
+  /// first, then by product id; keeps the first popular_limit and names them from the catalogue
+  /// (an id not in it is left out, as popular()'s join leaves it out).
+  std::vector<domain::popular_product>
+  top_sellers(const std::vector<std::pair<domain::id_t, domain::quantity>>& units) const;
+  /// The shop's clock: the popular window of a cluster-wide query is the receiving node's.
+  domain::timestamp now() const;
   domain::result<std::vector<domain::wallet_coupon>> customer_coupons(domain::id_t customer_id);
   domain::result<domain::order> order(domain::id_t order_id);
 

@@ -28,6 +28,7 @@ struct shop::impl {
   std::atomic<bool> accepting{false};
   std::atomic<bool> stopped{false};
   recovery_summary recovered;
+  std::atomic<std::uint64_t> saga_recovery_skipped{0}; ///< shop_stats::saga_recovery_skipped
 
   impl(shop_options o, std::shared_ptr<domain::clock> c);
   void start_writer();
@@ -40,6 +41,9 @@ struct shop::impl {
     return a;
   }
   void stop();
+  /// Cluster recovery: warns about, counts and closes a "paying" saga log row whose order is no
+  /// longer open (see shop.cpp for why that is safe).
+  void skip_stale_paying_log(const storage::saga_record& r);
   /// The next id of `counter`; in cluster mode the next one whose (kind, id) this node owns, so
   /// that ids allocated on different nodes never collide and route back here.
   domain::id_t next_owned_id(std::atomic<domain::id_t>& counter,

@@ -2,6 +2,9 @@
 // the test hooks that peek into one actor.
 #include <caf/scoped_actor.hpp>
 
+#include <algorithm>
+#include <limits>
+
 #include "actors/shop_impl.hpp"
 #include "actors/stock.hpp"
 
@@ -42,8 +45,34 @@ domain::result<domain::product_detail> shop::product(id_t product_id) {
 domain::result<std::vector<domain::popular_product>> shop::popular(int days) {
   if (days < 1 || days > 30)
     return errc::invalid_period;
-  return storage::thread_reader(impl_->ctx.options.db_path).popular(days, impl_->ctx.now(), 5);
+  return storage::thread_reader(impl_->ctx.options.db_path)
+      .popular(days, impl_->ctx.now(), popular_limit);
 }
+
+domain::result<std::vector<domain::popular_product>> shop::product_sales(int days,
+                                                                         domain::timestamp now) {
+  if (days < 1 || days > 30)
+    return errc::invalid_period;
+  return storage::thread_reader(impl_->ctx.options.db_path)
+      .popular(days, now, std::numeric_limits<int>::max());
+}
+
+std::vector<domain::popular_product>
+shop::top_sellers(const std::vector<std::pair<id_t, domain::quantity>>& units) const {
+  std::vector<domain::popular_product> out;
+  for (const auto& [id, n] : units)
+    if (const auto* p = impl_->ctx.catalog.find_product(id))
+      out.push_back({id, p->name, p->base_price, n});
+  // The order of reader::popular's ORDER BY total DESC, p.id ASC.
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.total_sales != b.total_sales ? a.total_sales > b.total_sales : a.id < b.id;
+  });
+  if (out.size() > static_cast<std::size_t>(popular_limit))
+    out.resize(popular_limit);
+  return out;
+}
+
+domain::timestamp shop::now() const { return impl_->ctx.now(); }
 
 domain::result<std::vector<domain::wallet_coupon>> shop::customer_coupons(id_t customer_id) {
   if (!impl_->ctx.customer_exists(customer_id))
@@ -73,6 +102,7 @@ shop_stats shop::stats() const {
   s.writes_failed = w.units_failed;
   s.write_batches = w.batches;
   s.write_queue_depth = w.queue_depth;
+  s.saga_recovery_skipped = d.saga_recovery_skipped.load();
   if (d.events) {
     s.events_pending = d.events->pending();
     s.events_delivered = d.events->delivered();

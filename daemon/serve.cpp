@@ -178,7 +178,8 @@ int serve(const settings& s, const std::vector<std::string>& args) {
     shop_options.step_deadline = membership->step_deadline; // the cluster file's, on every node
   actors::shop shop(shop_options); // opens, migrates and recovers before we listen
   log_recovery(shop.recovery());
-  // Publishes the gateway before we listen and resumes the sagas in flight (cluster mode).
+  // Cluster mode: resumes the sagas in flight, then publishes the gateway, before we listen:
+  // neither a peer nor our own front-end reaches the shop before its recovery ran.
   auto cluster = join_cluster(membership, shop);
   auto server_options = s.server;
   server_options.access_log = s.log_access;

@@ -344,8 +344,13 @@ std::vector<MetricFamily> metrics::collect(const actors::shop& shop, std::int64_
   const auto st = shop.stats();
   add_storage_families(out, shop, st);
   add_actor_families(out, st);
-  if (cluster)
+  if (cluster) {
     add_cluster_families(out, *cluster);
+    out.push_back(single("actorshop_saga_recovery_skipped_total",
+                         "Saga log rows recovery closed without resuming them at start: \"paying\" "
+                         "with the order no longer open (should not occur; each is logged)",
+                         MetricType::Counter, double(st.saga_recovery_skipped)));
+  }
   return out;
 }
 

@@ -205,15 +205,26 @@ response router::query(const request& req, const route_match& m, caller who) {
   }
 }
 
+namespace {
+
+/// ?days=N of GET /products/popular (default 3), or nothing if it is not 1..30 (INVALID_PERIOD).
+std::optional<int> popular_days(std::string_view query) {
+  auto v = query_param(query, "days");
+  if (!v)
+    return 3;
+  auto n = domain::parse_id(*v);
+  if (n < 1 || n > 30)
+    return std::nullopt;
+  return static_cast<int>(n);
+}
+
+} // namespace
+
 response router::popular(std::string_view query) {
-  int days = 3;
-  if (auto v = query_param(query, "days")) {
-    auto n = domain::parse_id(*v);
-    if (n < 1 || n > 30)
-      return error_response(errc::invalid_period);
-    days = static_cast<int>(n);
-  }
-  return from_result(200, shop_.popular(days));
+  auto days = popular_days(query);
+  if (!days)
+    return error_response(errc::invalid_period);
+  return from_result(200, shop_.popular(*days));
 }
 
 void router::count_rejection(domain::errc e) noexcept {
@@ -288,7 +299,9 @@ response router::balance_history(domain::id_t customer_id, std::string_view quer
 
 // Cluster mode: the customer's reads go to the customer's owner, an order's to the order's owner
 // (answered later, on an actor thread, when it is another node), a wallet is gathered from every
-// node, and so is the catalogue's stock (each node holds its own stock rows); the commands route in
+// node, and so is the catalogue's stock (each node holds its own stock rows), a product's option
+// stock (from each option's owner) and the popular counts (orders live on their customer's node,
+// so each node counts its own); the commands route in
 // their own handlers (issue, charge, create_order, pay), and a coupon is created on the node that
 // receives it, under an id that node owns.
 bool router::dispatch_clustered(const route_match& m, caller who, respond_fn& respond) {
@@ -298,11 +311,11 @@ bool router::dispatch_clustered(const route_match& m, caller who, respond_fn& re
     r.matched = matched;
     respond(std::move(r));
   };
+  // A query's callback: 200 with its value, or its error's status.
+  auto answer = [send](auto r) { send(from_result(200, std::move(r))); };
   switch (matched) {
   case route::balance:
-    cluster->balance(m.id, [send](domain::result<domain::balance_view> r) {
-      send(from_result(200, std::move(r)));
-    });
+    cluster->balance(m.id, answer);
     return true;
   case route::balance_history: {
     auto args = parse_history_query(m.query);
@@ -326,15 +339,23 @@ bool router::dispatch_clustered(const route_match& m, caller who, respond_fn& re
     });
     return true;
   case route::customer_coupons:
-    cluster->customer_coupons(m.id, [send](domain::result<std::vector<domain::wallet_coupon>> r) {
-      send(from_result(200, std::move(r)));
-    });
+    cluster->customer_coupons(m.id, answer);
     return true;
   case route::products:
-    cluster->products([send](domain::result<std::vector<domain::product_summary>> r) {
-      send(from_result(200, std::move(r)));
-    });
+    cluster->products(answer);
     return true;
+  case route::product:
+    cluster->product(m.id, answer);
+    return true;
+  case route::popular: {
+    auto days = popular_days(m.query);
+    if (!days) {
+      send(error_response(errc::invalid_period));
+      return true;
+    }
+    cluster->popular(*days, answer);
+    return true;
+  }
   default:
     return false;
   }

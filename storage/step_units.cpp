@@ -243,6 +243,19 @@ unit_fn end_saga_log(domain::id_t order_id) {
   };
 }
 
+unit_fn end_stale_paying_log(domain::id_t order_id, std::uint64_t attempt) {
+  return [order_id, attempt](write_context& ctx) -> status {
+    ctx.prepare("UPDATE saga_log SET phase = 'done' WHERE order_id = ? AND phase = 'paying' AND "
+                "attempt = ? AND NOT EXISTS (SELECT 1 FROM orders WHERE id = ? AND status = "
+                "'CREATED')")
+        .bind(1, order_id)
+        .bind(2, static_cast<std::int64_t>(attempt))
+        .bind(3, order_id)
+        .run();
+    return {};
+  };
+}
+
 std::vector<saga_record> saga_records(connection& db) {
   auto q =
       db.prepare("SELECT order_id, phase, attempt, coupon_id, customer_id, lines FROM saga_log "

@@ -89,6 +89,9 @@ struct saga_record {
 unit_fn log_saga(saga_record r);
 /// Marks the saga's log row done (its phase ended).
 unit_fn end_saga_log(domain::id_t order_id);
+/// Marks a "paying" row done that recovery found with its order no longer open, only if it is
+/// still that attempt's "paying" row and the order is still not CREATED when it commits.
+unit_fn end_stale_paying_log(domain::id_t order_id, std::uint64_t attempt);
 /// The SQL of end_saga_log, for units that end a phase in the commit of its effect.
 void close_saga_log(write_context& ctx, domain::id_t order_id);
 /// Every log row not done (recovery).

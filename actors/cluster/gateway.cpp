@@ -138,6 +138,15 @@ caf::behavior gateway_behavior(caf::io::broker* self, shop* local_shop, wire_hel
         const auto to = caller(m.call);
         to.send(guarded<std::vector<domain::product_summary>>([&] { return local->products(); }));
       },
+      [=](const wire_product_query& m) {
+        const auto to = caller(m.call);
+        to.send(guarded<domain::product_detail>([&] { return local->product(m.product_id); }));
+      },
+      [=](const wire_sales_query& m) {
+        const auto to = caller(m.call);
+        to.send(guarded<std::vector<domain::popular_product>>(
+            [&] { return local->product_sales(m.days, m.now); }));
+      },
   };
 }
 

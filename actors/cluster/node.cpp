@@ -65,6 +65,7 @@ struct node::impl {
   gateway_counters served;                  ///< the gateway's messages
   std::vector<std::unique_ptr<peer>> peers; ///< by node index; the slot of `self` is unused
   std::atomic<bool> stopping{false};
+  bool published = false; ///< the gateway is on the actor port (to unpublish at stop)
   mutable std::shared_mutex sold_out_mutex;
   std::unordered_set<id_t> sold_out; ///< coupons whose owner answered COUPON_INSUFFICIENT
   std::atomic<std::uint64_t> local_calls{0}, remote_calls{0}, unavailable{0}, sold_out_hits{0};
@@ -79,7 +80,10 @@ struct node::impl {
             opt.step_deadline.count()};
   }
 
-  void start() {
+  /// Starts the cluster actor system with the gateway and the requester, and the peers' slots
+  /// (every link down): enough for send_step(), whose remote steps answer SHARD_UNAVAILABLE until
+  /// start_links() has linked their owner. Nothing is reachable from a peer yet.
+  void start_system() {
     cfg.load<caf::io::middleman>();
     register_wire_types(cfg);
     // BASP sends no heartbeats and never times a peer out unless told to: without these a peer
@@ -95,17 +99,6 @@ struct node::impl {
     system = std::make_unique<caf::actor_system>(cfg);
     gateway = spawn_gateway(*system, local, hello(), served);
     requester = spawn_requester(*system, calls, sweep_interval());
-    const auto& me = self_info();
-    auto port = system->middleman().publish(gateway, me.actor_port, me.host.c_str(), true);
-    if (!port) {
-      // The system waits for every actor at destruction: the gateway must go before we throw.
-      caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
-      caf::anon_send_exit(requester, caf::exit_reason::user_shutdown);
-      gateway = nullptr;
-      requester = nullptr;
-      throw std::runtime_error("cluster: cannot publish the gateway on " + me.host + ":" +
-                               std::to_string(me.actor_port) + ": " + system->render(port.error()));
-    }
     connector = spawn_bounded_connector(*system, connect_deadline());
     const auto& nodes = opt.map->nodes();
     for (std::size_t i = 0; i < nodes.size(); ++i) {
@@ -113,7 +106,22 @@ struct node::impl {
       peers.back()->info = nodes[i];
       peers.back()->index = i;
     }
-    for (std::size_t i = 0; i < nodes.size(); ++i)
+  }
+
+  /// Publishes the gateway on this node's actor port: from here on peers reach the local shop.
+  /// Throws std::runtime_error if the port cannot be had.
+  void publish() {
+    const auto& me = self_info();
+    auto port = system->middleman().publish(gateway, me.actor_port, me.host.c_str(), true);
+    if (!port)
+      throw std::runtime_error("cluster: cannot publish the gateway on " + me.host + ":" +
+                               std::to_string(me.actor_port) + ": " + system->render(port.error()));
+    published = true;
+  }
+
+  /// Starts one keeper thread per peer, which links to it and keeps the link up.
+  void start_links() {
+    for (std::size_t i = 0; i < peers.size(); ++i)
       if (i != opt.self)
         peers[i]->keeper = std::thread([this, p = peers[i].get()] { keep_linked(*p); });
   }
@@ -326,6 +334,74 @@ struct node::impl {
     caf::send_as(requester, gw, std::move(req));
   }
 
+  /// Every node's index, for a query gathered from all of them.
+  std::vector<std::size_t> all_nodes() const {
+    std::vector<std::size_t> out(opt.map->nodes().size());
+    for (std::size_t i = 0; i < out.size(); ++i)
+      out[i] = i;
+    return out;
+  }
+
+  /// A query answered by several nodes: asks each node of `from` for its part (`ask_local()` on
+  /// this node, `req` to a peer, whose reply is a Reply) and answers `cb` once: with the parts in
+  /// the order of `from` when all have answered, or with the first failure as soon as it comes
+  /// (SHARD_UNAVAILABLE for a node that is down): a merge of the parts that did answer would be
+  /// wrong without saying so. The replies after a failure are dropped.
+  template <class Reply, class Part, class Request, class Local>
+  void gather(const std::vector<std::size_t>& from, const Request& req, Local ask_local,
+              callback<std::vector<Part>> cb) {
+    if (from.empty()) // a product without options: nobody to ask
+      return cb(std::vector<Part>{});
+    struct gathering {
+      std::mutex m;
+      std::size_t left = 0;
+      std::vector<Part> parts;
+      callback<std::vector<Part>> cb; ///< empty once answered
+    };
+    auto g = std::make_shared<gathering>();
+    g->left = from.size();
+    g->parts.resize(from.size());
+    g->cb = std::move(cb);
+    auto add = [g](std::size_t slot, domain::result<Part> part) {
+      std::unique_lock lock(g->m);
+      if (!g->cb)
+        return;
+      domain::result<std::vector<Part>> out = errc::storage_failure;
+      if (!part) {
+        out = part.error();
+      } else {
+        g->parts[slot] = std::move(*part);
+        if (--g->left != 0)
+          return;
+        out = std::move(g->parts);
+      }
+      auto answer = std::exchange(g->cb, {});
+      lock.unlock();
+      answer(std::move(out));
+    };
+    for (std::size_t slot = 0; slot < from.size(); ++slot) {
+      if (std::lock_guard lock(g->m); !g->cb)
+        return; // already failed (a peer known down): ask no more
+      if (from[slot] != opt.self) {
+        remote<Reply>(from[slot], req, callback<Part>([add, slot](domain::result<Part> part) {
+                        add(slot, std::move(part));
+                      }));
+        continue;
+      }
+      ++local_calls;
+      domain::result<Part> mine = errc::storage_failure;
+      // A local read that throws is this part's STORAGE_FAILURE, not an exception to the caller:
+      // the answer may already have gone (a peer known down), and the router would answer again.
+      try {
+        mine = ask_local();
+      } catch (const std::exception& e) {
+        spdlog::error("cluster[{}]: this node's part of a gathered query failed: {}",
+                      self_info().name, e.what());
+      }
+      add(slot, std::move(mine));
+    }
+  }
+
   bool known_sold_out(id_t coupon_id) const {
     std::shared_lock lock(sold_out_mutex);
     return sold_out.count(coupon_id) != 0;
@@ -351,7 +427,8 @@ struct node::impl {
       p->watchers.clear();
       p->gateway = nullptr;
     }
-    (void)system->middleman().unpublish(gateway, self_info().actor_port);
+    if (published)
+      (void)system->middleman().unpublish(gateway, self_info().actor_port);
     caf::anon_send_exit(connector, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(requester, caf::exit_reason::user_shutdown); // fails its pending calls
@@ -366,8 +443,28 @@ struct node::impl {
 
 node::node(shop& local, node_options options)
     : impl_(std::make_unique<impl>(local, std::move(options))) {
-  impl_->start();
-  impl_->local.set_step_transport(this); // resumes the sagas in flight: steps retry until linked
+  auto& d = *impl_;
+  d.start_system();
+  // The order matters. The sagas must be resumed and the shop must have its step transport
+  // before any request can reach the shop: a peer's payment for an open order whose saga is not
+  // resumed yet would get 409 ORDER_NOT_PAYABLE, and an order created before the transport is set
+  // would have nowhere to send its steps. So: recovery first (its steps to peers answer
+  // SHARD_UNAVAILABLE and retry, as with any peer down), then the gateway is published, then the
+  // links are made (our handshakes go out only once the peers can call us back). The HTTP
+  // front-end listens only after this constructor returned (daemon/serve.cpp).
+  try {
+    d.local.set_step_transport(this); // resumes the sagas in flight
+    d.publish();
+  } catch (const std::exception& e) {
+    // The resumed sagas send their steps through this node, which goes away with the exception:
+    // the shop stops first. Its shutdown flushes the writer, so every committed write stays, and
+    // the saga log resumes the same sagas at the next start. No client was answered yet.
+    d.local.shutdown();
+    d.stop();
+    throw std::runtime_error(std::string(e.what()) +
+                             " (the shop was shut down; its sagas resume at the next start)");
+  }
+  d.start_links();
 }
 
 node::~node() { stop(); }
@@ -499,88 +596,94 @@ void node::order(id_t order_id, callback<domain::order> cb) {
 
 void node::customer_coupons(id_t customer_id, callback<std::vector<domain::wallet_coupon>> cb) {
   using wallet = std::vector<domain::wallet_coupon>;
-  struct gather {
-    std::mutex m;
-    std::size_t left;
-    domain::result<wallet> merged = wallet{};
-    callback<wallet> cb;
-  };
   auto& d = *impl_;
-  const auto nodes = d.opt.map->nodes().size();
-  auto g = std::make_shared<gather>();
-  g->left = nodes;
-  g->cb = std::move(cb);
-  auto add = [g](domain::result<wallet> part) {
-    std::unique_lock lock(g->m);
-    if (!part && g->merged)
-      g->merged = part.error();
-    else if (part && g->merged)
-      g->merged->insert(g->merged->end(), part->begin(), part->end());
-    if (--g->left != 0)
-      return;
-    if (g->merged)
-      std::sort(g->merged->begin(), g->merged->end(), [](const auto& a, const auto& b) {
-        return std::tie(a.issued_at, a.coupon_id) < std::tie(b.issued_at, b.coupon_id);
+  d.gather<wire_wallet, wallet>(
+      d.all_nodes(), wire_wallet_query{customer_id},
+      [&d, customer_id] { return d.local.customer_coupons(customer_id); },
+      [cb = std::move(cb)](domain::result<std::vector<wallet>> parts) {
+        if (!parts)
+          return cb(parts.error());
+        wallet merged;
+        for (auto& part : *parts)
+          merged.insert(merged.end(), part.begin(), part.end());
+        std::sort(merged.begin(), merged.end(), [](const auto& a, const auto& b) {
+          return std::tie(a.issued_at, a.coupon_id) < std::tie(b.issued_at, b.coupon_id);
+        });
+        cb(std::move(merged));
       });
-    lock.unlock();
-    g->cb(std::move(g->merged));
-  };
-  for (std::size_t i = 0; i < nodes; ++i) {
-    if (i == d.opt.self) {
-      ++d.local_calls;
-      add(d.local.customer_coupons(customer_id));
-    } else {
-      d.remote<wire_wallet>(i, wire_wallet_query{customer_id}, callback<wallet>(add));
-    }
-  }
 }
 
 void node::products(callback<std::vector<domain::product_summary>> cb) {
   using catalogue = std::vector<domain::product_summary>;
-  struct gather {
-    std::mutex m;
-    std::size_t left;
-    domain::result<catalogue> local = catalogue{};
-    std::unordered_map<id_t, domain::quantity> remote; ///< stock held by the other nodes
-    std::optional<errc> failed;
-    callback<catalogue> cb;
-  };
   auto& d = *impl_;
-  const auto nodes = d.opt.map->nodes().size();
-  auto g = std::make_shared<gather>();
-  g->left = nodes;
-  g->cb = std::move(cb);
-  auto done = [g](std::unique_lock<std::mutex>& lock) {
-    if (--g->left != 0)
-      return;
-    domain::result<catalogue> out = std::move(g->local);
-    if (g->failed)
-      out = *g->failed;
-    else if (out)
-      for (auto& p : *out)
-        p.stock += g->remote[p.id];
-    lock.unlock();
-    g->cb(std::move(out));
-  };
-  for (std::size_t i = 0; i < nodes; ++i) {
-    if (i == d.opt.self) {
-      ++d.local_calls;
-      auto mine = d.local.products();
-      std::unique_lock lock(g->m);
-      g->local = std::move(mine);
-      done(lock);
-      continue;
+  const auto self = d.opt.self; // all_nodes(): node i's part is parts[i]
+  d.gather<wire_stock, catalogue>(
+      d.all_nodes(), wire_stock_query{},
+      [&d] { return domain::result<catalogue>(d.local.products()); },
+
+      [self, cb = std::move(cb)](domain::result<std::vector<catalogue>> parts) {
+        if (!parts)
+          return cb(parts.error());
+        std::unordered_map<id_t, domain::quantity> elsewhere; ///< stock on the other nodes
+        for (std::size_t i = 0; i < parts->size(); ++i)
+          if (i != self)
+            for (const auto& p : (*parts)[i])
+              elsewhere[p.id] += p.stock;
+        // Names and prices are the same on every node: this node's list carries them.
+        auto out = std::move((*parts)[self]);
+        for (auto& p : out)
+          p.stock += elsewhere[p.id];
+        cb(std::move(out));
+      });
+}
+
+void node::product(id_t product_id, callback<domain::product_detail> cb) {
+  auto& d = *impl_;
+  auto here = d.local.product(product_id); // names, prices and options: on every node
+  if (!here)
+    return cb(here.error());
+  std::vector<std::size_t> owners; ///< of the options' stock rows, each once
+  for (const auto& o : here->options)
+    owners.push_back(d.opt.map->owner_of(domain::entity_kind::stock, o.id));
+  std::sort(owners.begin(), owners.end());
+  owners.erase(std::unique(owners.begin(), owners.end()), owners.end());
+  auto merge = [&map = *d.opt.map, owners, detail = *here,
+                cb = std::move(cb)](domain::result<std::vector<domain::product_detail>> parts) {
+    if (!parts)
+      return cb(parts.error());
+    auto out = detail;
+    for (auto& o : out.options) {
+      const auto owner = map.owner_of(domain::entity_kind::stock, o.id);
+      const auto& part = (*parts)[static_cast<std::size_t>(
+          std::lower_bound(owners.begin(), owners.end(), owner) - owners.begin())];
+      o.stock = 0; // no row on its owner: none in stock, as the single-node LEFT JOIN says
+      for (const auto& theirs : part.options)
+        if (theirs.id == o.id)
+          o.stock = theirs.stock;
     }
-    d.remote<wire_stock>(i, wire_stock_query{}, callback<catalogue>([g, done](auto part) {
-                           std::unique_lock lock(g->m);
-                           if (!part && !g->failed)
-                             g->failed = part.error();
-                           else if (part)
-                             for (const auto& p : *part)
-                               g->remote[p.id] += p.stock;
-                           done(lock);
-                         }));
-  }
+    cb(std::move(out));
+  };
+  d.gather<wire_option_stock, domain::product_detail>(
+      owners, wire_product_query{product_id}, [here] { return here; }, std::move(merge));
+}
+
+void node::popular(int days, callback<std::vector<domain::popular_product>> cb) {
+  using sales = std::vector<domain::popular_product>;
+  auto& d = *impl_;
+  const auto now = d.local.now(); // one window for every node: this node's today
+  d.gather<wire_sales, sales>(
+      d.all_nodes(), wire_sales_query{days, now},
+      [&d, days, now] { return d.local.product_sales(days, now); },
+      [&d, cb = std::move(cb)](domain::result<std::vector<sales>> parts) {
+        if (!parts)
+          return cb(parts.error());
+        std::unordered_map<id_t, domain::quantity> units; // summed before ranking, not top lists
+        for (const auto& part : *parts)
+          for (const auto& p : part)
+            units[p.id] += p.total_sales;
+        cb(d.local.top_sellers(
+            std::vector<std::pair<id_t, domain::quantity>>(units.begin(), units.end())));
+      });
 }
 
 } // namespace actorshop::actors::cluster

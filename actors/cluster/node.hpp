@@ -45,9 +45,12 @@ struct node_stats {
 
 class node final : public step_transport {
 public:
-  /// Starts the cluster actor system, publishes the gateway on this node's actor port (throws
-  /// std::runtime_error if it cannot) and starts connecting to the peers. `shop` must outlive
-  /// the node.
+  /// Starts the cluster actor system, hands itself to `local` as its step transport (which
+  /// resumes the sagas in flight), then publishes the gateway on this node's actor port and
+  /// starts connecting to the peers: no peer reaches the shop before its recovery ran. Throws
+  /// std::runtime_error if the port cannot be had (or recovery fails), after shutting `local`
+  /// down (its resumed sagas would otherwise send steps through a node that is gone). `shop` must
+  /// outlive the node.
   node(shop& local, node_options options);
   ~node() override; ///< stop()
   node(const node&) = delete;
@@ -81,6 +84,16 @@ public:
   /// (each node holds only its own); SHARD_UNAVAILABLE if any node cannot answer: a partial sum
   /// would understate the stock without saying so.
   void products(callback<std::vector<domain::product_summary>> cb);
+  /// One product with each option's stock read from the owner of that option's stock row (only
+  /// those nodes are asked; a local read when it is this node): the same answer through every
+  /// node. PRODUCT_NOT_FOUND at once for an unknown product (the catalogue is on every node),
+  /// SHARD_UNAVAILABLE if an owner cannot answer.
+  void product(domain::id_t product_id, callback<domain::product_detail> cb);
+  /// The top sellers of the `days` days up to this node's now (1..30, else INVALID_PERIOD): every
+  /// node counts the units paid on its own orders in that window, the counts are summed by
+  /// product and then ranked as the single-node route ranks (shop::top_sellers).
+  /// SHARD_UNAVAILABLE if any node cannot answer.
+  void popular(int days, callback<std::vector<domain::popular_product>> cb);
   /// step_transport: a step on a local entity is applied by the local shop, a remote one by its
   /// owner's gateway (SHARD_UNAVAILABLE or TIMEOUT if it cannot be reached: the saga retries).
   void send_step(storage::step s, step_callback cb) override;

@@ -96,6 +96,8 @@ caf::actor spawn_requester(caf::actor_system& system, call_table& table,
             on_reply<wire_payment>(t),
             on_reply<wire_wallet>(t),
             on_reply<wire_stock>(t),
+            on_reply<wire_option_stock>(t),
+            on_reply<wire_sales>(t),
             [self, t, sweep](sweep_atom) {
               bool again = false;
               for (auto& c : t->take_expired(call_table::clock::now(), again))

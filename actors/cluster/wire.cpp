@@ -7,6 +7,34 @@ namespace {
 std::uint8_t wire_code(domain::errc e) { return static_cast<std::uint8_t>(e); }
 domain::errc errc_of(std::uint8_t c) { return static_cast<domain::errc>(c); }
 
+/// A list of (id, quantity) as two columns of a reply (`ids` and `values`), or its error code.
+template <class Wire, class Item, class Get>
+Wire to_columns(const domain::result<std::vector<Item>>& r,
+                std::vector<domain::quantity> Wire::*values, Get quantity_of) {
+  Wire w;
+  if (!r) {
+    w.code = wire_code(r.error());
+    return w;
+  }
+  for (const auto& x : *r) {
+    w.ids.push_back(x.id);
+    (w.*values).push_back(quantity_of(x));
+  }
+  return w;
+}
+
+/// The list back from a reply's two columns: `make(id, quantity)` per row.
+template <class Item, class Wire, class Make>
+domain::result<std::vector<Item>>
+from_columns(const Wire& w, const std::vector<domain::quantity>& values, Make make) {
+  if (w.code != 0)
+    return errc_of(w.code);
+  std::vector<Item> out;
+  for (std::size_t i = 0; i < w.ids.size() && i < values.size(); ++i)
+    out.push_back(make(w.ids[i], values[i]));
+  return out;
+}
+
 } // namespace
 
 void register_wire_types(caf::actor_system_config& cfg) {
@@ -33,6 +61,10 @@ void register_wire_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<wire_wallet>("actorshop.wire_wallet");
   cfg.add_message_type<wire_stock_query>("actorshop.wire_stock_query");
   cfg.add_message_type<wire_stock>("actorshop.wire_stock");
+  cfg.add_message_type<wire_product_query>("actorshop.wire_product_query");
+  cfg.add_message_type<wire_option_stock>("actorshop.wire_option_stock");
+  cfg.add_message_type<wire_sales_query>("actorshop.wire_sales_query");
+  cfg.add_message_type<wire_sales>("actorshop.wire_sales");
 }
 
 wire_issued to_wire(const domain::result<domain::issued_coupon>& r) {
@@ -210,25 +242,42 @@ domain::result<std::vector<domain::wallet_coupon>> from_wire(const wire_wallet& 
 }
 
 wire_stock to_wire(const domain::result<std::vector<domain::product_summary>>& r) {
-  wire_stock w;
-  if (!r) {
-    w.code = wire_code(r.error());
-    return w;
-  }
-  for (const auto& p : *r) {
-    w.ids.push_back(p.id);
-    w.stock.push_back(p.stock);
-  }
-  return w;
+  return to_columns(r, &wire_stock::stock, [](const auto& p) { return p.stock; });
 }
 
 domain::result<std::vector<domain::product_summary>> from_wire(const wire_stock& w) {
-  if (w.code != 0)
-    return errc_of(w.code);
-  std::vector<domain::product_summary> out;
-  for (std::size_t i = 0; i < w.ids.size() && i < w.stock.size(); ++i)
-    out.push_back({w.ids[i], {}, 0, w.stock[i]});
+  return from_columns<domain::product_summary>(w, w.stock, [](domain::id_t id, domain::quantity n) {
+    return domain::product_summary{id, {}, 0, n};
+  });
+}
+
+wire_option_stock to_wire(const domain::result<domain::product_detail>& r) {
+  if (!r)
+    return {wire_code(r.error()), {}, {}};
+  return to_columns(domain::result<std::vector<domain::option_detail>>(r->options),
+                    &wire_option_stock::stock, [](const auto& o) { return o.stock; });
+}
+
+domain::result<domain::product_detail> from_wire(const wire_option_stock& w) {
+  auto options =
+      from_columns<domain::option_detail>(w, w.stock, [](domain::id_t id, domain::quantity n) {
+        return domain::option_detail{id, {}, 0, n};
+      });
+  if (!options)
+    return options.error();
+  domain::product_detail out;
+  out.options = std::move(*options);
   return out;
+}
+
+wire_sales to_wire(const domain::result<std::vector<domain::popular_product>>& r) {
+  return to_columns(r, &wire_sales::units, [](const auto& p) { return p.total_sales; });
+}
+
+domain::result<std::vector<domain::popular_product>> from_wire(const wire_sales& w) {
+  return from_columns<domain::popular_product>(w, w.units, [](domain::id_t id, domain::quantity n) {
+    return domain::popular_product{id, {}, 0, n};
+  });
 }
 
 } // namespace actorshop::actors::cluster

@@ -109,6 +109,21 @@ struct wire_stock_query {
   std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
 };
 
+/// One product's option stock as the receiving node holds it (the options whose stock row it owns
+/// are the ones the caller reads from its answer).
+struct wire_product_query {
+  domain::id_t product_id = 0;
+  std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
+};
+
+/// Units paid per product on the receiving node's orders in the `days` days up to the caller's
+/// `now` (the caller's clock picks the window, so every node counts the same days).
+struct wire_sales_query {
+  std::int32_t days = 0;
+  domain::timestamp now = 0;
+  std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
+};
+
 // --- replies: code 0 is success, else a domain::errc ---
 
 struct wire_step_outcome {
@@ -175,6 +190,24 @@ struct wire_stock {
   std::uint8_t code = 0;
   std::vector<domain::id_t> ids;
   std::vector<domain::quantity> stock;
+  std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
+};
+
+/// Available units by option of one product over the answering node's stock rows: ids[i] has
+/// stock[i].
+struct wire_option_stock {
+  std::uint8_t code = 0;
+  std::vector<domain::id_t> ids;
+  std::vector<domain::quantity> stock;
+  std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
+};
+
+/// Units paid by product on the answering node: ids[i] sold units[i] (counts, not a top list:
+/// the caller ranks the sums).
+struct wire_sales {
+  std::uint8_t code = 0;
+  std::vector<domain::id_t> ids;
+  std::vector<domain::quantity> units;
   std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
 };
 
@@ -299,6 +332,21 @@ typename Inspector::result_type inspect(Inspector& f, wire_stock_query& x) {
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_stock& x) {
   return f(caf::meta::type_name("actorshop.wire_stock"), x.code, x.ids, x.stock, x.call);
 }
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wire_product_query& x) {
+  return f(caf::meta::type_name("actorshop.wire_product_query"), x.product_id, x.call);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wire_option_stock& x) {
+  return f(caf::meta::type_name("actorshop.wire_option_stock"), x.code, x.ids, x.stock, x.call);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wire_sales_query& x) {
+  return f(caf::meta::type_name("actorshop.wire_sales_query"), x.days, x.now, x.call);
+}
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_sales& x) {
+  return f(caf::meta::type_name("actorshop.wire_sales"), x.code, x.ids, x.units, x.call);
+}
 
 /// Registers every wire type under its name; call on every node's config before the system
 /// starts (a node missing one cannot deserialize that message and drops it).
@@ -329,5 +377,11 @@ domain::result<std::vector<domain::wallet_coupon>> from_wire(const wire_wallet& 
 /// Only the product ids and their stock cross: names and prices are on every node.
 wire_stock to_wire(const domain::result<std::vector<domain::product_summary>>& r);
 domain::result<std::vector<domain::product_summary>> from_wire(const wire_stock& w);
+/// Only the option ids and their stock cross: the product's names and prices are on every node.
+wire_option_stock to_wire(const domain::result<domain::product_detail>& r);
+domain::result<domain::product_detail> from_wire(const wire_option_stock& w);
+/// Only the product ids and their units cross.
+wire_sales to_wire(const domain::result<std::vector<domain::popular_product>>& r);
+domain::result<std::vector<domain::popular_product>> from_wire(const wire_sales& w);
 
 } // namespace actorshop::actors::cluster

@@ -43,13 +43,13 @@ three_node_cluster::three_node_cluster(std::vector<std::string> extra_args, int 
   wait_until_linked();
 }
 
-void three_node_cluster::start(std::size_t i) {
+void three_node_cluster::start(std::size_t i, const std::string& stderr_file) {
   auto args = seeded_args(dir_.path.string(), db(i));
   args.insert(args.end(), {"--port", std::to_string(http_ports_[i]), "--cluster-file",
                            cluster_file_, "--node", names_[i]});
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   nodes_[i].reset();
-  nodes_[i] = std::make_unique<daemon_process>(args);
+  nodes_[i] = std::make_unique<daemon_process>(args, std::vector<std::string>{}, stderr_file);
 }
 
 void three_node_cluster::kill(std::size_t i) { nodes_[i].reset(); }
@@ -80,6 +80,28 @@ void three_node_cluster::wait_until_linked() {
         throw std::runtime_error("node " + names_[from] + " never reached node " + names_[to]);
     }
   }
+}
+
+domain::id_t product_of(domain::id_t option) { return 5001 + (option - 6001) / 3; }
+
+std::string order_body(domain::id_t customer,
+                       const std::vector<std::pair<domain::id_t, std::int64_t>>& lines) {
+  std::string body = R"({"customerId":)" + std::to_string(customer) + R"(,"items":[)";
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (i)
+      body += ',';
+    body += R"({"productId":)" + std::to_string(product_of(lines[i].first)) +
+            R"(,"productOptionId":)" + std::to_string(lines[i].first) + R"(,"quantity":)" +
+            std::to_string(lines[i].second) + "}";
+  }
+  return body + "]}";
+}
+
+std::string pay_body(domain::id_t order, std::optional<domain::id_t> coupon) {
+  std::string body = R"({"orderId":)" + std::to_string(order);
+  if (coupon)
+    body += R"(,"couponId":)" + std::to_string(*coupon);
+  return body + "}";
 }
 
 } // namespace actorshop::test

@@ -3,8 +3,11 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "domain/placement.hpp"
@@ -23,8 +26,9 @@ public:
   explicit three_node_cluster(std::vector<std::string> extra_args = {}, int step_deadline_ms = 2000,
                               int connection_timeout_ms = 1000);
 
-  /// Starts node `i` (again, after a kill): same ports, same database.
-  void start(std::size_t i);
+  /// Starts node `i` (again, after a kill): same ports, same database; its stderr goes to
+  /// `stderr_file` if given (a test that reads its log).
+  void start(std::size_t i, const std::string& stderr_file = {});
   /// SIGKILLs node `i`.
   void kill(std::size_t i);
   /// Sends `signal` to node `i` (SIGSTOP: a silent peer whose sockets stay open).
@@ -49,5 +53,15 @@ private:
   std::array<std::unique_ptr<daemon_process>, size> nodes_;
   std::vector<std::string> extra_args_;
 };
+
+/// The product of a seed option (three options per product, from 6001 and 5001).
+domain::id_t product_of(domain::id_t option);
+
+/// The body of POST /orders for `customer` with `lines` as (option id, quantity).
+std::string order_body(domain::id_t customer,
+                       const std::vector<std::pair<domain::id_t, std::int64_t>>& lines);
+
+/// The body of POST /payments.
+std::string pay_body(domain::id_t order, std::optional<domain::id_t> coupon = std::nullopt);
 
 } // namespace actorshop::test

@@ -8,10 +8,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <fstream>
 #include <set>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "cluster/cluster_fixture.hpp"
 #include "storage/sqlite.hpp"
@@ -334,4 +337,161 @@ TEST_CASE("GET /products through any node sums each product's stock over its opt
   cluster.start(2);
   cluster.wait_until_linked();
   CHECK(listed_stock(c0.get("/products").body, product) == all_options - 5);
+}
+
+namespace {
+
+constexpr std::int64_t seed_stock = 100'000;
+
+/// The seed option `k` (0: S, 1: M, 2: L) of `product`.
+domain::id_t option_of(domain::id_t product, int k) { return 6001 + 3 * (product - 5001) + k; }
+
+/// The nodes owning the stock rows of `product`'s three options.
+std::set<std::size_t> stock_owners(const three_node_cluster& cluster, domain::id_t product) {
+  std::set<std::size_t> out;
+  for (int k = 0; k < 3; ++k)
+    out.insert(cluster.owner_of(entity_kind::stock, option_of(product, k)));
+  return out;
+}
+
+/// Creates an order of `lines` for `customer` through `c`, and pays it if `pay`; returns its id.
+domain::id_t place(client& c, domain::id_t customer,
+                   const std::vector<std::pair<domain::id_t, std::int64_t>>& lines, bool pay) {
+  auto created = c.post("/orders", order_body(customer, lines));
+  REQUIRE(created.status == 201);
+  const auto order = json_int_field(created.body, "orderId");
+  if (pay)
+    REQUIRE(c.post("/payments", pay_body(order)).status == 201);
+  return order;
+}
+
+/// GET `path` through every node: each answers 200 with the body the single daemon `alone`
+/// answers for the same orders. Returns that body, parsed.
+nlohmann::json same_through_every_node(const three_node_cluster& cluster, client& alone,
+                                       const std::string& path) {
+  const auto expected = alone.get(path);
+  REQUIRE(expected.status == 200);
+  for (std::size_t via = 0; via < cluster.size; ++via) {
+    client c(cluster.http_port(via));
+    auto r = c.get(path);
+    CHECK(r.status == 200);
+    CHECK(r.body == expected.body);
+  }
+  return nlohmann::json::parse(expected.body);
+}
+
+bool shard_unavailable(const response& r) {
+  return r.status == 503 && r.body.find("SHARD_UNAVAILABLE") != std::string::npos;
+}
+
+} // namespace
+
+TEST_CASE("GET /products/{id} through any node reads each option's stock from its stock row's "
+          "owner, the body of a single daemon with the same orders, and answers 503 while an "
+          "owner is down",
+          "[cluster]") {
+  three_node_cluster cluster;
+  temp_dir dir; // one daemon with the whole seed: the single-node answer for the same orders
+  daemon_process single(seeded_args(dir.path.string(), dir.file("single.db")));
+  client alone(single.port());
+  domain::id_t product = 5001; // options on more than one node
+  while (product < 5020 && stock_owners(cluster, product).size() < 2)
+    ++product;
+  REQUIRE(stock_owners(cluster, product).size() >= 2);
+  // Option k gets k + 2 units reserved, by a customer of node k, through node k + 1.
+  for (int k = 0; k < 3; ++k) {
+    const std::size_t node = static_cast<std::size_t>(k);
+    const std::vector<std::pair<domain::id_t, std::int64_t>> lines{{option_of(product, k), k + 2}};
+    client via(cluster.http_port((node + 1) % cluster.size));
+    place(via, cluster.customer_on(node), lines, false);
+    place(alone, cluster.customer_on(node), lines, false);
+  }
+  const auto path = "/products/" + std::to_string(product);
+  const auto options = same_through_every_node(cluster, alone, path).at("options");
+  REQUIRE(options.size() == 3);
+  for (int k = 0; k < 3; ++k) { // and it is what the owners' rows say
+    const auto option = option_of(product, k);
+    CHECK(options[k].at("id").get<domain::id_t>() == option);
+    CHECK(options[k].at("stock").get<std::int64_t>() == seed_stock - (k + 2));
+    CHECK(count(cluster.db(cluster.owner_of(entity_kind::stock, option)),
+                "SELECT quantity FROM stock WHERE product_option_id = " + std::to_string(option)) ==
+          seed_stock - (k + 2));
+  }
+  for (std::size_t via = 0; via < cluster.size; ++via) {
+    auto unknown = client(cluster.http_port(via)).get("/products/5999");
+    CHECK(unknown.status == 404);
+    CHECK(unknown.body.find("PRODUCT_NOT_FOUND") != std::string::npos);
+  }
+  const auto expected = alone.get(path).body;
+
+  const auto victim = cluster.owner_of(entity_kind::stock, option_of(product, 0));
+  const auto survivor = (victim + 1) % cluster.size;
+  cluster.kill(victim);
+  client c(cluster.http_port(survivor));
+  CHECK(wait_for_state([&] { return shard_unavailable(c.get(path)); }));
+  // A product none of whose options is on the lost node is still served: only owners are asked.
+  for (domain::id_t other = 5001; other <= 5020; ++other)
+    if (stock_owners(cluster, other).count(victim) == 0) {
+      CHECK(c.get("/products/" + std::to_string(other)).status == 200);
+      break;
+    }
+  cluster.start(victim);
+  cluster.wait_until_linked();
+  CHECK(c.get(path).body == expected);
+}
+
+TEST_CASE("GET /products/popular through any node ranks the units paid summed over every node's "
+          "orders, as a single daemon with the same orders does, and answers 503 while a node is "
+          "down",
+          "[cluster]") {
+  three_node_cluster cluster;
+  temp_dir dir;
+  daemon_process single(seeded_args(dir.path.string(), dir.file("single.db")));
+  client alone(single.port());
+  // Orders live on their customer's node. Node c alone sells six products one unit each: its own
+  // top five leaves out 5015, which node a sells too, so ranking per node and merging the top
+  // lists would miss 5015's second unit. Summed: 5001 and 5002 tie at 4 (the lower id first),
+  // then 5015 with 2, then 5010 and 5011 of the ones with 1 (by id).
+  auto s = [](domain::id_t product, std::int64_t qty) {
+    return std::pair{option_of(product, 0), qty};
+  };
+  const std::array<std::vector<std::pair<domain::id_t, std::int64_t>>, 3> sold{
+      {{s(5001, 3), s(5015, 1)},
+       {s(5001, 1), s(5002, 4)},
+       {s(5010, 1), s(5011, 1), s(5012, 1), s(5013, 1), s(5014, 1), s(5015, 1)}}};
+  for (std::size_t node = 0; node < cluster.size; ++node) {
+    client via(cluster.http_port((node + 2) % cluster.size));
+    place(via, cluster.customer_on(node), sold[node], true);
+    place(alone, cluster.customer_on(node), sold[node], true);
+    CHECK(count(cluster.db(node), "SELECT COUNT(*) FROM product_sales_daily") ==
+          static_cast<std::int64_t>(sold[node].size())); // each node counts its own orders
+  }
+  const std::vector<std::pair<domain::id_t, std::int64_t>> ranked{
+      {5001, 4}, {5002, 4}, {5015, 2}, {5010, 1}, {5011, 1}};
+  for (const char* days : {"", "?days=30"}) {
+    const auto top =
+        same_through_every_node(cluster, alone, std::string("/products/popular") + days);
+    REQUIRE(top.size() == ranked.size());
+    for (std::size_t i = 0; i < ranked.size(); ++i) { // and it is what the nodes' rows say
+      const auto [product, units] = ranked[i];
+      CHECK(top[i].at("id").get<domain::id_t>() == product);
+      CHECK(top[i].at("totalSales").get<std::int64_t>() == units);
+      std::int64_t over_nodes = 0;
+      for (std::size_t n = 0; n < cluster.size; ++n)
+        over_nodes += count(cluster.db(n), "SELECT COALESCE(SUM(quantity), 0) FROM "
+                                           "product_sales_daily WHERE product_id = " +
+                                               std::to_string(product));
+      CHECK(over_nodes == units);
+    }
+  }
+  client c0(cluster.http_port(0));
+  CHECK(c0.get("/products/popular?days=0").body.find("INVALID_PERIOD") != std::string::npos);
+  CHECK(c0.get("/products/popular?days=31").status == 400);
+
+  const auto expected = alone.get("/products/popular").body;
+  cluster.kill(2);
+  CHECK(wait_for_state([&] { return shard_unavailable(c0.get("/products/popular")); }));
+  cluster.start(2);
+  cluster.wait_until_linked();
+  CHECK(c0.get("/products/popular").body == expected);
 }
