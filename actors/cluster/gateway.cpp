@@ -58,7 +58,7 @@ public:
       if (!c.to)
         return;
       ++n_->sent;
-      caf::anon_send(c.to, wire_reply_batch{{wire_reply{std::move(w)}}});
+      caf::anon_send(c.to, std::move(w)); // alone: its own type, no batch around it
       return;
     }
     if (c.out.push(wire_reply{std::move(w)}) && dispatching != &c)
@@ -186,12 +186,28 @@ struct callers {
   }
 };
 
+/// A behaviour with `one` as the handler of every request type (a request that came alone)
+/// and `more`.
+template <class... Requests, class One, class... More>
+caf::behavior with_requests(caf::variant<Requests...>*, One one, More... more) {
+  return {[one](const Requests& m) { one(m); }..., std::move(more)...};
+}
+
 // Every request carries the caller's call id; its reply echoes it and goes to the sender (the
 // caller's requester). Only the hello is a CAF request (the handshake awaits its response).
+// A request comes alone (its own message type) or in a batch; a reply leaves the same way.
 caf::behavior gateway_behavior(caf::io::broker* self, shop* local_shop, wire_hello hello,
                                wire_counters* n) {
   auto known = std::make_shared<callers>();
-  return {
+  return with_requests(
+      static_cast<wire_request*>(nullptr),
+      [=](const auto& request) {
+        ++n->received;
+        const auto from = known->of(self->current_sender());
+        ++from->open;
+        const shop_access local{self, local_shop};
+        request_handler{local, from, caf::actor_cast<caf::actor>(self), n}(request);
+      },
       [=](const wire_hello&) {
         ++n->received;
         ++n->sent;
@@ -213,8 +229,7 @@ caf::behavior gateway_behavior(caf::io::broker* self, shop* local_shop, wire_hel
       [=](flush_atom, std::uint64_t slot) {
         if (slot < known->by_slot.size())
           flush(*known->by_slot[slot], *n);
-      },
-  };
+      });
 }
 
 } // namespace

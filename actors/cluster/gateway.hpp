@@ -1,8 +1,9 @@
-// The gateway: the one actor a node publishes on its actor port. Peers send it batches of the
-// wire requests of wire.hpp for entities of this node's shards; it calls the local shop for each
-// and replies with the wire answers, gathered per caller node: a reply with nothing else open for
-// that caller leaves at once from the thread that has it (a shop thread after the commit, this
-// gateway's for a query); the others wait in the caller's outbox and leave together as one batch. A
+// The gateway: the one actor a node publishes on its actor port. Peers send it the wire requests
+// of wire.hpp for entities of this node's shards, alone or in batches; it calls the local shop for
+// each and replies with the wire answers, gathered per caller node: a reply with nothing else open
+// for that caller leaves at once, alone, from the thread that has it (a shop thread after the
+// commit, this gateway's for a query); the others wait in the caller's outbox and leave together
+// as one batch, flushed by the gateway. A
 // peer's hello (the link handshake) is answered with this node's own, whatever it said: the peer
 // decides.
 #pragma once

@@ -328,7 +328,7 @@ struct node::impl {
     if (queued)
       return;
     ++calling.sent;
-    caf::send_as(requester, gw, wire_batch{{wire_request{std::move(req)}}});
+    caf::send_as(requester, gw, std::move(req)); // alone: its own type, no batch around it
   }
 
   /// The requester's flush of peer `p`: the calls queued by now leave as one batch.

@@ -86,6 +86,17 @@ struct reply_dispatch {
   }
 };
 
+/// The requester's behaviour: a handler per reply type (a reply that left alone) and `more`.
+template <class... Replies, class... More>
+caf::behavior with_replies(caf::variant<Replies...>*, call_table* t, wire_counters* n,
+                           More... more) {
+  return {[t, n](const Replies& reply) {
+            ++n->received;
+            reply_dispatch{t}(reply);
+          }...,
+          std::move(more)...};
+}
+
 } // namespace
 
 caf::actor spawn_requester(caf::actor_system& system, call_table& table,
@@ -99,7 +110,8 @@ caf::actor spawn_requester(caf::actor_system& system, call_table& table,
             c->fail(domain::errc::shard_unavailable);
           self->quit(m.reason);
         });
-        return {
+        return with_replies(
+            static_cast<wire_reply*>(nullptr), t, n,
             [t, n](const wire_reply_batch& batch) {
               ++n->received;
               for (const auto& reply : batch.replies)
@@ -112,8 +124,7 @@ caf::actor spawn_requester(caf::actor_system& system, call_table& table,
                 c->fail(domain::errc::timeout);
               if (again)
                 self->delayed_send(self, sweep, sweep_atom::value);
-            },
-        };
+            });
       });
 }
 

@@ -1,10 +1,11 @@
 // The requester: the one actor that peers' gateways answer, an io::broker on the multiplexer
 // thread. A call carries its call id; the gateway's reply echoes it and the requester hands it
 // to the call's continuation. A call to a peer with nothing else in flight leaves at once from
-// the thread that makes it (an HTTP or saga thread), straight to the peer's gateway with the
-// requester as its sender; a call made while others to that peer are in flight waits in the
-// peer's outbox, and the requester, told once per batch, sends everything queued by then as one
-// wire_batch. Replies arrive the same way, several in one wire_reply_batch.
+// the thread that makes it (an HTTP or saga thread), as its own message type, straight to the
+// peer's gateway with the requester as its sender: a lone call costs what it did before batching.
+// A call made while others to that peer are in flight waits in the peer's outbox, and the
+// requester, told once per batch, sends everything queued by then as one wire_batch. Replies
+// arrive the same way: alone, or several in one wire_reply_batch.
 // No CAF request/response handler and no timer per call: timeouts are one periodic sweep while
 // calls are pending. One long-lived sender: a peer creates one proxy for it once.
 #pragma once

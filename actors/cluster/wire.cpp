@@ -10,8 +10,27 @@ domain::errc errc_of(std::uint8_t c) { return static_cast<domain::errc>(c); }
 } // namespace
 
 void register_wire_types(caf::actor_system_config& cfg) {
-  // The requests and replies are not messages of their own: they cross inside the batches.
   cfg.add_message_type<wire_hello>("actorshop.wire_hello.v3");
+  // A call or reply with nothing else in flight to its peer crosses alone, as its own type.
+  cfg.add_message_type<wire_issue>("actorshop.wire_issue");
+  cfg.add_message_type<wire_charge>("actorshop.wire_charge");
+  cfg.add_message_type<wire_balance_query>("actorshop.wire_balance_query");
+  cfg.add_message_type<wire_history_query>("actorshop.wire_history_query");
+  cfg.add_message_type<wire_step>("actorshop.wire_step");
+  cfg.add_message_type<wire_create_order>("actorshop.wire_create_order");
+  cfg.add_message_type<wire_pay>("actorshop.wire_pay");
+  cfg.add_message_type<wire_order_query>("actorshop.wire_order_query");
+  cfg.add_message_type<wire_wallet_query>("actorshop.wire_wallet_query");
+  cfg.add_message_type<wire_stock_query>("actorshop.wire_stock_query");
+  cfg.add_message_type<wire_issued>("actorshop.wire_issued");
+  cfg.add_message_type<wire_balance>("actorshop.wire_balance");
+  cfg.add_message_type<wire_history>("actorshop.wire_history");
+  cfg.add_message_type<wire_step_outcome>("actorshop.wire_step_outcome");
+  cfg.add_message_type<wire_order>("actorshop.wire_order");
+  cfg.add_message_type<wire_payment>("actorshop.wire_payment");
+  cfg.add_message_type<wire_wallet>("actorshop.wire_wallet");
+  cfg.add_message_type<wire_stock>("actorshop.wire_stock");
+  // Several at once cross together: one BASP message, a one-byte variant tag per element.
   cfg.add_message_type<wire_batch>("actorshop.wire_batch");
   cfg.add_message_type<wire_reply_batch>("actorshop.wire_reply_batch");
 }

@@ -1,9 +1,10 @@
-// The messages that cross between nodes (CAF BASP): the hello of the link handshake, and batches
-// of requests to a node's gateway and of its replies. The three message types are registered
-// under the same name on every node (register_wire_types), as CAF 0.17 requires of a remote type;
-// the requests and replies travel inside a batch as elements of a caf::variant (a one-byte tag,
-// no type name: CAF serializes and looks up a type name per message element, not per nested
-// value). A request carries the caller's call id and its reply echoes it. Domain values are
+// The messages that cross between nodes (CAF BASP): the hello of the link handshake, requests to
+// a node's gateway and its replies. A request (or reply) with nothing else in flight to its peer
+// crosses alone, as its own type; several at once cross as one batch, whose elements are a
+// caf::variant (a one-byte tag each, no type name: CAF serializes and looks up a type name per
+// message element, not per nested value). Every message type has an inspect() and is registered
+// under the same name on every node (register_wire_types), as CAF 0.17 requires of a remote type.
+// A request carries the caller's call id and its reply echoes it. Domain values are
 // flattened into integers so that the wire format does not depend on how CAF serializes enums, and
 // a reply carries an errc code (0: success) instead of a CAF error, so the caller can tell a domain
 // refusal from a lost node.
