@@ -12,7 +12,8 @@ The cost of a phase is summed over EVERY node (front and owner), divided by its 
   * CPU seconds (utime + stime of every node from /proc/PID/stat), natively, same phases;
   * bytes and TCP data segments on the inter-node links (ss -ti: bytes_sent + bytes_received and
     data_segs_out + data_segs_in of every socket on an actor port, both directions, deltas);
-  * wire messages (actorshop_cluster_messages_total{direction="sent"} summed over the nodes).
+  * BASP messages (actorshop_cluster_messages_total{direction="sent"} summed over the nodes: a
+    lone call or reply is one, a batch of several is one too).
 A "uniform" phase sends charges for customers spread over all shards to the nodes in turn (the
 mix the model predicts: a fraction (N-1)/N of requests is remote), and a "load" phase does the same
 with --concurrency connections for --load-seconds: commits per second per node (the writer's
