@@ -42,9 +42,10 @@ void flush(caller& c, wire_counters& n) {
 
 /// Where a call's reply goes: the caller's requester, with the caller's call id. Sent
 /// anonymously (the requester needs no handle on this gateway) from whatever thread has the
-/// answer (a shop thread after the commit, or the gateway's own for a query): at once as a batch
-/// of one if nothing else for that caller is open, else into its outbox, flushed by the gateway
-/// (which the first reply queued tells, unless the gateway is the one queueing it).
+/// answer (a shop thread after the commit, or the gateway's own for a query): at once, alone, if
+/// nothing else for that caller is open, else into its outbox, flushed by the gateway (which the
+/// first reply queued tells, unless the gateway is the one queueing it: then the batch it is
+/// dispatching flushes at its end).
 class reply_address {
 public:
   reply_address(std::shared_ptr<caller> to, std::uint64_t call, caf::actor gateway,
