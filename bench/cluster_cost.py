@@ -12,7 +12,8 @@ The cost of a phase is summed over EVERY node (front and owner), divided by its 
   * CPU seconds (utime + stime of every node from /proc/PID/stat), natively, same phases;
   * bytes and TCP data segments on the inter-node links (ss -ti: bytes_sent + bytes_received and
     data_segs_out + data_segs_in of every socket on an actor port, both directions, deltas);
-  * wire messages (actorshop_cluster_messages_total{direction="sent"} summed over the nodes).
+  * BASP messages (actorshop_cluster_messages_total{direction="sent"} summed over the nodes: a
+    lone call or reply is one, a batch of several is one too).
 A "uniform" phase sends charges for customers spread over all shards to the nodes in turn (the
 mix the model predicts: a fraction (N-1)/N of requests is remote), and a "load" phase does the same
 with --concurrency connections for --load-seconds: commits per second per node (the writer's
@@ -22,8 +23,19 @@ Prints medians [min..max] of --runs runs, the remote/local ratio (target <= 1.5)
 the model: predicted uniform cost c(N) = c_local + (N-1)/N * (c_remote - c_local), with c_local and
 c_remote from the same run, against the measured uniform cost.
 
+With --concurrency C (default 1) the callgrind and proc phases keep C requests in flight per
+front node (C keep-alive connections, each sending its next request when the last is answered):
+the same request count, so instructions per request one at a time and under load compare. The
+report adds BASP messages per remote request and calls per message (2 x remote calls / messages
+sent: a call and its reply are one element each; above 1 when calls leave batched).
+A kind's local and remote phases run in --phase-order: abba (default) runs local, remote, remote,
+local and sums each side's two phases, so that a drift over the run (the coupon holder table
+growing, a WAL checkpoint falling in one phase) weighs on both sides alike.
+
   bench/cluster_cost.py [--bin build/daemon/actorshop] [--runs 3] [--nodes 1,2,3]
                         [--requests 150] [--proc-requests 1000] [--modes callgrind,proc,load]
+                        [--concurrency 1] [--kinds 'coupon issue,balance get']
+                        [--phase-order abba|local-first|remote-first] [--load-concurrency 16]
 """
 import argparse
 import http.client
@@ -43,6 +55,7 @@ from cluster_common import free_port  # noqa: E402  below the ephemeral range
 M64 = (1 << 64) - 1
 SHARDS = 12
 COUPON = 4001
+COUPON_WARMUP = 200  # holders issued before the phases (customers 2700..2899, never measured)
 CUSTOMER, COUPON_KIND = 1, 2
 KINDS = ["coupon issue", "balance charge", "balance get", "history get"]
 NAMES = ["a", "b", "c", "d", "e"]
@@ -226,17 +239,24 @@ def request_of(kind, customer):
     return "GET", f"/balances/{customer}/balance-histories?limit=5", None, 200
 
 
-def phase_plan(n, count):
-    """[(label, kind, where, [(front, customer)])]: local and remote for each kind, then uniform.
-    A coupon phase needs a new customer per request (and the coupon has 1,000): at most 450."""
+PHASE_ORDERS = {"local-first": ["local", "remote"], "remote-first": ["remote", "local"],
+                # ABBA: a drift over the run (a growing table, a WAL checkpoint) falls on both
+                "abba": ["local", "remote", "remote", "local"]}
+
+
+def phase_plan(n, count, kinds=KINDS, order="abba"):
+    """[(label, kind, where, [(front, customer)])]: local and remote phases for each kind in
+    `order` (a label seen twice is measured twice and summed), then uniform.
+    A coupon phase needs a new customer per request (the coupon has 1,000, the warm-up takes 203,
+    abba has four phases): at most 195."""
     coupon_owner = owner(COUPON_KIND, COUPON, n)
     issuers = iter(range(1001, 2901))
     plan = []
-    for kind in KINDS:
-        for where in (["local"] if n == 1 else ["local", "remote"]):
+    for kind in kinds:
+        for where in (["local"] if n == 1 else PHASE_ORDERS[order]):
             if kind == "coupon issue":
                 front = coupon_owner if where == "local" else (coupon_owner + 1) % n
-                reqs = [(front, next(issuers)) for _ in range(min(count, 450))]
+                reqs = [(front, next(issuers)) for _ in range(min(count, 195))]
             else:
                 target = 0 if where == "local" else 1
                 reqs = [(0, customer_on(target, n, i % 50)) for i in range(count)]
@@ -247,7 +267,52 @@ def phase_plan(n, count):
     return plan
 
 
-def run_phases(cl, plan, pause, settle, callgrind):
+SENT = 'actorshop_cluster_messages_total{direction="sent"}'
+REMOTE_CALLS = 'actorshop_cluster_calls_total{owner="remote"}'
+
+
+def send_all(cl, kind, reqs, concurrency, pause):
+    """Sends `reqs` over `concurrency` keep-alive connections per front, each connection taking
+    the next request as soon as its previous answer came (concurrency 1: one at a time, `pause`
+    apart). The connections are opened (and used once) before the caller's measuring window."""
+    todo = iter(reqs)
+    lock = threading.Lock()
+    conns = [[client(p) for p in cl.http] for _ in range(concurrency)]
+    for row in conns:
+        for c in row:
+            c.call("GET", "/health", want=200)
+    failures = []
+
+    def worker(row):
+        try:
+            while True:
+                with lock:
+                    nxt = next(todo, None)
+                if nxt is None:
+                    return
+                if concurrency == 1:
+                    time.sleep(pause)
+                front, cust = nxt
+                m, path, body, want = request_of(kind, cust)
+                row[front].call(m, path, body, want)
+        except BaseException as e:  # SystemExit from a wrong status, too
+            failures.append(e)
+
+    def run():
+        ts = [threading.Thread(target=worker, args=(row,)) for row in conns]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        for row in conns:
+            for c in row:
+                c.conn.close()
+        if failures:
+            raise SystemExit(f"{kind}: {failures[0]}")
+    return run
+
+
+def run_phases(cl, plan, pause, settle, callgrind, concurrency=1):
     clients = [client(p) for p in cl.http]
     # Warm-up: every front, every owner, every kind (customers 2990.. are never measured).
     for front in range(cl.n):
@@ -257,36 +322,63 @@ def run_phases(cl, plan, pause, settle, callgrind):
                 m, path, body, want = request_of(kind, c)
                 clients[front].call(m, path, body, want)
         clients[front].call(*request_of("coupon issue", 2990 + front))
-    results = {}
+    # The coupon's holder table starts empty: its first ~150 inserts cost ~6k instructions less
+    # each (fewer B-tree pages per commit) than every later one, so whichever phase came first
+    # looked cheaper. Past that step here, before any phase measures.
+    if any(kind == "coupon issue" for _, kind, _, _ in plan):
+        holder = owner(COUPON_KIND, COUPON, cl.n)
+        for cust in range(2700, 2700 + COUPON_WARMUP):
+            clients[holder].call(*request_of("coupon issue", cust))
+    for c in clients:
+        c.conn.close()
+    totals = {}  # label -> summed totals of its phases (ABBA measures a label twice)
     for label, kind, where, reqs in plan:
-        # A fresh keep-alive connection per front before the window: one left idle for a whole
-        # callgrind phase can outlast the node's server.idle_timeout and be closed under us.
-        for c in clients:
-            c.conn.close()
-            c.call("GET", "/health", want=200)
+        send = send_all(cl, kind, reqs, concurrency, pause)
         before_cpu = cl.cpu_seconds()
         before_link = cl.link_counters()
-        before_msgs = cl.metrics('actorshop_cluster_messages_total{direction="sent"}')[0]
+        # The metrics scrape itself sends no wire message.
+        before_msgs = cl.metrics(SENT)[0]
+        before_calls = cl.metrics(REMOTE_CALLS)[0]
         if callgrind:
             cl.zero()
-        for front, cust in reqs:
-            time.sleep(pause)
-            m, path, body, want = request_of(kind, cust)
-            clients[front].call(m, path, body, want)
+        send()
         time.sleep(settle)
-        r = {}
+        t = {"requests": len(reqs)}
         if callgrind:
-            per_node = cl.dump()
-            r["instructions"] = sum(per_node) / len(reqs)
-            r["instructions by node"] = [x / len(reqs) for x in per_node]
+            t["instructions by node"] = cl.dump()
         after_cpu = cl.cpu_seconds()
         after_link = cl.link_counters()
-        # The metrics scrape itself sends no wire message.
-        after_msgs = cl.metrics('actorshop_cluster_messages_total{direction="sent"}')[0]
-        r["cpu_us"] = (sum(after_cpu) - sum(before_cpu)) / len(reqs) * 1e6
-        r["bytes"] = (after_link[0] - before_link[0]) / len(reqs)
-        r["segments"] = (after_link[1] - before_link[1]) / len(reqs)
-        r["messages"] = (after_msgs - before_msgs) / len(reqs)
+        t["cpu"] = sum(after_cpu) - sum(before_cpu)
+        t["bytes"] = after_link[0] - before_link[0]
+        t["segments"] = after_link[1] - before_link[1]
+        t["messages"] = cl.metrics(SENT)[0] - before_msgs
+        t["remote calls"] = cl.metrics(REMOTE_CALLS)[0] - before_calls
+        if callgrind:  # each phase on its own too: a drift over the run shows here
+            t["phases"] = [round(sum(t["instructions by node"]) / len(reqs))]
+        acc = totals.setdefault(label, {})
+        for k, v in t.items():
+            if k not in acc:
+                acc[k] = v
+            elif k == "phases":
+                acc[k] = acc[k] + v
+            elif isinstance(v, list):
+                acc[k] = [a + b for a, b in zip(acc[k], v)]
+            else:
+                acc[k] += v
+    results = {}
+    for label, t in totals.items():
+        n = t["requests"]
+        r = {}
+        if callgrind:
+            r["instructions"] = sum(t["instructions by node"]) / n
+            r["instructions by node"] = [x / n for x in t["instructions by node"]]
+            r["instructions by phase"] = t["phases"]
+        r["cpu_us"] = t["cpu"] / n * 1e6
+        r["bytes"] = t["bytes"] / n
+        r["segments"] = t["segments"] / n
+        r["messages"] = t["messages"] / n
+        # A remote call is a request and a reply on the wire: calls per BASP message.
+        r["calls per message"] = 2 * t["remote calls"] / t["messages"] if t["messages"] else 0
         results[label] = r
     return results
 
@@ -348,7 +440,12 @@ def main():
     ap.add_argument("--proc-requests", type=int, default=1000, help="per native phase")
     ap.add_argument("--modes", default="callgrind,proc,load")
     ap.add_argument("--load-seconds", type=float, default=10)
-    ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument("--concurrency", type=int, default=1,
+                    help="connections in flight per front in the callgrind and proc phases")
+    ap.add_argument("--load-concurrency", type=int, default=16, help="connections, load mode")
+    ap.add_argument("--kinds", default=",".join(KINDS), help="request kinds to measure")
+    ap.add_argument("--phase-order", choices=sorted(PHASE_ORDERS), default="abba",
+                    help="order of a kind's local and remote phases (abba: both orders, summed)")
     ap.add_argument("--pause", type=float, default=0.005)
     ap.add_argument("--settle", type=float, default=1.0)
     ap.add_argument("--out")
@@ -377,11 +474,12 @@ def main():
                 cl = cluster(a.bin, work, n, f"{mode}-{n}-{run}", cg)
                 try:
                     if mode == "load":
-                        r = load_phase(cl, a.load_seconds, a.concurrency)
+                        r = load_phase(cl, a.load_seconds, a.load_concurrency)
                     else:
                         count = a.requests if cg else a.proc_requests
-                        r = run_phases(cl, phase_plan(n, count), a.pause,
-                                       a.settle if cg else 0.2, cg)
+                        plan = phase_plan(n, count, a.kinds.split(","), a.phase_order)
+                        r = run_phases(cl, plan, a.pause, a.settle if cg else 0.2, cg,
+                                       a.concurrency)
                 finally:
                     cl.stop()
                 res.setdefault((mode, n), []).append(r)
@@ -401,16 +499,23 @@ def report(res, sizes, a):
                 continue
             print(f"\nN={n}: {unit} per request summed over every node, median [min..max] of "
                   f"{len(runs)} runs ({a.requests if mode == 'callgrind' else a.proc_requests} "
-                  f"requests a phase)")
-            print("| request | local | remote | remote/local |")
-            print("|---|---|---|---|")
-            for kind in KINDS:
+                  f"requests a phase, concurrency {a.concurrency}, phase order {a.phase_order})")
+            print("| request | local | remote | remote/local | BASP messages per remote request"
+                  " | calls per message |")
+            print("|---|---|---|---|---|---|")
+            for kind in [k for k in KINDS if k in a.kinds.split(",")]:
                 loc = [r[f"{kind} local"][key] for r in runs]
                 rem = [r[f"{kind} remote"][key] for r in runs] if n > 1 else None
                 ratio = ([r[f"{kind} remote"][key] / r[f"{kind} local"][key] for r in runs]
                          if n > 1 else None)
+                msgs = ([r[f"{kind} remote"]["messages"] for r in runs] if n > 1 else None)
+                per = ([r[f"{kind} remote"].get("calls per message", 0) for r in runs]
+                       if n > 1 else None)
                 print(f"| {kind} | {fmt(loc, digits)} | {fmt(rem, digits) if rem else ''} | "
-                      f"{fmt(ratio, 2) if ratio else ''} |")
+                      f"{fmt(ratio, 2) if ratio else ''} | {fmt(msgs, 2) if msgs else ''} | "
+                      f"{fmt(per, 2) if per else ''} |")
+            if "balance charge" not in a.kinds.split(","):
+                continue
             # The model: uniform = local + (N-1)/N (remote - local), from the same run.
             meas = [r["balance charge uniform"][key] for r in runs]
             if n > 1:
@@ -429,7 +534,8 @@ def report(res, sizes, a):
         print(f"\nN={n}: inter-node link per request (both directions), median [min..max]")
         print("| request | where | bytes | TCP data segments | wire messages |")
         print("|---|---|---|---|---|")
-        for kind, where in [(k, w) for k in KINDS for w in ("local", "remote")] + [
+        kinds = [k for k in KINDS if k in a.kinds.split(",")]
+        for kind, where in [(k, w) for k in kinds for w in ("local", "remote")] + [
                 ("balance charge", "uniform")]:
                 rs = [r[f"{kind} {where}"] for r in runs]
                 print(f"| {kind} | {where} | {fmt([r['bytes'] for r in rs], 1)} | "
@@ -439,8 +545,8 @@ def report(res, sizes, a):
         runs = res.get(("load", n))
         if not runs:
             continue
-        print(f"\nN={n}: load (uniform charges, {a.concurrency} connections, {a.load_seconds:g} s,"
-              f" busy-host): req/s {fmt([r['req/s'] for r in runs])}, CPU us/request "
+        print(f"\nN={n}: load (uniform charges, {a.load_concurrency} connections, "
+              f"{a.load_seconds:g} s, busy-host): req/s {fmt([r['req/s'] for r in runs])}, CPU us/request "
               f"{fmt([r['cpu_us'] for r in runs], 1)}, requests per commit "
               f"{fmt([r['requests per commit'] for r in runs], 2)}")
         for i in range(n):

@@ -4,6 +4,8 @@
 # host's load) for two daemon binaries, one after the other, and prints both tables: local and
 # remote instructions and the remote/local ratio (target <= 1.5), medians [min..max] of RUNS runs.
 #   bench/cluster_cost_compare.sh BEFORE_BIN AFTER_BIN [RUNS=3] [more cluster_cost.py options]
+# e.g. --concurrency 16 (requests in flight per front), or --modes proc for /proc CPU seconds
+# instead (a later --modes wins; busy-host figures unless the host is quiet).
 # e.g. build the parent commit into build-before, then
 #   bench/cluster_cost_compare.sh build-before/daemon/actorshop build/daemon/actorshop 3
 set -euo pipefail
@@ -15,5 +17,5 @@ shift $(($# >= 3 ? 3 : $#))
 for bin in "$before" "$after"; do
   echo "== $bin"
   python3 "$here/cluster_cost.py" --bin "$bin" --runs "$runs" --nodes 3 --modes callgrind "$@" |
-    sed -n '/^N=3: instructions/,/uniform mix/p'
+    sed -n '/^N=3: /,$p'
 done

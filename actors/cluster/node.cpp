@@ -23,6 +23,7 @@
 
 #include "actors/cluster/connector.hpp"
 #include "actors/cluster/gateway.hpp"
+#include "actors/cluster/outbox.hpp"
 #include "actors/cluster/requester.hpp"
 #include "actors/cluster/wire.hpp"
 
@@ -42,6 +43,7 @@ struct peer {
   caf::actor gateway;                  ///< null while the link is down
   std::uint64_t link = 0;              ///< counts the links made: a call is failed with its own
   std::atomic<bool> mismatched{false}; ///< refused by the handshake (another map)
+  outbox<wire_request> out;            ///< calls waiting to leave over the current link
   std::vector<caf::actor> watchers;    ///< one per link made; each marks its link down on loss
   std::thread keeper;
 
@@ -62,14 +64,15 @@ struct node::impl {
   caf::actor gateway;
   caf::actor requester;                     ///< receives the peers' replies
   caf::io::middleman_actor connector;       ///< makes the links' TCP connections, bounded
-  gateway_counters served;                  ///< the gateway's messages
+  wire_counters served;                     ///< the gateway's messages
   std::vector<std::unique_ptr<peer>> peers; ///< by node index; the slot of `self` is unused
   std::atomic<bool> stopping{false};
   bool published = false; ///< the gateway is on the actor port (to unpublish at stop)
   mutable std::shared_mutex sold_out_mutex;
   std::unordered_set<id_t> sold_out; ///< coupons whose owner answered COUPON_INSUFFICIENT
   std::atomic<std::uint64_t> local_calls{0}, remote_calls{0}, unavailable{0}, sold_out_hits{0};
-  std::atomic<std::uint64_t> sent{0}, received{0}, refused_links{0}; ///< by the requesters
+  wire_counters calling; ///< the requester's messages (and the hellos)
+  std::atomic<std::uint64_t> refused_links{0};
 
   impl(shop& s, node_options o) : local(s), opt(std::move(o)) {}
 
@@ -98,7 +101,8 @@ struct node::impl {
     cfg.set("middleman.workers", std::size_t{0});
     system = std::make_unique<caf::actor_system>(cfg);
     gateway = spawn_gateway(*system, local, hello(), served);
-    requester = spawn_requester(*system, calls, sweep_interval());
+    requester = spawn_requester(*system, calls, sweep_interval(), calling,
+                                [this](std::size_t index) { flush(*peers[index]); });
     connector = spawn_bounded_connector(*system, connect_deadline());
     const auto& nodes = opt.map->nodes();
     for (std::size_t i = 0; i < nodes.size(); ++i) {
@@ -200,11 +204,11 @@ struct node::impl {
     handshake out;
     const auto mine = hello();
     caf::scoped_actor self{*system};
-    ++sent;
+    ++calling.sent;
     self->request(gw, std::max(opt.connection_timeout, std::chrono::milliseconds(1'000)), mine)
         .receive(
             [&](const wire_hello& theirs) {
-              ++received;
+              ++calling.received;
               out.answered = true;
               if (theirs.node != peer.name)
                 out.refusal = fmt::format("refusing the link to {}:{}: the cluster file names "
@@ -270,6 +274,7 @@ struct node::impl {
         return;
       p.gateway = nullptr;
       link = p.link;
+      p.out.take(); // lost with the link: their calls fail just below
     }
     p.changed.notify_all();
     for (auto& c : calls.take_link(p.index, link))
@@ -290,7 +295,6 @@ struct node::impl {
   public:
     typed_call(impl& d, callback<T> cb) : d_(d), cb_(std::move(cb)) {}
     void answer(const std::type_info& type, const void* reply) override {
-      ++d_.received;
       if (type != typeid(Reply)) // another kind of reply under this call's id: never guess
         return cb_(errc::storage_failure);
       cb_(from_wire(*static_cast<const Reply*>(reply)));
@@ -307,19 +311,26 @@ struct node::impl {
   };
 
   /// Sends `req` to node `owner`'s gateway and answers `cb` with the reply, SHARD_UNAVAILABLE if
-  /// the link is down or drops before the answer, TIMEOUT if the owner is too slow. The message
-  /// leaves from this thread, with the requester as its sender (the gateway answers it).
+  /// the link is down or drops before the answer, TIMEOUT if the owner is too slow. A call alone
+  /// in flight to `owner` leaves at once from this thread, with the requester as its sender (the
+  /// gateway answers it); else it waits in the peer's outbox for the requester's next flush. It
+  /// is queued under p.m, like its registration: a link's loss drops the queue with the calls.
   template <class Reply, class Request, class T>
   void remote(std::size_t owner, Request req, callback<T> cb) {
     auto& p = *peers[owner];
     caf::actor gw;
     call_table::added call{};
+    bool queued = false, ask_flush = false;
     {
       std::lock_guard lock(p.m);
       if (p.gateway && !stopping) {
         gw = p.gateway;
         call = calls.add(owner, p.link, call_table::clock::now() + opt.request_timeout,
                          std::make_unique<typed_call<Reply, T>>(*this, std::move(cb)));
+        req.call = call.id;
+        queued = !call.alone || !p.out.empty();
+        if (queued)
+          ask_flush = p.out.push(wire_request{std::move(req)});
       }
     }
     if (!gw) {
@@ -327,11 +338,29 @@ struct node::impl {
       return cb(errc::shard_unavailable);
     }
     ++remote_calls;
-    ++sent;
     if (call.start_sweep)
       start_sweep(requester, sweep_interval());
-    req.call = call.id;
-    caf::send_as(requester, gw, std::move(req));
+    if (ask_flush)
+      request_flush(requester, owner);
+    if (queued)
+      return;
+    ++calling.sent;
+    caf::send_as(requester, gw, std::move(req)); // alone: its own type, no batch around it
+  }
+
+  /// The requester's flush of peer `p`: the calls queued by now leave as one batch.
+  void flush(peer& p) {
+    caf::actor gw;
+    std::vector<wire_request> queued;
+    {
+      std::lock_guard lock(p.m);
+      gw = p.gateway;
+      queued = p.out.take();
+    }
+    if (!gw || queued.empty())
+      return;
+    ++calling.sent;
+    caf::send_as(requester, gw, wire_batch{std::move(queued)});
   }
 
   /// Every node's index, for a query gathered from all of them.
@@ -491,8 +520,8 @@ node_stats node::stats() const {
           d.remote_calls.load(),
           d.unavailable.load(),
           d.sold_out_hits.load(),
-          d.sent.load() + d.served.sent.load(),
-          d.received.load() + d.served.received.load(),
+          d.calling.sent.load() + d.served.sent.load(),
+          d.calling.received.load() + d.served.received.load(),
           d.refused_links.load()};
 }
 

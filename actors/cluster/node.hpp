@@ -36,10 +36,10 @@ struct node_options {
 struct node_stats {
   std::uint64_t local_calls = 0;
   std::uint64_t remote_calls = 0;
-  std::uint64_t unavailable = 0;       ///< answered SHARD_UNAVAILABLE
-  std::uint64_t sold_out_hits = 0;     ///< issues answered 409 from the sold-out cache
-  std::uint64_t messages_sent = 0;     ///< wire messages to peers (requests, answers, hellos)
-  std::uint64_t messages_received = 0; ///< wire messages from peers
+  std::uint64_t unavailable = 0;   ///< answered SHARD_UNAVAILABLE
+  std::uint64_t sold_out_hits = 0; ///< issues answered 409 from the sold-out cache
+  std::uint64_t messages_sent = 0; ///< BASP messages to peers (batches of calls or replies, hellos)
+  std::uint64_t messages_received = 0; ///< BASP messages from peers
   std::uint64_t refused_links = 0;     ///< handshakes that refused a peer (another map)
 };
 

@@ -1,14 +1,18 @@
-// The requester: the one actor that peers' gateways answer. A call is sent from the thread that
-// makes it (an HTTP or saga thread) straight to the peer's gateway, as an asynchronous message
-// carrying its call id, with the requester as its sender; the gateway's reply echoes the id and
-// the requester hands it to the call's continuation on the thread that received it.
-// No hop through the requester's mailbox on the way out, no CAF request/response handler and no
-// timer per call: timeouts are one periodic sweep while calls are pending. One long-lived sender:
-// a peer creates one proxy for it once, instead of a proxy per call announced over the link.
+// The requester: the one actor that peers' gateways answer, an io::broker on the multiplexer
+// thread. A call carries its call id; the gateway's reply echoes it and the requester hands it
+// to the call's continuation. A call to a peer with nothing else in flight leaves at once from
+// the thread that makes it (an HTTP or saga thread), as its own message type, straight to the
+// peer's gateway with the requester as its sender: a lone call costs what it did before batching.
+// A call made while others to that peer are in flight waits in the peer's outbox, and the
+// requester, told once per batch, sends everything queued by then as one wire_batch. Replies
+// arrive the same way: alone, or several in one wire_reply_batch.
+// No CAF request/response handler and no timer per call: timeouts are one periodic sweep while
+// calls are pending. One long-lived sender: a peer creates one proxy for it once.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <typeinfo>
@@ -18,6 +22,7 @@
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 
+#include "actors/cluster/outbox.hpp"
 #include "domain/result.hpp"
 
 namespace actorshop::actors::cluster {
@@ -39,6 +44,7 @@ public:
   struct added {
     std::uint64_t id;
     bool start_sweep; ///< the first pending call since the last sweep ended: schedule one
+    bool alone;       ///< no other call to this peer is pending: nothing to batch it with
   };
 
   /// Registers `c`, sent to node `peer` over its link number `link`, expiring at `deadline`.
@@ -64,18 +70,31 @@ private:
   };
   /// Removes and returns the calls whose entry satisfies `pred`; m_ must be held.
   template <class Pred> std::vector<std::unique_ptr<pending_call>> take_if_locked(Pred pred);
+  /// Erases `it` and returns its call; m_ must be held.
+  std::unique_ptr<pending_call> erase_locked(std::unordered_map<std::uint64_t, entry>::iterator it);
 
   std::mutex m_;
+  std::unordered_map<std::size_t, std::size_t> pending_by_peer_;
   std::uint64_t next_ = 0;
   bool sweeping_ = false;
   std::unordered_map<std::uint64_t, entry> calls_;
 };
 
+/// Sends the calls queued in the outbox of peer `index` as one batch (called on the requester's
+/// thread when told to by request_flush).
+using flush_fn = std::function<void(std::size_t index)>;
+
 /// Spawns the requester in `system`: it answers the calls of `table` with the replies it
-/// receives, fails the expired ones every `sweep` while calls are pending (TIMEOUT), and fails
-/// every pending call when it is told to exit. `table` must outlive it.
+/// receives (counting their batches in `counters.received`), runs `flush` for a peer when told
+/// to, fails the expired calls every `sweep` while calls are pending (TIMEOUT), and fails every
+/// pending call when it is told to exit. `table` and `counters` must outlive it.
 caf::actor spawn_requester(caf::actor_system& system, call_table& table,
-                           std::chrono::milliseconds sweep);
+                           std::chrono::milliseconds sweep, wire_counters& counters,
+                           flush_fn flush);
+
+/// Tells `requester` to flush the outbox of peer `index` (once its turn on the multiplexer comes:
+/// the calls queued meanwhile leave with it).
+void request_flush(const caf::actor& requester, std::size_t index);
 
 /// Starts the sweep of `requester`'s table (after call_table::add said so).
 void start_sweep(const caf::actor& requester, std::chrono::milliseconds sweep);

@@ -1,11 +1,13 @@
-// The messages that cross between nodes (CAF BASP): requests to a node's gateway and its
-// replies. Every one has an inspect() and is registered under the same name on every node
-// (register_wire_types), as CAF 0.17 requires of a remote type. A request carries the caller's call
-// id and its reply echoes it (one value per message: CAF serializes and looks up a type name per
-// element, so a separate id element would cost a second one). Domain values are flattened
-// into integers so that the wire format does not depend on how CAF serializes enums, and a
-// reply carries an errc code (0: success) instead of a CAF error, so the caller can tell a
-// domain refusal from a lost node.
+// The messages that cross between nodes (CAF BASP): the hello of the link handshake, requests to
+// a node's gateway and its replies. A request (or reply) with nothing else in flight to its peer
+// crosses alone, as its own type; several at once cross as one batch, whose elements are a
+// caf::variant (a one-byte tag each, no type name: CAF serializes and looks up a type name per
+// message element, not per nested value). Every message type has an inspect() and is registered
+// under the same name on every node (register_wire_types), as CAF 0.17 requires of a remote type.
+// A request carries the caller's call id and its reply echoes it. Domain values are
+// flattened into integers so that the wire format does not depend on how CAF serializes enums, and
+// a reply carries an errc code (0: success) instead of a CAF error, so the caller can tell a domain
+// refusal from a lost node.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +16,7 @@
 
 #include <caf/actor_system_config.hpp>
 #include <caf/meta/type_name.hpp>
+#include <caf/variant.hpp>
 
 #include "domain/history_page.hpp"
 #include "domain/model.hpp"
@@ -27,8 +30,8 @@ namespace actorshop::actors::cluster {
 /// Who a node is, which cluster map it routes by and its saga step deadline. Two nodes link only
 /// if version, map_hash and step_deadline_ms match (and the answering node is the one the
 /// cluster file names at that address). Its registered name carries the wire protocol's revision
-/// (v2: requests and replies carry a call id): a node of another revision cannot read the hello,
-/// so the two never link.
+/// (v2: requests and replies carry a call id; v3: they travel in batches): a node of another
+/// revision cannot read the hello, so the two never link.
 struct wire_hello {
   std::int64_t version = 0;          ///< the cluster file's version
   std::uint64_t map_hash = 0;        ///< domain::shard_map::fingerprint()
@@ -242,8 +245,31 @@ struct wire_history {
   std::uint64_t call = 0; ///< the caller's call id, echoed by the reply
 };
 
+// --- batches: what a BASP message carries ---
+
+/// A request to a gateway (the one-byte variant tag says which).
+using wire_request =
+    caf::variant<wire_issue, wire_charge, wire_balance_query, wire_history_query, wire_step,
+                 wire_create_order, wire_pay, wire_order_query, wire_wallet_query, wire_stock_query,
+                 wire_product_query, wire_sales_query>;
+/// A gateway's reply to one request.
+using wire_reply =
+    caf::variant<wire_issued, wire_balance, wire_history, wire_step_outcome, wire_order,
+                 wire_payment, wire_wallet, wire_stock, wire_option_stock, wire_sales>;
+
+/// The requests one node has for another's gateway at one moment: one BASP message. Lost as a
+/// whole if the link drops (the caller fails each of its calls then).
+struct wire_batch {
+  std::vector<wire_request> calls;
+};
+
+/// The replies one gateway has for one caller node at one moment: one BASP message.
+struct wire_reply_batch {
+  std::vector<wire_reply> replies;
+};
+
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_hello& x) {
-  return f(caf::meta::type_name("actorshop.wire_hello.v2"), x.version, x.map_hash, x.node,
+  return f(caf::meta::type_name("actorshop.wire_hello.v3"), x.version, x.map_hash, x.node,
            x.step_deadline_ms);
 }
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_issue& x) {
@@ -348,7 +374,15 @@ template <class Inspector> typename Inspector::result_type inspect(Inspector& f,
   return f(caf::meta::type_name("actorshop.wire_sales"), x.code, x.ids, x.units, x.call);
 }
 
-/// Registers every wire type under its name; call on every node's config before the system
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, wire_batch& x) {
+  return f(caf::meta::type_name("actorshop.wire_batch"), x.calls);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wire_reply_batch& x) {
+  return f(caf::meta::type_name("actorshop.wire_reply_batch"), x.replies);
+}
+
+/// Registers every wire message type under its name; call on every node's config before the system
 /// starts (a node missing one cannot deserialize that message and drops it).
 void register_wire_types(caf::actor_system_config& cfg);
 
