@@ -50,7 +50,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cluster_common import free_port  # noqa: E402  below the ephemeral range
+from cluster_common import die_with_parent, free_port  # noqa: E402  below the ephemeral range
 
 M64 = (1 << 64) - 1
 SHARDS = 12
@@ -76,15 +76,18 @@ def owner(kind, ident, n):
 class cluster:
     """N daemons on loopback, natively or each under callgrind."""
 
-    def __init__(self, binary, work, n, tag, callgrind):
+    def __init__(self, binary, work, n, tag, callgrind, heartbeat_ms=1000):
+        """heartbeat_ms = 0: no BASP heartbeats and no connection timeout (CAF's defaults), so the
+        links carry only the requests' own messages."""
         self.n, self.work, self.callgrind = n, work, callgrind
         self.http = [free_port() for _ in range(n)]
         self.actor = [free_port() for _ in range(n)]
         path = os.path.join(work, f"{tag}.toml")
         # Long timeouts: under valgrind a node is ~50x slower and must not be dropped.
         with open(path, "w") as f:
-            f.write(f"version = 1\nshards = {SHARDS}\nheartbeat_interval_ms = 1000\n"
-                    f"connection_timeout_ms = {60000 if callgrind else 10000}\n")
+            timeout = (60000 if callgrind else 10000) if heartbeat_ms else 0
+            f.write(f"version = 1\nshards = {SHARDS}\nheartbeat_interval_ms = {heartbeat_ms}\n"
+                    f"connection_timeout_ms = {timeout}\n")
             for i in range(n):
                 f.write(f'[[nodes]]\nname = "{NAMES[i]}"\nhost = "127.0.0.1"\n'
                         f"http_port = {self.http[i]}\nactor_port = {self.actor[i]}\n")
@@ -100,7 +103,8 @@ class cluster:
                 cmd = ["valgrind", "--tool=callgrind", "--instr-atstart=no",
                        "--callgrind-out-file=" + out] + cmd
             err = open(os.path.join(work, f"{tag}-{NAMES[i]}.err"), "w")
-            self.procs.append(subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err))
+            self.procs.append(subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err,
+                                               preexec_fn=die_with_parent))
             self.outs.append(out)
             self.dumps.append(0)
             self.errs.append(err)
@@ -207,11 +211,13 @@ def customer_on(node, n, skip, lo=1001):
 
 
 class client:
+    headers = {}  # sent with every request (e.g. an admin token)
+
     def __init__(self, port):
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
 
     def call(self, method, path, body=None, want=None):
-        h = {}
+        h = dict(self.headers)
         if body is not None:
             h["Content-Type"] = "application/json"
             body = json.dumps(body, separators=(",", ":"))
@@ -224,6 +230,7 @@ class client:
             self.conn.request(method, path, body=body, headers=h)
         r = self.conn.getresponse()
         data = r.read()
+        self.status = r.status
         if want is not None and r.status != want:
             raise SystemExit(f"{method} {path} {body}: {r.status} {data[:200]!r}, wanted {want}")
         return data
