@@ -181,10 +181,17 @@ def cases(pl, count):
                                 {"couponId": COUPON} if coupon else {})}, 201),
                         hop(where) + (2 if coupon == "remote" else 0) + 2 * len(remote_nodes),
                         201, prepare=prepare, batchable=remote_nodes == [1, 1]))
+    out.append(case("GET /coupons/customer/{id}", "holds no coupon", 0,
+                    lambda i: ("GET", f"/coupons/customer/{pl.customer(0, i)}", None, 200),
+                    2 * (N - 1), 200))
+    holders = []  # customers of node 0 issued the coupon (its holder rows live on node k)
     for where in ("local", "remote"):
-        out.append(case("GET /coupons/customer/{id}", f"customer {where}", front_for(0, where),
-                        lambda i: ("GET", f"/coupons/customer/{pl.customer(0, i)}", None, 200),
-                        2 * (N - 1), 200))
+        out.append(case("GET /coupons/customer/{id}", f"holds the coupon, coupon {where}",
+                        front_for(k, where),
+                        lambda i: ("GET", f"/coupons/customer/{holders[i]}", None, 200),
+                        2 * (N - 1), 200,
+                        prepare=lambda cl, need: holders or holders.extend(
+                            issue_coupon(cl, pl, 0, need))))
     out.append(case("GET /products", "any front", 0, lambda i: ("GET", "/products", None, 200),
                     2 * (N - 1), 200))
     for remote_owners in range(N):
@@ -204,21 +211,25 @@ def cases(pl, count):
     return out
 
 
+def issue_coupon(cl, pl, node, count):
+    """Issues the coupon to `count` new customers of `node` (through the coupon's owner)."""
+    holder = client(cl.http[pl.coupon_node])
+    custs = [pl.new_customer(node) for _ in range(count)]
+    for cust in custs:
+        holder.call("POST", "/coupons/issue", {"couponId": COUPON, "customerId": cust}, 201)
+    holder.conn.close()
+    return custs
+
+
 def make_orders(cl, pl, node, count, lines, with_coupon=False):
     """`count` orders of customers on `node`, created through that node; with_coupon: each for a
     new customer who is first issued the coupon. Returns (order ids, customers)."""
     front = client(cl.http[node])
-    holder = client(cl.http[pl.coupon_node])
-    ids, custs = [], []
-    for i in range(count):
-        cust = pl.new_customer(node) if with_coupon else pl.customer(node, i)
-        if with_coupon:
-            holder.call("POST", "/coupons/issue", {"couponId": COUPON, "customerId": cust}, 201)
-        body = front.call("POST", "/orders", {"customerId": cust, "items": lines}, 201)
-        ids.append(json.loads(body)["orderId"])
-        custs.append(cust)
+    custs = (issue_coupon(cl, pl, node, count) if with_coupon else
+             [pl.customer(node, i) for i in range(count)])
+    ids = [json.loads(front.call("POST", "/orders", {"customerId": cust, "items": lines},
+                                 201))["orderId"] for cust in custs]
     front.conn.close()
-    holder.conn.close()
     return ids, custs
 
 
