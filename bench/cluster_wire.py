@@ -304,7 +304,8 @@ def report(runs, count):
           f"[min..max] of {len(runs)} runs (a single figure: the same in every run); messages "
           "and remote calls summed over the nodes, bytes and TCP data segments both directions "
           "of every inter-node link\n")
-    print("| endpoint | case (relative to the front node) | BASP messages | predicted | bytes | "
+    print("| endpoint | case: the owner against the front; lines and coupon against the "
+          "order's node | BASP messages | predicted | bytes | "
           "TCP segments | remote calls | status |")
     print("|---|---|---|---|---|---|---|---|")
     odd = []
